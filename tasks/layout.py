@@ -1,0 +1,208 @@
+"""The layout specification: one place for every number of GB/T 9704-2012 that a writer needs.
+
+Both writers (DOCX and PDF) read a `Profile`; neither holds a layout number of its own.
+Offices differ in margins, line spacing and page-number placement, so those are profile fields,
+with the standard's values as the default profile ("gbt9704").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from tasks.model import BlockKind
+
+MM_PER_INCH = 25.4
+PT_PER_INCH = 72.0
+TWIPS_PER_PT = 20
+
+
+def mm_to_pt(mm: float) -> float:
+    return mm * PT_PER_INCH / MM_PER_INCH
+
+
+class FontRole(StrEnum):
+    """Typographic roles; each resolves to one font (official name for DOCX, a file for PDF)."""
+
+    TITLE = "title"  # 方正小标宋简体
+    BODY = "body"  # 仿宋_GB2312
+    HEITI = "heiti"  # 黑体: level-1 headings
+    KAITI = "kaiti"  # 楷体_GB2312: level-2 headings, speaker and date lines
+    PAGE_NUMBER = "page_number"  # 宋体
+
+
+# Official family names, written into DOCX (w:eastAsia) and matched against installed fonts.
+OFFICIAL_FONT_NAMES: dict[FontRole, str] = {
+    FontRole.TITLE: "方正小标宋简体",
+    FontRole.BODY: "仿宋_GB2312",
+    FontRole.HEITI: "黑体",
+    FontRole.KAITI: "楷体_GB2312",
+    FontRole.PAGE_NUMBER: "宋体",
+}
+LATIN_FONT_NAME = "Times New Roman"  # letters and digits in every role (practice)
+
+# Font sizes by the Chinese size names the standard uses.
+SIZE_2HAO = 22.0
+SIZE_3HAO = 16.0
+SIZE_4HAO = 14.0
+
+
+class PageNumberStyle(StrEnum):
+    OUTSIDE = "outside"  # odd pages right, even pages left, 1 character in (the standard)
+    CENTER = "center"
+
+
+class Align(StrEnum):
+    LEFT = "left"  # flush left, wrapped lines flush left
+    JUSTIFY = "justify"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    width_mm: float = 210.0
+    height_mm: float = 297.0
+    top_mm: float = 37.0
+    bottom_mm: float = 35.0
+    left_mm: float = 28.0
+    right_mm: float = 26.0
+
+    @property
+    def type_width_mm(self) -> float:
+        return self.width_mm - self.left_mm - self.right_mm
+
+    @property
+    def type_height_mm(self) -> float:
+        return self.height_mm - self.top_mm - self.bottom_mm
+
+
+@dataclass(frozen=True)
+class BlockStyle:
+    """How one kind of block is set: font role of its text, size, alignment, indents in characters."""
+
+    role: FontRole
+    size_pt: float
+    align: Align = Align.JUSTIFY
+    first_line_chars: float = 2.0
+    left_chars: float = 0.0
+    right_chars: float = 0.0
+    bold: bool = False
+    space_before_lines: float = 0.0  # blank lines before, in grid lines
+
+
+def _default_heading_roles() -> dict[int, tuple[FontRole, bool]]:
+    # level -> (font role, bold). Level 3 is often bold in practice; the standard says 仿宋.
+    return {1: (FontRole.HEITI, False), 2: (FontRole.KAITI, False), 3: (FontRole.BODY, False), 4: (FontRole.BODY, False)}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str = "gbt9704"
+    description: str = "GB/T 9704-2012 党政机关公文格式 (print)"
+    page: PageGeometry = field(default_factory=PageGeometry)
+    lines_per_page: int = 22
+    chars_per_line: int = 28
+    # Exact line spacing. 579 twips (28.95 pt) is the largest exact value that still gives 22 lines
+    # in a 225 mm type area in Word; 225 mm / 22 would be 28.99 pt.
+    line_pitch_pt: float = 28.95
+    title_line_pitch_pt: float = 34.0  # 2号 title lines (practice: 33-35 pt)
+    body_size_pt: float = SIZE_3HAO
+    title_size_pt: float = SIZE_2HAO
+    page_number_size_pt: float = SIZE_4HAO
+    page_number_style: PageNumberStyle = PageNumberStyle.OUTSIDE
+    page_number_below_mm: float = 7.0  # top of the number line below the type area
+    page_number_indent_chars: float = 1.0
+    page_number_dash: str = "—"  # "— 1 —"
+    heading_roles: dict[int, tuple[FontRole, bool]] = field(default_factory=_default_heading_roles)
+    # Body runs condensed so that 28 16-pt glyphs fit 156 mm in Word and LibreOffice alike
+    # (layout.md: -0.25 pt gives 28 a line; -0.2 pt gives 27).
+    docx_char_condense_pt: float = 0.25
+    red_header_color: str = "FF0000"
+
+    # Derived values: computed, never written down twice.
+    @property
+    def char_pitch_pt(self) -> float:
+        return mm_to_pt(self.page.type_width_mm) / self.chars_per_line
+
+    @property
+    def type_width_pt(self) -> float:
+        return mm_to_pt(self.page.type_width_mm)
+
+    @property
+    def type_height_pt(self) -> float:
+        return mm_to_pt(self.page.type_height_mm)
+
+    @property
+    def line_pitch_twips(self) -> int:
+        return round(self.line_pitch_pt * TWIPS_PER_PT)
+
+    def heading_role(self, level: int) -> tuple[FontRole, bool]:
+        return self.heading_roles.get(level, (FontRole.BODY, False))
+
+    def block_style(self, kind: BlockKind, heading_level: int | None = None) -> BlockStyle:
+        """The style of a block. For HEADING blocks pass the heading's level."""
+        body = self.body_size_pt
+        if kind is BlockKind.TITLE:
+            return BlockStyle(FontRole.TITLE, self.title_size_pt, Align.CENTER, first_line_chars=0)
+        if kind is BlockKind.SUBTITLE:
+            return BlockStyle(FontRole.KAITI, body, Align.CENTER, first_line_chars=0)
+        if kind in (BlockKind.SPEAKER, BlockKind.DATE):
+            return BlockStyle(FontRole.KAITI, body, Align.CENTER, first_line_chars=0)
+        if kind is BlockKind.DOC_NUMBER:
+            return BlockStyle(FontRole.BODY, body, Align.CENTER, first_line_chars=0)
+        if kind is BlockKind.SALUTATION:
+            return BlockStyle(FontRole.BODY, body, Align.LEFT, first_line_chars=0, space_before_lines=1)
+        if kind is BlockKind.HEADING:
+            role, bold = self.heading_role(heading_level or 1)
+            return BlockStyle(role, body, Align.LEFT, bold=bold)
+        if kind is BlockKind.ATTACHMENT:
+            return BlockStyle(FontRole.BODY, body, Align.JUSTIFY, space_before_lines=1)
+        if kind is BlockKind.SIGNATURE:
+            return BlockStyle(FontRole.BODY, body, Align.RIGHT, first_line_chars=0, right_chars=2,
+                              space_before_lines=1)
+        if kind is BlockKind.SIGNED_DATE:
+            return BlockStyle(FontRole.BODY, body, Align.RIGHT, first_line_chars=0, right_chars=2)
+        return BlockStyle(FontRole.BODY, body)  # PARAGRAPH, CLOSING
+
+    def run_style(self, heading_level: int | None, block: BlockStyle) -> tuple[FontRole, bool]:
+        """Font role and boldness of a run inside a block of the given style."""
+        if heading_level is None:
+            return block.role, block.bold
+        return self.heading_role(heading_level)
+
+
+GBT9704 = Profile()
+
+PROFILES: dict[str, Profile] = {
+    "gbt9704": GBT9704,
+    # GB/T 33476.2 electronic display: tighter top and bottom, slightly wider lines.
+    "gbt33476": replace(
+        GBT9704,
+        name="gbt33476",
+        description="GB/T 33476.2 党政机关电子公文 (screen display)",
+        page=replace(GBT9704.page, top_mm=34.58, bottom_mm=32.58),
+        line_pitch_pt=29.45,
+    ),
+    "centered": replace(
+        GBT9704,
+        name="centered",
+        description="GB/T 9704-2012 with centred page numbers (common office practice)",
+        page_number_style=PageNumberStyle.CENTER,
+    ),
+}
+
+
+def get_profile(name: str | None) -> Profile:
+    """Look up a profile by name; None gives the default. Unknown names are an error, not a fallback."""
+    if name is None:
+        return GBT9704
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown layout profile {name!r}; known: {', '.join(sorted(PROFILES))}") from None
+
+
+def page_number_text(profile: Profile, number: int) -> str:
+    dash = profile.page_number_dash
+    return f"{dash} {number} {dash}"

@@ -1,0 +1,173 @@
+"""The data that flows through the pipeline, stage by stage.
+
+bytes -> SourceText -> NormalizedText -> Document -> (DOCX, PDF, outline, summary).
+Readers build a Document; writers only read it. Nothing after `structure` parses text again.
+All records are frozen: a stage returns new values and never mutates its input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """Decoded input text. Line ends are "\\n"; lines are numbered from 1 in everything downstream."""
+
+    name: str  # file name as dropped, e.g. "讲话.txt"
+    text: str
+    encoding: str  # codec that decoded the bytes, e.g. "utf-8", "gb18030", "utf-16-le"
+    detection: str  # how the codec was chosen, e.g. "BOM", "valid UTF-8", "GB18030 fallback"
+    sha256: str  # of the raw bytes
+    size: int  # bytes
+    line_ends: str = "LF"  # what the raw bytes used: LF, CRLF, CR or mixed
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit the normalizer made. line/column are 1-based positions in the *input* text."""
+
+    rule: str  # "R7"
+    line: int
+    column: int
+    before: str
+    after: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """Something a person should look at; the text was not changed for it."""
+
+    rule: str  # "R6", "R13", "numbering", "font", ...
+    line: int
+    column: int
+    message: str
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalizer output. Holds exactly as many lines as the input text."""
+
+    text: str
+    changes: tuple[Change, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the raw text may lack, from a front-matter block or a sidecar NAME.toml."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    speaker: str | None = None
+    date: str | None = None
+    occasion: str | None = None
+    profile: str | None = None
+    agency: str | None = None  # issuing agency: asks for the red header (发文机关标志)
+    doc_number: str | None = None
+
+
+class BlockKind(StrEnum):
+    TITLE = "title"
+    SUBTITLE = "subtitle"  # ——在……上的讲话
+    SPEAKER = "speaker"
+    DATE = "date"  # （2018年1月2日） under the title
+    DOC_NUMBER = "doc_number"  # 国办发〔2018〕123号
+    SALUTATION = "salutation"  # 同志们： / 主送机关：
+    HEADING = "heading"  # a heading on its own line
+    PARAGRAPH = "paragraph"  # body text; may open with an inline heading run
+    CLOSING = "closing"  # 谢谢大家！ 特此通知。
+    ATTACHMENT = "attachment"  # 附件：1. ……
+    SIGNATURE = "signature"  # issuing agency at the end
+    SIGNED_DATE = "signed_date"  # date under the signature
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading (or a numbered provision, kind "item").
+
+    `number` is the marker as normalized ("一、", "（一）", "1.", "（1）", "第一，");
+    `title` is the heading text without marker and without its final 。/：.
+    """
+
+    level: int  # 1..4
+    number: str
+    title: str
+    inline: bool
+    line: int
+    kind: str = "heading"  # or "item": a whole-paragraph provision, not part of the outline proper
+    offset: int = 0  # character offset of the marker in the normalized text
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one typographic role. heading_level set = the inline heading run."""
+
+    text: str
+    heading_level: int | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    runs: tuple[Run, ...]
+    line: int  # 1-based line in the normalized (= input) text
+    heading: Heading | None = None  # HEADING blocks, and PARAGRAPHs that open with an inline heading
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+@dataclass(frozen=True)
+class DroppedLine:
+    """A line left out of the document (website boilerplate, newspaper trailer) and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """The model every writer reads. `blocks` is the whole document in reading order."""
+
+    title: str
+    title_source: str  # "text", "metadata" or "file name"
+    blocks: tuple[Block, ...]
+    metadata: Metadata = field(default_factory=Metadata)
+    dropped: tuple[DroppedLine, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        return tuple(block.heading for block in self.blocks if block.heading is not None)
+
+    @property
+    def outline(self) -> tuple[Heading, ...]:
+        """Headings proper, without numbered provisions."""
+        return tuple(h for h in self.headings if h.kind == "heading")
+
+    def body_blocks(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING))
+
+
+@dataclass(frozen=True)
+class KeySentence:
+    text: str
+    block_index: int  # index into Document.blocks
+    score: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    gist: str  # one line naming the top-level points
+    sentences: tuple[KeySentence, ...]
+    keywords: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.sentences)
