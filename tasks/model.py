@@ -22,6 +22,7 @@ class SourceText:
     sha256: str  # of the raw bytes
     size: int  # bytes
     line_ends: str = "LF"  # what the raw bytes used: LF, CRLF, CR or mixed
+    notes: tuple[str, ...] = ()  # what ingest removed or noticed (control characters, BOM ...)
 
 
 @dataclass(frozen=True)

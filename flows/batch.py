@@ -1,0 +1,115 @@
+"""The Prefect flow: convert a batch of inbox files, one task run per document.
+
+Each document is one coarse task run ("convert"): Prefect's per-task cost and its SQLite event
+writes grow with the number of task runs, and the stages of one document are microseconds to
+milliseconds each, so they are timed inside the task (report.json) rather than orchestrated one
+by one. CPU-bound conversion runs in a pool of worker processes so that a batch uses every core;
+the task run in the flow's process waits for its document and carries retries and logging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from contextvars import ContextVar
+from dataclasses import asdict
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.config import Settings
+from flows.document import convert_document
+from flows.inbox import FileOutcome, finish_outcome, make_pool, plan_batch
+from flows.ledger import Ledger, run_lock
+from flows.outputs import clear_staging
+from flows.report_table import markdown_table
+from tasks.ingest import IngestError
+
+ProgressHook = Callable[[FileOutcome], None]
+
+
+def _is_transient(task, task_run, state) -> bool:
+    """Retry only failures that may pass (I/O), never bad input or bugs that would fail again."""
+    try:
+        state.result()
+    except (IngestError, ValueError, TypeError, KeyError, AttributeError):
+        return False
+    except OSError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(name="convert", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1, retry_condition_fn=_is_transient)
+def convert_task(path: Path, settings: Settings, output_name: str, pool: Executor | None = None) -> dict:
+    logger = get_run_logger()
+    if pool is None:
+        result = convert_document(path, settings, output_name)
+    else:
+        result = pool.submit(convert_document, path, settings, output_name).result()
+    logger.info("%s -> %s (%d pages, %.2f s)", path.name, result.output_dir, result.pages, result.seconds)
+    return result.as_dict()
+
+
+def run_batch(
+    settings: Settings, paths: list[Path], force: bool, progress: ProgressHook | None = None
+) -> list[FileOutcome]:
+    """The batch body, shared by the flow and by callers that already run inside one."""
+    with run_lock(settings.state_dir, on_wait="another gongwen run holds the inbox; waiting for it"):
+        clear_staging(settings.state_dir)
+        ledger = Ledger(settings.state_dir)
+        batch = plan_batch(settings, ledger, paths, force)
+        outcomes = list(batch.outcomes)
+        for outcome in outcomes:
+            if progress:
+                progress(outcome)
+        pool = make_pool(settings, len(batch.todo))
+        try:
+            futures = [
+                (path, name, sha, convert_task.submit(path, settings, name, pool))
+                for path, name, sha in batch.todo
+            ]
+            for path, name, sha, future in futures:
+                result, error = None, None
+                try:
+                    result = future.result()
+                except Exception as exc:  # a failed document must not stop the batch
+                    error = exc
+                outcome = finish_outcome(settings, ledger, path, name, sha, result, error)
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+    create_markdown_artifact(
+        key="gongwen-batch", markdown=markdown_table(outcomes), description="Documents produced by this run"
+    )
+    return outcomes
+
+
+@flow(name="gongwen-inbox", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=True)
+def process_inbox(
+    paths: list[str] | None = None, force: bool = False, settings: Settings | None = None
+) -> list[dict]:
+    """Convert every new or changed file in the inbox (or the given paths) into outputs/NAME/."""
+    settings = settings or Settings()
+    outcomes = run_batch(settings, [Path(p) for p in paths or []], force, _progress.get(None))
+    return [asdict(outcome) for outcome in outcomes]
+
+
+# The CLI shows progress per file; a deployment run only logs. A flow parameter cannot carry a
+# callable (parameters are serialized), so the hook travels beside the call.
+_progress: ContextVar[ProgressHook] = ContextVar("gongwen_progress")
+
+
+def run_with_progress(hook: ProgressHook, **parameters: object) -> list[dict]:
+    token = _progress.set(hook)
+    try:
+        return process_inbox(**parameters)
+    finally:
+        _progress.reset(token)

@@ -1,0 +1,113 @@
+"""The `gongwen` command. Subcommands that need no orchestration never import Prefect (1-2 s)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from pathlib import Path
+
+from flows import cli_normalize, cli_outline
+
+# Prefect reads these at import: quiet, offline-safe defaults for a command-line tool.
+_PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def _prepare_prefect(verbose: bool) -> None:
+    for key, value in _PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    if verbose:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    # A SIGTERM must unwind through Prefect so its ephemeral server does not outlive the run.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def _settings(args: argparse.Namespace):
+    from flows.config import load_settings
+
+    return load_settings(
+        args.config,
+        inputs=getattr(args, "inputs", None),
+        outputs=getattr(args, "outputs", None),
+        profile=getattr(args, "profile", None),
+        concurrency=getattr(args, "concurrency", None),
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _prepare_prefect(args.verbose)
+    from rich.console import Console
+
+    settings = _settings(args)
+    console = Console(stderr=False)
+    marks = {"done": "[green]✓[/green]", "skipped": "[dim]·[/dim]", "failed": "[red]✗[/red]"}
+
+    def show(outcome) -> None:
+        console.print(f"{marks[outcome.status]} {outcome.name}  [dim]{outcome.detail}[/dim]", highlight=False)
+
+    console.print(f"[bold]gongwen[/bold]: {settings.inputs if not args.paths else ' '.join(args.paths)} "
+                  f"-> {settings.outputs}  (profile {settings.profile})", highlight=False)
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.batch import run_with_progress
+    from flows.inbox import FileOutcome
+    from flows.report_table import rich_table
+
+    # One short-lived flow per process: the heartbeat thread only adds ~1 s at exit here.
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        rows = run_with_progress(show, paths=args.paths, force=args.force, settings=settings)
+    outcomes = [FileOutcome(**row) for row in rows]
+    console.print(rich_table(outcomes))
+    return 1 if any(o.status == "failed" for o in outcomes) else 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from dataclasses import fields
+
+    settings = _settings(args)
+    for item in fields(settings):
+        if item.name == "sources":
+            continue
+        print(f"{item.name:16} = {getattr(settings, item.name)!s:40}  # {settings.source_of(item.name)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gongwen", description="Raw Chinese drafts -> GB/T 9704 DOCX/PDF.")
+    parser.add_argument("--config", type=Path, help="gongwen.toml to use (default: ./gongwen.toml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="convert inputs/ (or the given files) into outputs/")
+    run.add_argument("paths", nargs="*", help="files or folders (default: the inputs folder)")
+    run.add_argument("--force", action="store_true", help="re-process files the ledger has seen")
+    run.add_argument("--profile", help="layout profile (gbt9704, gbt33476, centered)")
+    run.add_argument("--inputs", type=Path, help="inbox folder")
+    run.add_argument("--outputs", type=Path, help="outputs folder")
+    run.add_argument("--concurrency", type=int, help="documents converted at once")
+    run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    run.set_defaults(func=cmd_run)
+
+    config = sub.add_parser("config", help="print the effective settings and where each came from")
+    config.set_defaults(func=cmd_config)
+
+    cli_normalize.register(sub)
+    cli_outline.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as error:  # configuration and input problems: one clear line, no traceback
+        print(f"gongwen: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""Settings: defaults, then gongwen.toml, then GONGWEN_* environment variables, then CLI flags.
+
+Every effective value remembers where it came from, so `gongwen config` can say it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from tasks.ingest import DEFAULT_MAX_BYTES
+from tasks.layout import PROFILES
+
+CONFIG_FILE_NAME = "gongwen.toml"
+ENV_PREFIX = "GONGWEN_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    inputs: Path = Path("inputs")
+    outputs: Path = Path("outputs")
+    profile: str = "gbt9704"
+    summary_chars: int = 300
+    concurrency: int = 2
+    max_input_bytes: int = DEFAULT_MAX_BYTES
+    # Role -> font file for licensed official fonts ([fonts] in gongwen.toml).
+    fonts: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.outputs / "_failed"
+
+    @property
+    def state_dir(self) -> Path:
+        """Run state (ledger, lock, staging): inside outputs/, so git and users leave it alone."""
+        return self.outputs / ".gongwen"
+
+    def source_of(self, name: str) -> str:
+        return self.sources.get(name, "default")
+
+
+_SCALARS = {f.name: f for f in fields(Settings) if f.name not in ("fonts", "sources")}
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    default = getattr(Settings(), name)
+    kind = Path if isinstance(default, Path) else type(default)
+    try:
+        result = kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{origin}: {name} must be {kind.__name__}, got {value!r}") from None
+    if name == "profile" and result not in PROFILES:
+        raise ValueError(f"{origin}: unknown profile {result!r}; known: {', '.join(sorted(PROFILES))}")
+    if name in ("concurrency", "summary_chars", "max_input_bytes") and result < 1:
+        raise ValueError(f"{origin}: {name} must be at least 1, got {result}")
+    return result
+
+
+def find_config_file(explicit: Path | None = None) -> Path | None:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ValueError(f"config file {explicit} does not exist")
+        return explicit
+    from_env = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if from_env:
+        return find_config_file(Path(from_env))
+    local = Path.cwd() / CONFIG_FILE_NAME
+    return local if local.is_file() else None
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Effective settings. `overrides` are CLI flags; None values are ignored."""
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    fonts: dict[str, str] = {}
+    path = find_config_file(config_file)
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ValueError(f"{path}: not valid TOML: {error}") from None
+        section = data.get("gongwen", data)
+        for key, value in section.items():
+            if key == "fonts" and isinstance(value, dict):
+                fonts.update({str(k): str(v) for k, v in value.items()})
+                sources["fonts"] = str(path)
+            elif key in _SCALARS:
+                values[key] = _coerce(key, value, str(path))
+                sources[key] = str(path)
+            else:
+                raise ValueError(f"{path}: unknown setting {key!r}")
+    for key in _SCALARS:
+        env_name = ENV_PREFIX + key.upper()
+        if env_name in os.environ:
+            values[key] = _coerce(key, os.environ[env_name], env_name)
+            sources[key] = env_name
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value, f"--{key.replace('_', '-')}")
+            sources[key] = "command line"
+    return replace(Settings(), **values, fonts=fonts, sources=sources)

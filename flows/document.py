@@ -1,0 +1,201 @@
+"""One input file -> outputs/NAME/ (DOCX, PDF, outline, summary, changes, report).
+
+`convert_document` is a plain function: it runs every stage in order, times each, writes all
+outputs into a staging folder and publishes the folder in one rename. It is what the Prefect task
+runs, in the flow's process or in a worker process of the batch pool.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+from tasks.changes_html import render_changes_html
+from tasks.metadata import read_sidecar, split_front_matter
+from tasks.normalize import normalize
+from tasks.outline import outline_entries, outline_markdown
+from tasks.render_pdf import render_pdf
+
+from flows.config import Settings
+from flows.outputs import atomic_write_json, atomic_write_text, new_staging_dir, publish_dir
+from tasks.fonts import FontSet, resolve_fonts
+from tasks.ingest import read_source
+from tasks.layout import FontRole, get_profile
+from tasks.model import Document, Metadata, NormalizedText, SourceText, Summary
+from tasks.render_docx import render_docx
+from tasks.structure import build_document
+from tasks.summarize import summarize, summary_dict, summary_markdown
+
+_VERSIONED = ("gongwen", "prefect", "python-docx", "reportlab", "jieba", "fonttools")
+
+
+@dataclass
+class DocumentResult:
+    """What the run table and the ledger need to know about one converted file."""
+
+    input: str
+    name: str
+    sha256: str
+    output_dir: str
+    title: str
+    pages: int
+    headings: int
+    changes: int
+    warnings: int
+    gist: str
+    seconds: float
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@lru_cache(maxsize=4)
+def _fonts(user_fonts: tuple[tuple[str, str], ...]) -> FontSet:
+    """Fonts are parsed (and CFF converted) once per process, not per document."""
+    return resolve_fonts({FontRole(role): Path(path) for role, path in user_fonts} or None)
+
+
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in _VERSIONED:
+        try:
+            found[package] = importlib_metadata.version(package)
+        except importlib_metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.ms[name] = round((time.perf_counter() - start) * 1000, 2)
+
+
+def read_metadata(path: Path, text: str) -> tuple[Metadata, str]:
+    """Front matter in the text, overridden field by field by a sidecar NAME.toml beside the input."""
+    front, body = split_front_matter(text)
+    sidecar_path = path.with_suffix(".toml")
+    if not sidecar_path.is_file():
+        return front, body
+    sidecar = read_sidecar(sidecar_path)
+    merged = {k: v for k, v in asdict(front).items() if v is not None}
+    merged.update({k: v for k, v in asdict(sidecar).items() if v is not None})
+    return Metadata(**merged), body
+
+
+def convert_document(path: Path, settings: Settings, output_name: str) -> DocumentResult:
+    """Run every stage on one file and publish outputs/NAME/. Raises on any failure; writes nothing then."""
+    clock = _Stopwatch()
+    started = time.perf_counter()
+    with clock.stage("ingest"):
+        source = read_source(path, settings.max_input_bytes)
+        metadata, body = read_metadata(path, source.text)
+    with clock.stage("normalize"):
+        normalized = normalize(body)
+    with clock.stage("structure"):
+        document = build_document(normalized.text, source.name, metadata)
+    with clock.stage("summarize"):
+        summary = summarize(document, settings.summary_chars)
+    profile = get_profile(metadata.profile or settings.profile)
+    staging = new_staging_dir(settings.state_dir, output_name)
+    with clock.stage("render_docx"):
+        render_docx(document, profile, staging / f"{output_name}.docx")
+    with clock.stage("render_pdf"):
+        fonts = _fonts(tuple(sorted(settings.fonts.items())))
+        pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
+    with clock.stage("write"):
+        _write_texts(staging, source, normalized, document, summary)
+        report = _report(source, normalized, document, summary, pdf, profile.name, clock.ms)
+        report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
+        atomic_write_json(staging / "report.json", report)
+        final = settings.outputs / output_name
+        publish_dir(staging, final)
+    warnings = len(normalized.warnings) + len(document.warnings) + len(pdf.uncovered)
+    return DocumentResult(
+        input=str(path),
+        name=output_name,
+        sha256=source.sha256,
+        output_dir=str(final),
+        title=document.title,
+        pages=pdf.pages,
+        headings=len(document.outline),
+        changes=len(normalized.changes),
+        warnings=warnings,
+        gist=summary.gist,
+        seconds=round(time.perf_counter() - started, 3),
+        timings_ms=dict(clock.ms),
+    )
+
+
+def _write_texts(
+    staging: Path, source: SourceText, normalized: NormalizedText, document: Document, summary: Summary
+) -> None:
+    atomic_write_json(staging / "outline.json", outline_entries(document))
+    atomic_write_text(staging / "outline.md", outline_markdown(document))
+    atomic_write_text(staging / "summary.md", summary_markdown(document, summary))
+    atomic_write_json(staging / "summary.json", summary_dict(summary))
+    atomic_write_text(staging / "changes.html", render_changes_html(source.text, normalized, document.title))
+
+
+def _report(
+    source: SourceText,
+    normalized: NormalizedText,
+    document: Document,
+    summary: Summary,
+    pdf: Any,
+    profile_name: str,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    return {
+        "input": {
+            "name": source.name,
+            "sha256": source.sha256,
+            "bytes": source.size,
+            "encoding": source.encoding,
+            "detection": source.detection,
+            "line_ends": source.line_ends,
+            "notes": list(source.notes),
+        },
+        "title": document.title,
+        "title_source": document.title_source,
+        "profile": profile_name,
+        "normalization": {
+            "changes": [asdict(c) for c in normalized.changes],
+            "warnings": [asdict(w) for w in normalized.warnings],
+        },
+        "structure": {
+            "headings": len(document.outline),
+            "items": len(document.headings) - len(document.outline),
+            "warnings": [asdict(w) for w in document.warnings],
+            "dropped": [asdict(d) for d in document.dropped],
+        },
+        "summary": summary_dict(summary),
+        "pages": pdf.pages,
+        "fonts": pdf.fonts_by_role,
+        "uncovered_characters": list(pdf.uncovered),
+        "timings_ms": dict(timings),
+        "versions": _versions(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def dumps_result(result: DocumentResult) -> str:
+    return json.dumps(result.as_dict(), ensure_ascii=False)

@@ -1,0 +1,78 @@
+"""Where results go: safe names under outputs/, atomic files and directories, failure records.
+
+Nothing is ever written outside the outputs folder, whatever an input is called, and no reader
+ever sees a half-written file: everything is written under a temporary name and renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+MAX_NAME_CHARS = 80  # leaves room for suffixes within the 255-byte file-name limit of most filesystems
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def safe_output_name(input_name: str) -> str:
+    """A folder/file stem derived from an input file name that cannot escape or hide."""
+    stem = Path(input_name).stem if Path(input_name).suffix else input_name
+    stem = unicodedata.normalize("NFC", stem)
+    stem = _UNSAFE.sub("_", stem).strip().lstrip(".-")
+    if not stem:
+        stem = "document"
+    return stem[:MAX_NAME_CHARS].rstrip() or "document"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def new_staging_dir(state_dir: Path, name: str) -> Path:
+    staging_root = state_dir / "staging"
+    staging_root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{name[:40]}."))
+
+
+def publish_dir(staging: Path, final: Path) -> None:
+    """Move a complete staging folder into place, replacing an older result of the same input."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        retired = staging.parent / f"{staging.name}.old"
+        os.replace(final, retired)
+        os.replace(staging, final)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, final)
+
+
+def clear_staging(state_dir: Path) -> None:
+    """Remove leftovers of runs that were killed mid-document."""
+    shutil.rmtree(state_dir / "staging", ignore_errors=True)
+
+
+def failure_path(failed_dir: Path, output_name: str) -> Path:
+    return failed_dir / f"{output_name}.error.txt"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# README command 2 (and CI): set up, lint, then run the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PREFECT_HOME="${PREFECT_HOME:-$(mktemp -d)}"
+export PREFECT_SERVER_ANALYTICS_ENABLED=false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=90
+python3 -m ruff check .
+exec python3 -m pytest -q "$@"

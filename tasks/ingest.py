@@ -1,0 +1,162 @@
+"""Ingest: bytes of a .txt or .docx file -> SourceText.
+
+Office files come from old machines and chat windows: UTF-8 with or without BOM, GB18030/GBK,
+UTF-16 with or without BOM, CRLF or CR line ends. The codec is detected, never guessed silently:
+SourceText records which one and why. Input that is empty, binary, oversized or a hostile .docx
+raises IngestError with a message that names the file and the problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+
+from tasks.model import SourceText
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a zip bomb unpacks far past this
+SUPPORTED_SUFFIXES = (".txt", ".docx")
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# C0 controls other than tab and newline, DEL, and the bidirectional overrides (Trojan Source).
+_STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+
+
+class IngestError(ValueError):
+    """The file cannot be read as a document. str(error) names the file and says why."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        super().__init__(f"{Path(path).name}: {problem}")
+        self.problem = problem
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read and decode one input file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(path, f"unsupported file type {suffix or '(none)'}; use .txt or .docx")
+    if not path.is_file():
+        raise IngestError(path, "not a regular file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise IngestError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")
+    data = path.read_bytes()
+    if suffix == ".docx":
+        text, encoding, detection = _docx_text(path, data), "utf-8", "DOCX paragraphs"
+    else:
+        text, encoding, detection = decode_text(path, data)
+    return _finish(path, data, text, encoding, detection)
+
+
+def decode_text(path: Path, data: bytes) -> tuple[str, str, str]:
+    """Decode .txt bytes: (text, codec, how the codec was found)."""
+    if not data.strip():
+        raise IngestError(path, "file is empty" if not data else "file holds only whitespace")
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return _strict(path, data, codec, "BOM")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _strict(path, data, utf16, "UTF-16 without BOM (NUL byte pattern)")
+    if b"\x00" in data:
+        raise IngestError(path, "binary data (NUL bytes), not a text file")
+    try:
+        return data.decode("utf-8"), "utf-8", "valid UTF-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode("gb18030"), "gb18030", "not UTF-8; valid GB18030 (GBK)"
+        except UnicodeDecodeError:
+            raise IngestError(
+                path,
+                f"cannot decode: not UTF-8 (byte {utf8_error.start}), not GB18030/GBK, not UTF-16",
+            ) from None
+
+
+def _strict(path: Path, data: bytes, codec: str, how: str) -> tuple[str, str, str]:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise IngestError(path, f"invalid {codec} at byte {error.start} ({how})") from None
+    name = {"utf-8-sig": "utf-8"}.get(codec, codec)
+    return text, name, how
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text has NUL in every other byte for ASCII, and rarely a NUL-free byte pair otherwise."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul > 0.2 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.2 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _docx_text(path: Path, data: bytes) -> str:
+    """Paragraph text of word/document.xml, one line per paragraph; no entities, no external refs."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > DOCX_MAX_UNPACKED_BYTES:
+                raise IngestError(path, f"DOCX unpacks to {unpacked:,} bytes (zip bomb?); refused")
+            try:
+                xml = archive.read("word/document.xml")
+            except KeyError:
+                raise IngestError(path, "DOCX has no word/document.xml") from None
+    except zipfile.BadZipFile:
+        raise IngestError(path, "not a valid DOCX (not a zip archive)") from None
+    try:
+        root = SafeET.fromstring(xml)
+    except Exception as error:  # defusedxml raises several types for entities and DTDs
+        raise IngestError(path, f"DOCX XML refused: {type(error).__name__}: {error}") from None
+    lines = []
+    for paragraph in root.iter(f"{_W}p"):
+        parts = []
+        for node in paragraph.iter():
+            if node.tag == f"{_W}t" and node.text:
+                parts.append(node.text)
+            elif node.tag == f"{_W}tab":
+                parts.append("\t")
+            elif node.tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+        lines.append("".join(parts))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise IngestError(path, "DOCX has no text")
+    return text
+
+
+def _finish(path: Path, data: bytes, text: str, encoding: str, detection: str) -> SourceText:
+    crlf = text.count("\r\n")
+    counts = {"CRLF": crlf, "CR": text.count("\r") - crlf, "LF": text.count("\n") - crlf}
+    kinds = [kind for kind, count in counts.items() if count]
+    line_ends = kinds[0] if len(kinds) == 1 else "mixed" if kinds else "LF"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    controls = len(_STRAY_CONTROLS.findall(text))
+    if controls > max(8, len(text) // 100):
+        raise IngestError(path, f"binary data ({controls} control characters), not a text file")
+    notes = []
+    text, removed = _STRAY_CONTROLS.subn("", text)
+    if removed:
+        notes.append(f"removed {removed} control or bidirectional-override character(s)")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise IngestError(path, "file holds no text")
+    return SourceText(
+        name=path.name,
+        text=text,
+        encoding=encoding,
+        detection=detection,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        line_ends=line_ends,
+        notes=tuple(notes),
+    )
