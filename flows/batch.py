@@ -44,7 +44,9 @@ def _is_transient(task, task_run, state) -> bool:
     return False
 
 
-@task(name="convert", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1, retry_condition_fn=_is_transient)
+@task(
+    name="convert", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1, retry_condition_fn=_is_transient
+)
 def convert_task(path: Path, settings: Settings, output_name: str, pool: Executor | None = None) -> dict:
     logger = get_run_logger()
     if pool is None:

@@ -50,8 +50,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     def show(outcome) -> None:
         console.print(f"{marks[outcome.status]} {outcome.name}  [dim]{outcome.detail}[/dim]", highlight=False)
 
-    console.print(f"[bold]gongwen[/bold]: {settings.inputs if not args.paths else ' '.join(args.paths)} "
-                  f"-> {settings.outputs}  (profile {settings.profile})", highlight=False)
+    console.print(
+        f"[bold]gongwen[/bold]: {settings.inputs if not args.paths else ' '.join(args.paths)} "
+        f"-> {settings.outputs}  (profile {settings.profile})",
+        highlight=False,
+    )
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.batch import run_with_progress

@@ -110,7 +110,12 @@ def plan_batch(settings: Settings, ledger: Ledger, paths: Iterable[Path] = (), f
         sha = file_sha256(path)
         entry = ledger.get(path)
         output_exists = entry is not None and (settings.outputs / entry.output).is_dir()
-        if not force and entry is not None and entry.sha256 == sha and (entry.status == "failed" or output_exists):
+        if (
+            not force
+            and entry is not None
+            and entry.sha256 == sha
+            and (entry.status == "failed" or output_exists)
+        ):
             detail = "unchanged" if entry.status == "done" else f"unchanged, failed before: {entry.error}"
             batch.outcomes.append(FileOutcome(str(path), name, "skipped", detail))
             continue
@@ -118,7 +123,9 @@ def plan_batch(settings: Settings, ledger: Ledger, paths: Iterable[Path] = (), f
     return batch
 
 
-def record_failure(settings: Settings, ledger: Ledger, path: Path, name: str, reason: str, sha256: str) -> None:
+def record_failure(
+    settings: Settings, ledger: Ledger, path: Path, name: str, reason: str, sha256: str
+) -> None:
     error_file = failure_path(settings.failed_dir, name)
     atomic_write_text(error_file, f"input: {path}\nsha256: {sha256 or '-'}\nerror: {reason}\n")
     if sha256:
@@ -149,7 +156,13 @@ def make_pool(settings: Settings, documents: int) -> Executor | None:
 
 
 def finish_outcome(
-    settings: Settings, ledger: Ledger, path: Path, name: str, sha: str, result: dict | None, error: BaseException | None
+    settings: Settings,
+    ledger: Ledger,
+    path: Path,
+    name: str,
+    sha: str,
+    result: dict | None,
+    error: BaseException | None,
 ) -> FileOutcome:
     if error is not None:
         reason = describe_error(error)
@@ -157,4 +170,3 @@ def finish_outcome(
         return FileOutcome(str(path), name, "failed", reason)
     record_success(settings, ledger, path, name, sha)
     return FileOutcome(str(path), name, "done", str(settings.outputs / name), result)
-

@@ -93,7 +93,12 @@ class BlockStyle:
 
 def _default_heading_roles() -> dict[int, tuple[FontRole, bool]]:
     # level -> (font role, bold). Level 3 is often bold in practice; the standard says 仿宋.
-    return {1: (FontRole.HEITI, False), 2: (FontRole.KAITI, False), 3: (FontRole.BODY, False), 4: (FontRole.BODY, False)}
+    return {
+        1: (FontRole.HEITI, False),
+        2: (FontRole.KAITI, False),
+        3: (FontRole.BODY, False),
+        4: (FontRole.BODY, False),
+    }
 
 
 @dataclass(frozen=True)
@@ -159,8 +164,9 @@ class Profile:
         if kind is BlockKind.ATTACHMENT:
             return BlockStyle(FontRole.BODY, body, Align.JUSTIFY, space_before_lines=1)
         if kind is BlockKind.SIGNATURE:
-            return BlockStyle(FontRole.BODY, body, Align.RIGHT, first_line_chars=0, right_chars=2,
-                              space_before_lines=1)
+            return BlockStyle(
+                FontRole.BODY, body, Align.RIGHT, first_line_chars=0, right_chars=2, space_before_lines=1
+            )
         if kind is BlockKind.SIGNED_DATE:
             return BlockStyle(FontRole.BODY, body, Align.RIGHT, first_line_chars=0, right_chars=2)
         return BlockStyle(FontRole.BODY, body)  # PARAGRAPH, CLOSING

@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
-import jieba.analyse  # noqa: F401  (registers jieba.analyse for callers that need TF-IDF/TextRank)
 
 jieba.setLogLevel(logging.WARNING)
 
