@@ -124,6 +124,13 @@ class Profile:
     # (layout.md: -0.25 pt gives 28 a line; -0.2 pt gives 27).
     docx_char_condense_pt: float = 0.25
     red_header_color: str = "FF0000"
+    # Red header of formal documents (GB/T 9704 7.2): the agency mark's top edge below the top of the
+    # type area, the 发文字号 that many lines below the mark, the red rule that far below the 发文字号,
+    # the title that many lines below the rule.
+    red_header_top_mm: float = 35.0
+    doc_number_below_mark_lines: float = 2.0
+    red_rule_below_mm: float = 4.0
+    title_below_rule_lines: float = 2.0
 
     # Derived values: computed, never written down twice.
     @property

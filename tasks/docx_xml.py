@@ -1,0 +1,136 @@
+"""The OOXML that python-docx has no proxy for: East Asian fonts, language, the line grid, character
+indents, outline levels, the PAGE field.
+
+Each function sets one thing on one element; render_docx decides the values. Children are inserted in
+schema order, since Word refuses a document whose properties are out of order.
+"""
+
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+# What may follow a child in w:rPr / w:pPr (ECMA-376 CT_RPr, CT_PPrBase), for the children added here.
+_RPR_AFTER_SPACING = (
+    "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish",
+    "w:oMath",
+)  # fmt: skip
+_RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+_PPR_AFTER_PBDR = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+    "w:rPr", "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+_THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _child(parent: BaseOxmlElement, tag: str, successors: tuple[str, ...]) -> BaseOxmlElement:
+    found = parent.find(qn(tag))
+    if found is not None:
+        return found
+    element = OxmlElement(tag)
+    parent.insert_element_before(element, *successors)
+    return element
+
+
+def set_run_fonts(rPr: BaseOxmlElement, east_asia: str, latin: str) -> None:
+    """Latin letters and digits in `latin`, Chinese in `east_asia` (the official family name).
+
+    hint="eastAsia" makes Word set ambiguous characters (“ ” — …) in the Chinese font, as WPS does.
+    """
+    rFonts = rPr.get_or_add_rFonts()
+    for attribute in _THEME_FONT_ATTRIBUTES:
+        rFonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        rFonts.set(qn(attribute), latin)
+    rFonts.set(qn("w:eastAsia"), east_asia)
+    rFonts.set(qn("w:hint"), "eastAsia")
+
+
+def clear_theme_fonts(element: BaseOxmlElement) -> None:
+    """Drop theme font attributes from every w:rFonts below `element`: a theme font beats a named one."""
+    for rFonts in element.iter(qn("w:rFonts")):
+        for attribute in _THEME_FONT_ATTRIBUTES:
+            rFonts.attrib.pop(qn(attribute), None)
+
+
+def set_east_asian_language(rPr: BaseOxmlElement, language: str) -> None:
+    _child(rPr, "w:lang", _RPR_AFTER_LANG).set(qn("w:eastAsia"), language)
+
+
+def set_character_spacing(rPr: BaseOxmlElement, twips: int) -> None:
+    """Widen (positive) or condense (negative) every character of the run by `twips`."""
+    _child(rPr, "w:spacing", _RPR_AFTER_SPACING).set(qn("w:val"), str(twips))
+
+
+def set_indent_chars(pPr: BaseOxmlElement, first_line: float, left: float, right: float) -> None:
+    """Indents in characters (Word's firstLineChars etc., in hundredths), which follow the font size.
+
+    Set the twips indents too: LibreOffice 7 reads only those.
+    """
+    ind = pPr.get_or_add_ind()
+    for attribute, chars in (
+        ("w:firstLineChars", first_line),
+        ("w:leftChars", left),
+        ("w:rightChars", right),
+    ):
+        ind.set(qn(attribute), str(round(chars * 100)))
+
+
+def set_outline_level(pPr: BaseOxmlElement, heading_level: int) -> None:
+    """Heading level 1 is outline level 0: what Word's navigation pane lists."""
+    pPr.get_or_add_outlineLvl().set(qn("w:val"), str(heading_level - 1))
+
+
+def set_bottom_border(pPr: BaseOxmlElement, color: str, width_eighth_pt: int, space_pt: int) -> None:
+    """A single rule under the paragraph, `space_pt` below its last line, across the indents."""
+    pBdr = _child(pPr, "w:pBdr", _PPR_AFTER_PBDR)
+    bottom = pBdr.find(qn("w:bottom"))
+    if bottom is None:
+        bottom = OxmlElement("w:bottom")
+        pBdr.append(bottom)
+    for attribute, value in (("w:val", "single"), ("w:sz", width_eighth_pt), ("w:space", space_pt)):
+        bottom.set(qn(attribute), str(value))
+    bottom.set(qn("w:color"), color)
+
+
+def set_line_grid(sectPr: BaseOxmlElement, pitch_twips: int) -> None:
+    """A line grid only (type "lines"): LibreOffice misreads Word's character grid (layout.md)."""
+    grid = sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sectPr.append(grid)
+    grid.attrib.pop(qn("w:charSpace"), None)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(pitch_twips))
+
+
+def set_theme_font_language(settings: BaseOxmlElement, language: str) -> None:
+    """The East Asian language Word assumes for theme fonts and text without w:lang."""
+    found = settings.find(qn("w:themeFontLang"))
+    if found is not None:
+        found.set(qn("w:eastAsia"), language)
+
+
+def _field_char(kind: str) -> BaseOxmlElement:
+    return OxmlElement("w:fldChar", attrs={qn("w:fldCharType"): kind})
+
+
+def add_page_field(paragraph: Paragraph, shown: str) -> list[Run]:
+    """Append a PAGE field showing `shown` until updated; return its runs, to be formatted like the text."""
+    instruction = OxmlElement("w:instrText", attrs={qn("xml:space"): "preserve"})
+    instruction.text = " PAGE "
+    result = OxmlElement("w:t")
+    result.text = shown
+    runs = []
+    for piece in (_field_char("begin"), instruction, _field_char("separate"), result, _field_char("end")):
+        run = paragraph.add_run()
+        run._r.append(piece)
+        runs.append(run)
+    return runs

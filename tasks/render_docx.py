@@ -1,0 +1,216 @@
+"""The DOCX writer: a Document set on the GB/T 9704 grid of a layout Profile.
+
+Every paragraph and run carries its formatting directly (fonts, size, exact line pitch, indents), so the
+file reads the same in Word, WPS and LibreOffice whatever their defaults; the document defaults are set
+too, for what a user types later. The OOXML details live in tasks.docx_xml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Pt, RGBColor, Twips
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run as DocxRun
+
+from tasks import docx_xml
+from tasks.layout import (
+    LATIN_FONT_NAME,
+    OFFICIAL_FONT_NAMES,
+    TWIPS_PER_PT,
+    Align,
+    BlockStyle,
+    FontRole,
+    PageNumberStyle,
+    Profile,
+    mm_to_pt,
+)
+from tasks.model import Block, BlockKind, Document
+from tasks.title import break_title
+
+LANGUAGE = "zh-CN"
+RED_RULE_WIDTH_EIGHTH_PT = 12  # 1.5 pt: the standard fixes the rule's place and colour, not its weight
+
+_ALIGNMENT = {
+    Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
+    Align.JUSTIFY: WD_ALIGN_PARAGRAPH.JUSTIFY,
+    Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
+    Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
+}
+
+
+def render_docx(doc: Document, profile: Profile, out: Path) -> None:
+    """Write `doc` as a DOCX laid out by `profile` to `out`."""
+    document = docx.Document()
+    _set_defaults(document, profile)
+    section = document.sections[0]
+    _set_page(section, profile)
+    _add_page_numbers(document, section, profile)
+    has_doc_number = any(block.kind is BlockKind.DOC_NUMBER for block in doc.blocks)
+    if doc.metadata.agency:
+        header = _add_agency_mark(document, doc.metadata.agency, profile)
+        if not has_doc_number:
+            _add_red_rule(header, profile)
+    for block in doc.blocks:
+        paragraph = _add_block(document, block, profile)
+        if block.kind is BlockKind.TITLE and doc.metadata.agency:
+            paragraph.paragraph_format.space_before = _lines(profile, profile.title_below_rule_lines)
+        if block.kind is BlockKind.DOC_NUMBER and doc.metadata.agency:
+            paragraph.paragraph_format.space_before = _lines(profile, profile.doc_number_below_mark_lines)
+            _add_red_rule(paragraph, profile)
+    document.save(str(out))
+
+
+def _twips(pt: float) -> Twips:
+    return Twips(round(pt * TWIPS_PER_PT))
+
+
+def _mm(mm: float) -> Twips:
+    return _twips(mm_to_pt(mm))
+
+
+def _lines(profile: Profile, count: float) -> Twips:
+    return Twips(round(count * profile.line_pitch_twips))
+
+
+def _condense_twips(profile: Profile, size_pt: float) -> int:
+    """Body-size runs are condensed so that chars_per_line of them fit the type width (layout.md)."""
+    return -round(profile.docx_char_condense_pt * TWIPS_PER_PT) if size_pt == profile.body_size_pt else 0
+
+
+def _char_advance_pt(profile: Profile, size_pt: float) -> float:
+    return size_pt + _condense_twips(profile, size_pt) / TWIPS_PER_PT
+
+
+def _set_defaults(document: DocxDocument, profile: Profile) -> None:
+    """Body font, size and language as the document default; no theme fonts; no space after paragraphs."""
+    styles = document.styles.element
+    docx_xml.clear_theme_fonts(styles)
+    defaults = styles.find(qn("w:docDefaults"))
+    rPr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    docx_xml.set_run_fonts(rPr, OFFICIAL_FONT_NAMES[FontRole.BODY], LATIN_FONT_NAME)
+    docx_xml.set_east_asian_language(rPr, LANGUAGE)
+    rPr.get_or_add_sz().val = Pt(profile.body_size_pt)
+    normal = document.styles["Normal"].paragraph_format
+    normal.space_after = Pt(0)
+    normal.line_spacing = _lines(profile, 1)
+    normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.widow_control = False  # a full page holds exactly lines_per_page lines
+    docx_xml.set_theme_font_language(document.settings.element, LANGUAGE)
+
+
+def _set_page(section: Section, profile: Profile) -> None:
+    page = profile.page
+    section.page_width, section.page_height = _mm(page.width_mm), _mm(page.height_mm)
+    section.top_margin, section.bottom_margin = _mm(page.top_mm), _mm(page.bottom_mm)
+    section.left_margin, section.right_margin = _mm(page.left_mm), _mm(page.right_mm)
+    section.header_distance = _mm(page.top_mm / 2)  # no header text; keep it clear of the type area
+    # Word measures the footer from the page edge up to the bottom of its text; the number line's top
+    # is page_number_below_mm under the type area.
+    number_top_pt = mm_to_pt(page.bottom_mm - profile.page_number_below_mm)
+    section.footer_distance = _twips(number_top_pt - profile.page_number_size_pt)
+    docx_xml.set_line_grid(section._sectPr, profile.line_pitch_twips)
+
+
+def _add_page_numbers(document: DocxDocument, section: Section, profile: Profile) -> None:
+    if profile.page_number_style is PageNumberStyle.CENTER:
+        _fill_page_number(section.footer.paragraphs[0], profile, Align.CENTER)
+        return
+    document.settings.odd_and_even_pages_header_footer = True
+    _fill_page_number(section.footer.paragraphs[0], profile, Align.RIGHT)
+    _fill_page_number(section.even_page_footer.paragraphs[0], profile, Align.LEFT)
+
+
+def _fill_page_number(paragraph: Paragraph, profile: Profile, align: Align) -> None:
+    """ "— N —" in the page-number font, indented page_number_indent_chars from the outer edge."""
+    size = profile.page_number_size_pt
+    indent = _twips(profile.page_number_indent_chars * size)
+    fmt = paragraph.paragraph_format
+    fmt.alignment = _ALIGNMENT[align]
+    fmt.first_line_indent = Twips(0)
+    fmt.left_indent = indent if align is Align.LEFT else Twips(0)
+    fmt.right_indent = indent if align is Align.RIGHT else Twips(0)
+    fmt.line_spacing = _twips(size)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    dash = profile.page_number_dash
+    runs = [
+        paragraph.add_run(f"{dash} "),
+        *docx_xml.add_page_field(paragraph, "1"),
+        paragraph.add_run(f" {dash}"),
+    ]
+    for run in runs:
+        _format_run(run, profile, FontRole.PAGE_NUMBER, size)
+
+
+def _format_run(run: DocxRun, profile: Profile, role: FontRole, size_pt: float, bold: bool = False) -> None:
+    run.font.size = Pt(size_pt)
+    run.font.bold = bold
+    rPr = run._r.get_or_add_rPr()
+    docx_xml.set_run_fonts(rPr, OFFICIAL_FONT_NAMES[role], LATIN_FONT_NAME)
+    condense = _condense_twips(profile, size_pt)
+    if condense:
+        docx_xml.set_character_spacing(rPr, condense)
+    docx_xml.set_east_asian_language(rPr, LANGUAGE)
+
+
+def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle, pitch: Twips) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.alignment = _ALIGNMENT[style.align]
+    fmt.line_spacing = pitch
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.space_before = _lines(profile, style.space_before_lines)
+    fmt.space_after = Twips(0)
+    char = _char_advance_pt(profile, style.size_pt)
+    fmt.first_line_indent = _twips(style.first_line_chars * char)
+    fmt.left_indent = _twips(style.left_chars * char)
+    fmt.right_indent = _twips(style.right_chars * char)
+    pPr = paragraph._p.get_or_add_pPr()
+    docx_xml.set_indent_chars(pPr, style.first_line_chars, style.left_chars, style.right_chars)
+
+
+def _add_block(document: DocxDocument, block: Block, profile: Profile) -> Paragraph:
+    level = block.heading.level if block.heading else None
+    style = profile.block_style(block.kind, level)
+    paragraph = document.add_paragraph()
+    if block.kind is BlockKind.TITLE:
+        _format_paragraph(paragraph, profile, style, _twips(profile.title_line_pitch_pt))
+        run = paragraph.add_run("\n".join(break_title(block.text, _title_chars_per_line(profile))))
+        _format_run(run, profile, style.role, style.size_pt, style.bold)
+        return paragraph
+    _format_paragraph(paragraph, profile, style, _lines(profile, 1))
+    for piece in block.runs:
+        role, bold = profile.run_style(piece.heading_level, style)
+        _format_run(paragraph.add_run(piece.text), profile, role, style.size_pt, bold)
+    if block.heading is not None and block.heading.kind == "heading":
+        docx_xml.set_outline_level(paragraph._p.get_or_add_pPr(), block.heading.level)
+    return paragraph
+
+
+def _title_chars_per_line(profile: Profile) -> int:
+    return int(profile.type_width_pt // profile.title_size_pt)
+
+
+def _add_agency_mark(document: DocxDocument, agency: str, profile: Profile) -> Paragraph:
+    """发文机关标志: the agency name in red title type, centred, red_header_top_mm into the type area."""
+    paragraph = document.add_paragraph()
+    style = BlockStyle(FontRole.TITLE, profile.title_size_pt, Align.CENTER, first_line_chars=0)
+    _format_paragraph(paragraph, profile, style, _twips(profile.title_line_pitch_pt))
+    paragraph.paragraph_format.space_before = _mm(profile.red_header_top_mm)
+    run = paragraph.add_run(agency)
+    _format_run(run, profile, FontRole.TITLE, profile.title_size_pt)
+    run.font.color.rgb = RGBColor.from_string(profile.red_header_color)
+    return paragraph
+
+
+def _add_red_rule(paragraph: Paragraph, profile: Profile) -> None:
+    """The red rule, type-area wide, under the paragraph (the 发文字号, or the mark when there is none)."""
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Twips(0)
+    space_pt = round(mm_to_pt(profile.red_rule_below_mm))
+    docx_xml.set_bottom_border(
+        paragraph._p.get_or_add_pPr(), profile.red_header_color, RED_RULE_WIDTH_EIGHTH_PT, space_pt
+    )
