@@ -18,6 +18,7 @@ from defusedxml import ElementTree as SafeET
 from tasks.model import SourceText
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MIN_PLAUSIBILITY = 0.85
 DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a zip bomb unpacks far past this
 SUPPORTED_SUFFIXES = (".txt", ".docx")
 
@@ -60,21 +61,55 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str, str]:
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return _strict(path, data, codec, "BOM")
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return _strict(path, data, utf16, "UTF-16 without BOM (NUL byte pattern)")
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8", "valid UTF-8"
+        except UnicodeDecodeError:
+            pass
+    # GB18030 (a superset of GBK) or BOM-less UTF-16: several may decode without error, so keep
+    # the reading whose characters look most like Chinese office text.
+    codecs = ("utf-16-le", "utf-16-be") if b"\x00" in data else ("gb18030", "utf-16-le", "utf-16-be")
+    readings = []
+    for codec in codecs:
+        if codec.startswith("utf-16") and len(data) % 2:
+            continue
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        readings.append((_plausibility(text), codec, text))
+    score, codec, text = max(readings, key=lambda r: r[0], default=(0.0, "", ""))
+    if score >= MIN_PLAUSIBILITY:
+        how = (
+            "not UTF-8; valid GB18030 (GBK)"
+            if codec == "gb18030"
+            else "UTF-16 without BOM (judged by content)"
+        )
+        return text, codec, how
     if b"\x00" in data:
         raise IngestError(path, "binary data (NUL bytes), not a text file")
+    raise IngestError(path, "cannot decode: not UTF-8, GB18030/GBK or UTF-16 text")
+
+
+def _weight(ch: str) -> float:
+    """How typical a character is of Chinese office text: 1 typical, 0 never seen in it."""
+    if ch.isascii():
+        if ch.isalpha():
+            return 0.5  # a misread of UTF-16 yields ASCII letters between hanzi
+        return 1.0 if ch.isprintable() or ch in "\t\n\r" else 0.0
+    if "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e" or "\u2010" <= ch <= "\u2027":
+        return 1.0
     try:
-        return data.decode("utf-8"), "utf-8", "valid UTF-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030"), "gb18030", "not UTF-8; valid GB18030 (GBK)"
-        except UnicodeDecodeError:
-            raise IngestError(
-                path,
-                f"cannot decode: not UTF-8 (byte {utf8_error.start}), not GB18030/GBK, not UTF-16",
-            ) from None
+        gb = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return 0.0
+    return 1.0 if gb[0] < 0xD8 else 0.5  # GB2312 level 1 (the 3,755 commonest hanzi) or level 2
+
+
+def _plausibility(text: str) -> float:
+    """Share of characters that ordinary Chinese office text is made of (a misread gives rare ones)."""
+    sample = text[:20000]
+    return sum(map(_weight, sample)) / max(1, len(sample))
 
 
 def _strict(path: Path, data: bytes, codec: str, how: str) -> tuple[str, str, str]:
@@ -84,19 +119,6 @@ def _strict(path: Path, data: bytes, codec: str, how: str) -> tuple[str, str, st
         raise IngestError(path, f"invalid {codec} at byte {error.start} ({how})") from None
     name = {"utf-8-sig": "utf-8"}.get(codec, codec)
     return text, name, how
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text has NUL in every other byte for ASCII, and rarely a NUL-free byte pair otherwise."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    even, odd = data[0::2], data[1::2]
-    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
-    if odd_nul > 0.2 and even_nul < 0.05:
-        return "utf-16-le"
-    if even_nul > 0.2 and odd_nul < 0.05:
-        return "utf-16-be"
-    return None
 
 
 def _docx_text(path: Path, data: bytes) -> str:

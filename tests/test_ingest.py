@@ -1,0 +1,128 @@
+"""Ingest: encodings, line ends, DOCX text, and clear refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tasks.ingest import IngestError, read_source
+
+SAMPLE_TEXT = "同志们：\n一、讲学习不放松\n加强学习是提高自身素质的重要途径。\n"
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "detection"),
+    [
+        (SAMPLE_TEXT.encode("utf-8"), "utf-8", "valid UTF-8"),
+        (b"\xef\xbb\xbf" + SAMPLE_TEXT.encode("utf-8"), "utf-8", "BOM"),
+        (SAMPLE_TEXT.encode("gbk"), "gb18030", "not UTF-8; valid GB18030 (GBK)"),
+        (SAMPLE_TEXT.encode("utf-16"), "utf-16", "BOM"),
+        (SAMPLE_TEXT.encode("utf-16-le"), "utf-16-le", "UTF-16 without BOM (judged by content)"),
+        (SAMPLE_TEXT.encode("utf-16-be"), "utf-16-be", "UTF-16 without BOM (judged by content)"),
+        ("讲学习不放松努力提升".encode("utf-16-le"), "utf-16-le", "UTF-16 without BOM (judged by content)"),
+    ],
+)
+def test_encodings_are_detected_and_recorded(
+    tmp_path: Path, data: bytes, encoding: str, detection: str
+) -> None:
+    source = read_source(write(tmp_path, "a.txt", data))
+    assert source.text == SAMPLE_TEXT
+    assert (source.encoding, source.detection) == (encoding, detection)
+    assert source.sha256 == hashlib.sha256(data).hexdigest()
+    assert source.size == len(data)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"), [("a\r\nb\r\n", "CRLF"), ("a\rb\r", "CR"), ("a\nb\n", "LF"), ("a\r\nb\n", "mixed")]
+)
+def test_line_ends_become_lf(tmp_path: Path, raw: str, kind: str) -> None:
+    source = read_source(write(tmp_path, "a.txt", ("标题" + raw).encode()))
+    assert source.text == "标题a\nb\n"
+    assert source.line_ends == kind
+
+
+def test_gbk_corpus_file_matches_its_utf8_twin() -> None:
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "samples" / "corpus"
+    gbk = read_source(corpus / "hailar_2012_report.gbk.txt")
+    utf8 = read_source(corpus / "hailar_2012_report.txt")
+    assert gbk.encoding == "gb18030" and gbk.line_ends == "CRLF"
+    assert gbk.text.replace("\n", "") == utf8.text.replace("\n", "")
+
+
+def test_control_and_bidi_characters_are_removed_and_noted(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, "a.txt", "第一\u202e段\x07落".encode()))
+    assert source.text == "第一段落"
+    assert source.notes and "2" in source.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b" \n\t\r\n", "whitespace"),
+        ("nul.txt", b"abc\x00\x01\x02def\x00ghi\x00\x00jk", "binary"),
+        ("bad.txt", b"ab\x80\x80\x80", "cannot decode"),
+        ("x.pdf", b"%PDF-1.4", "unsupported file type .pdf"),
+        ("notzip.docx", b"this is not a zip", "not a zip"),
+    ],
+)
+def test_bad_input_is_refused_with_the_file_name(
+    tmp_path: Path, name: str, data: bytes, problem: str
+) -> None:
+    with pytest.raises(IngestError) as raised:
+        read_source(write(tmp_path, name, data))
+    assert name in str(raised.value)
+    assert problem in str(raised.value)
+
+
+def test_oversized_input_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", "字".encode() * 1000)
+    with pytest.raises(IngestError, match="over the limit"):
+        read_source(path, max_bytes=2000)
+
+
+def _docx(path: Path, body_xml: str) -> Path:
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "word/document.xml",
+            f'<?xml version="1.0"?><w:document {ns}><w:body>{body_xml}</w:body></w:document>',
+        )
+    return path
+
+
+def test_docx_paragraphs_become_lines(tmp_path: Path) -> None:
+    body = (
+        "<w:p><w:r><w:t>同志们：</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>一、</w:t></w:r><w:r><w:t>讲学习</w:t></w:r></w:p>"
+    )
+    source = read_source(_docx(tmp_path / "a.docx", body))
+    assert source.text == "同志们：\n一、讲学习"
+    assert source.detection == "DOCX paragraphs"
+
+
+def test_docx_with_entities_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "evil.docx"
+    xml = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><d>&b;</d>'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+    with pytest.raises(IngestError, match="refused"):
+        read_source(path)
+
+
+def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<a/>" + b" " * (60 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(IngestError, match="zip bomb"):
+        read_source(path)
