@@ -1,0 +1,9 @@
+"""Structure: (normalized) text -> Document, the model every writer reads.
+
+`build_document` finds the title and front matter, headings at four levels (standalone or inline),
+numbered provisions, closing lines, signature and attachments, and drops website trailers.
+"""
+
+from tasks.structure.build import build_document
+
+__all__ = ["build_document"]

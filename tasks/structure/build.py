@@ -1,0 +1,216 @@
+"""Text -> Document: front matter, body with headings, closing, signature, attachments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from pathlib import PurePath
+
+from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
+from tasks.structure import parts
+from tasks.structure.headings import Draft, Resolved, read_numbered, resolve
+from tasks.structure.numbering import numbering_warnings
+from tasks.structure.segments import Segment, drop_trailer, split_segments
+
+_MAX_TITLE_LINES = 3
+
+
+@dataclass(frozen=True)
+class Part:
+    """One or more segments (a title may span lines) with their role; kind None = body paragraph."""
+
+    kind: BlockKind | None
+    segments: tuple[Segment, ...]
+    section: int  # a new section starts at each attachment or forwarded document
+
+    @property
+    def text(self) -> str:
+        return "".join(seg.text for seg in self.segments)
+
+
+def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part], int]:
+    """Title, subtitle, speaker, date, document number and salutation at `start`."""
+    found: list[Part] = []
+    title: list[Segment] = []
+    i = start
+    while i < len(segments):
+        seg, text = segments[i], segments[i].text
+        if parts.is_doc_number(text):
+            kind = BlockKind.DOC_NUMBER
+        elif parts.is_date_line(text):
+            kind = BlockKind.DATE
+        elif parts.is_subtitle(text):
+            kind = BlockKind.SUBTITLE
+        elif parts.is_salutation(text):
+            found.append(Part(BlockKind.SALUTATION, (seg,), section))
+            i += 1
+            break
+        elif not parts.is_short_label(text):
+            break
+        elif _takes_title_line(title, found, text):
+            title.append(seg)
+            i += 1
+            continue
+        elif (title or found) and parts.is_speaker(text):
+            kind = BlockKind.SPEAKER
+        else:
+            break
+        found.append(Part(kind, (seg,), section))
+        i += 1
+    if title:
+        found.insert(0, Part(BlockKind.TITLE, tuple(title), section))
+    return found, i
+
+
+def _takes_title_line(title: list[Segment], found: list[Part], text: str) -> bool:
+    """The first short line (a 发文字号 may come first), or the next line of a broken title."""
+    if not title:
+        return all(p.kind is BlockKind.DOC_NUMBER for p in found)
+    return not found and len(title) < _MAX_TITLE_LINES and parts.continues_title(title[-1].text, text)
+
+
+def _classify(segments: list[Segment]) -> list[Part]:
+    """Every segment's role; body paragraphs are left with kind None for the heading pass."""
+    found, i = _front(segments, 0, 0)
+    section = 0
+    while i < len(segments):
+        seg, text = segments[i], segments[i].text
+        following = segments[i + 1].text if i + 1 < len(segments) else ""
+        if parts.is_closing(text):
+            found.append(Part(BlockKind.CLOSING, (seg,), section))
+        elif parts.is_attachment(text):
+            section += 1
+            found.append(Part(BlockKind.ATTACHMENT, (seg,), section))
+            front, i = _front(segments, i + 1, section)
+            found.extend(front)
+            continue
+        elif parts.is_short_label(text, 30) and parts.is_plain_date(following):
+            found.append(Part(BlockKind.SIGNATURE, (seg,), section))
+            found.append(Part(BlockKind.SIGNED_DATE, (segments[i + 1],), section))
+            section += 1  # what follows a signature is another document (转发) or a note
+            front, i = _front(segments, i + 2, section)
+            found.extend(front)
+            continue
+        elif parts.is_plain_date(text) and not following:
+            found.append(Part(BlockKind.SIGNED_DATE, (seg,), section))
+        else:
+            found.append(Part(None, (seg,), section))
+        i += 1
+    return found
+
+
+def _numbered(body: list[Part]) -> list[tuple[int, Draft]]:
+    """(index into `body`, draft) for every numbered body paragraph."""
+    found = []
+    for index, part in enumerate(body):
+        draft = read_numbered(part.text) if part.kind is None else None
+        if draft is not None:
+            found.append((index, draft))
+    return found
+
+
+def _heading_block(part: Part, entry: Resolved) -> Block:
+    seg, draft = part.segments[0], entry.draft
+    inline = draft.inline and draft.head_end < len(seg.text)
+    heading = Heading(entry.level, draft.marker.number, draft.title, inline, seg.line, entry.kind, seg.offset)
+    if entry.kind == "item":
+        return Block(BlockKind.PARAGRAPH, (Run(seg.text),), seg.line, heading)
+    if not inline:
+        return Block(BlockKind.HEADING, (Run(seg.text, entry.level),), seg.line, heading)
+    runs = (Run(seg.text[: draft.head_end], entry.level), Run(seg.text[draft.head_end :]))
+    return Block(BlockKind.PARAGRAPH, runs, seg.line, heading)
+
+
+def _blocks(found: list[Part], resolved: dict[int, Resolved]) -> list[Block]:
+    blocks = []
+    for index, part in enumerate(found):
+        seg = part.segments[0]
+        if index in resolved:
+            blocks.append(_heading_block(part, resolved[index]))
+        elif part.kind is BlockKind.TITLE:
+            title = parts.clean_title(part.text)
+            blocks.append(Block(BlockKind.TITLE, (Run(title),), seg.line))
+        else:
+            blocks.append(Block(part.kind or BlockKind.PARAGRAPH, (Run(part.text),), seg.line))
+    return blocks
+
+
+def _from_metadata(metadata: Metadata, present: set[BlockKind]) -> list[Block]:
+    """Front blocks the text lacks but the metadata gives (line 0: not from the text)."""
+    date = metadata.date and (metadata.date if metadata.date.startswith("（") else f"（{metadata.date}）")
+    wanted = (
+        (BlockKind.SUBTITLE, metadata.subtitle),
+        (BlockKind.SPEAKER, metadata.speaker),
+        (BlockKind.DATE, date),
+        (BlockKind.DOC_NUMBER, metadata.doc_number),
+    )
+    return [Block(kind, (Run(value),), 0) for kind, value in wanted if value and kind not in present]
+
+
+def _first_text(blocks: list[Block], kind: BlockKind) -> str | None:
+    return next((b.text for b in blocks if b.kind is kind), None)
+
+
+def _merged(metadata: Metadata, blocks: list[Block], title: str) -> Metadata:
+    """The metadata given, completed with what the text itself says."""
+    found = {
+        "title": title,
+        "subtitle": _first_text(blocks, BlockKind.SUBTITLE),
+        "speaker": _first_text(blocks, BlockKind.SPEAKER),
+        "date": _first_text(blocks, BlockKind.DATE),
+        "doc_number": _first_text(blocks, BlockKind.DOC_NUMBER),
+    }
+    missing = {
+        f.name: found[f.name]
+        for f in fields(metadata)
+        if getattr(metadata, f.name) is None and found.get(f.name)
+    }
+    return replace(metadata, **missing)
+
+
+def build_document(text: str, source_name: str, metadata: Metadata | None = None) -> Document:
+    """Read the structure of a (normalized) text. Lines are numbered from 1.
+
+    The title is the text's own title line(s); failing that metadata.title; failing that the file
+    name stem. The Document always opens with a TITLE block (line 0 when not from the text).
+    """
+    metadata = metadata or Metadata()
+    segments, dropped = drop_trailer(split_segments(text))
+    found = _classify(segments)
+    numbered = _numbered(found)
+    resolved_list = resolve(
+        [
+            (draft, found[index].section, index + 1 < len(found) and _is_body(found, index + 1))
+            for index, draft in numbered
+        ]
+    )
+    resolved = {index: entry for (index, _), entry in zip(numbered, resolved_list, strict=True)}
+    warnings = numbering_warnings(
+        resolved_list,
+        [found[index].segments[0].line for index, _ in numbered],
+        [found[index].section for index, _ in numbered],
+    )
+    blocks = _blocks(found, resolved)
+    text_title = _first_text(blocks, BlockKind.TITLE)
+    if text_title:
+        title, source = text_title, "text"
+    elif metadata.title:
+        title, source = metadata.title, "metadata"
+    else:
+        title, source = PurePath(source_name).stem, "file name"
+    present = {b.kind for b in blocks}
+    head = [] if text_title else [Block(BlockKind.TITLE, (Run(title),), 0)]
+    head += _from_metadata(metadata, present)
+    return Document(
+        title=title,
+        title_source=source,
+        blocks=tuple(head + blocks),
+        metadata=_merged(metadata, blocks, title),
+        dropped=dropped,
+        warnings=tuple(warnings),
+    )
+
+
+def _is_body(found: list[Part], index: int) -> bool:
+    """An unnumbered body paragraph (the content under a heading)."""
+    part = found[index]
+    return part.kind is None and read_numbered(part.text) is None

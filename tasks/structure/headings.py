@@ -1,0 +1,139 @@
+"""Numbered paragraphs -> headings (standalone or inline) and numbered provisions ("item").
+
+A numbered paragraph is a heading when its first sentence names a topic: short, one clause, followed
+by body text or sub-headings. It is an item when it is itself the content: a long clause, a clause
+ending in ；, a one-sentence rule followed straight by the next number, or one of a list of such.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from tasks.structure.markers import ORDINAL, Marker, parse_marker
+
+_LONG_TITLE = 45  # beyond this a "title" is a provision, not a heading (longest real ones ~ 44)
+_LONG_ORDINAL = 30  # 第一，… longer than this opens an ordinary sentence
+_MAX_COLON_TITLE = 30  # "（二）工作目标：到2022年……" takes the ： as the heading's end
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_COLON = re.compile(r"[：:]")
+_TABLE_ROW = re.compile(r"\S[ \t\u3000]+\S+[ \t\u3000]+\S")  # cells of a flattened table
+_TRAILING = " \u3000。.：:；;，,"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What one numbered paragraph says about itself, before its neighbours are seen."""
+
+    marker: Marker
+    title: str
+    inline: bool
+    head_end: int  # end of the heading run in the paragraph (after its 。/：)
+    self_contained: bool  # a rule-like clause: ends in ；， or holds ；, or is long
+
+    @property
+    def is_ordinal(self) -> bool:
+        return self.marker.level == ORDINAL
+
+
+@dataclass(frozen=True)
+class Resolved:
+    draft: Draft
+    level: int
+    kind: str  # "heading" or "item"
+    parent: int | None  # index (into the resolved list) of the heading above, in this section
+    climbs: bool  # opens a level above the deepest one open under the same parent
+
+
+def _heading_end(rest: str) -> int | None:
+    """Index in `rest` of the mark that ends an inline heading, or None if `rest` is one sentence."""
+    body = rest.rstrip(_TRAILING)
+    stop = _SENTENCE_END.search(body)
+    colon = _COLON.search(body)
+    if colon and (stop is None or colon.start() < stop.start()) and colon.start() <= _MAX_COLON_TITLE:
+        return colon.start()
+    return stop.start() if stop else None
+
+
+def read_numbered(text: str) -> Draft | None:
+    """The heading-or-item reading of one paragraph, or None if it is not numbered."""
+    marker = parse_marker(text)
+    if marker is None:
+        return None
+    rest = text[marker.end :]
+    end = _heading_end(rest)
+    title = (rest if end is None else rest[:end]).strip().rstrip(_TRAILING)
+    if not title or _TABLE_ROW.search(title):
+        return None
+    if marker.level == ORDINAL and len(title) > _LONG_ORDINAL:
+        return None
+    if end is None:
+        head_end = len(text)
+        ends_clause = rest.rstrip()[-1] in "；;，,"
+    else:
+        head_end = marker.end + end + 1
+        head_end += 1 if text[head_end : head_end + 1] in ("”", "’") else 0
+        ends_clause = False
+    contained = ends_clause or "；" in title or ";" in title or len(title) > _LONG_TITLE
+    return Draft(marker, title, end is not None, head_end, contained)
+
+
+def resolve(drafts: list[tuple[Draft, int, bool]]) -> list[Resolved]:
+    """Levels, parents and kinds for the numbered paragraphs of a document, in order.
+
+    `drafts` holds (draft, section, followed_by_body) where section changes at an attachment and
+    followed_by_body tells whether an unnumbered paragraph comes before the next numbered one.
+    """
+    levels: list[int] = []
+    parents: list[int | None] = []
+    climbs: list[bool] = []
+    stack: list[int] = []
+    section = None
+    groups: dict[tuple[int, int | None, int], list[int]] = defaultdict(list)
+    for index, (draft, sec, _) in enumerate(drafts):
+        if sec != section:
+            stack, section = [], sec
+        level = draft.marker.level
+        if level == ORDINAL:
+            above = [levels[i] for i in stack if not drafts[i][0].is_ordinal]
+            level = min(above[-1] + 1, 4) if above else 1
+        deeper = False
+        while stack and levels[stack[-1]] >= level:
+            deeper = deeper or levels[stack[-1]] > level
+            stack.pop()
+        parent = stack[-1] if stack else None
+        key = (sec, parent, level)
+        climbs.append(deeper and not groups[key])
+        groups[key].append(index)
+        levels.append(level)
+        parents.append(parent)
+        stack.append(index)
+
+    def next_level(index: int) -> int | None:
+        following = index + 1
+        if following < len(drafts) and drafts[following][1] == drafts[index][1]:
+            return levels[following]
+        return None
+
+    signals = [
+        draft.self_contained or (not draft.inline and not body and _next_is_sibling(levels[i], next_level(i)))
+        for i, (draft, _, body) in enumerate(drafts)
+    ]
+    item = list(signals)
+    for members in groups.values():
+        if 2 * sum(signals[i] for i in members) > len(members):
+            for i in members:
+                item[i] = True
+    for i, parent in enumerate(parents):
+        if parent is not None and item[parent]:
+            item[i] = True  # the sub-clauses of a provision are provisions too
+    return [
+        Resolved(draft, levels[i], "item" if item[i] else "heading", parents[i], climbs[i])
+        for i, (draft, _, _) in enumerate(drafts)
+    ]
+
+
+def _next_is_sibling(level: int, following_level: int | None) -> bool:
+    """Nothing numbered follows, or the next number is a sibling or higher: no content of its own."""
+    return following_level is None or following_level <= level

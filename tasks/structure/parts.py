@@ -1,0 +1,101 @@
+"""Recognisers for the non-heading parts of a speech or formal document.
+
+Each answers one question about one stripped paragraph; where the paragraph sits (top, end) is
+decided by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tasks.structure.markers import parse_marker
+
+_HAN = r"\u4e00-\u9fff"
+_CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
+_DATE = rf"(?:\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*[\d{_CN_DIGIT}]{{1,3}}\s*月\s*[\d{_CN_DIGIT}]{{1,3}}\s*日"
+
+_DOC_NUMBER = re.compile(rf"[{_HAN}]{{1,12}}\s*[〔\[【(（]\s*\d{{4}}\s*[〕\]】)）]\s*\d{{1,4}}\s*号")
+_DATE_LINE = re.compile(rf"[（(][^（）()]{{0,20}}?{_DATE}[^（）()]{{0,12}}[）)]")
+_PLAIN_DATE = re.compile(_DATE)
+_SUBTITLE = re.compile(r"(?:——|--|－－|――|──|—|-{2,}|―)\s*\S")
+_SALUTATION_START = re.compile(
+    r"(?:同志们|各位|尊敬的|亲爱的|女士们|先生们|朋友们|老师们|同学们|各[省市县区乡镇])"
+)
+_AGENCY_END = re.compile(r"(?:人民政府|各部门|各单位|委员会|办公厅|办公室|直属机构|党委|党组|各部委)[：:]")
+_CLOSING = re.compile(
+    r"(?:谢谢(?:大家|各位|你们)?|特此(?:通知|报告|函告|函复|批复|公告|通告|通报|说明|证明)"
+    r"|此复|妥否，?请批示|以上报告，?请审议|现予(?:公布|印发))[。！!.]?"
+)
+_ATTACHMENT = re.compile(rf"附\s*件\s*[\d{_CN_DIGIT}]*\s*(?:[:：].*)?")
+_SPEAKER_ROLE = re.compile(
+    r"(?:书记|市长|区长|县长|省长|主任|部长|局长|厅长|主席|委员|秘书长|总理|院长|校长|处长|同志|董事长|总经理|代表)"
+)
+_SPACED_OUT = re.compile(rf"(?:[{_HAN}][ \u3000]+)+[{_HAN}]")
+_NAME = re.compile(rf"[{_HAN}]{{1,2}}[ \u3000]*[{_HAN}]{{1,2}}")
+_BINDING_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "暨", "并", "进一步", "加强", "推进")
+_GENRE_END = re.compile(
+    r"(?:通知|意见|报告|讲话|决定|办法|规定|方案|批复|函|纪要|公告|通报|请示|条例|细则|规划|要点|总结"
+    r"|发言|致辞|讲稿)$"
+)
+_PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
+
+
+def is_doc_number(text: str) -> bool:
+    return _DOC_NUMBER.fullmatch(text) is not None
+
+
+def is_date_line(text: str) -> bool:
+    """（2018年1月2日） or （民政部　一九九七年一月二十八日） under a title."""
+    return _DATE_LINE.fullmatch(text) is not None
+
+
+def is_plain_date(text: str) -> bool:
+    """2018年12月7日 or 一九九七年四月八日 on its own, as under a signature."""
+    return _PLAIN_DATE.fullmatch(text) is not None
+
+
+def is_subtitle(text: str) -> bool:
+    return _SUBTITLE.match(text) is not None and len(text) <= 80
+
+
+def is_salutation(text: str) -> bool:
+    """同志们： 各位代表： or a 主送机关 list "各省、自治区……各直属机构："."""
+    return (
+        text[-1] in "：:"
+        and len(text) <= 120
+        and "。" not in text
+        and (_SALUTATION_START.match(text) is not None or _AGENCY_END.search(text) is not None)
+    )
+
+
+def is_closing(text: str) -> bool:
+    return _CLOSING.fullmatch(text) is not None
+
+
+def is_attachment(text: str) -> bool:
+    """附件：1. …… (the 附件说明) or a bare 附件 / 附件2 label over an attached text."""
+    return _ATTACHMENT.fullmatch(text) is not None
+
+
+def is_short_label(text: str, limit: int = 40) -> bool:
+    """A short line without sentence punctuation: a title, speaker or signature candidate."""
+    return len(text) <= limit and not _PUNCTUATION.search(text) and parse_marker(text) is None
+
+
+def is_speaker(text: str) -> bool:
+    """海拉尔区人民政府区长　　张天喜, 张三 or 李 四."""
+    if not is_short_label(text, 30):
+        return False
+    return _SPEAKER_ROLE.search(text) is not None or _NAME.fullmatch(text) is not None
+
+
+def continues_title(previous: str, text: str) -> bool:
+    """A title broken over lines: 国务院办公厅关于推进 / 政务新媒体健康有序发展的意见."""
+    return previous.endswith(_BINDING_ENDS) or _GENRE_END.search(text) is not None
+
+
+def clean_title(text: str) -> str:
+    """政 府 工 作 报 告 -> 政府工作报告; other text as is."""
+    if _SPACED_OUT.fullmatch(text):
+        return re.sub(r"[ \u3000]+", "", text)
+    return text
