@@ -1,0 +1,117 @@
+"""Grid line breaking for the PDF writer: characters in, justified lines out.
+
+A full-width character takes one grid cell (profile.char_pitch_pt at body size); half-width
+characters (Latin, digits) take their font advance and stay together as words. Lines are filled
+greedily, then the break is moved for Chinese line-breaking rules (避头尾): the previous character is
+pulled down to the next line, or, where that cannot help, closing marks are squeezed into the line.
+A line never grows wider than the width it is given.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from tasks.fonts import ResolvedFont
+
+NO_LINE_START = frozenset("，。、；：？！）》”’」』】〕〉…—·%‰,.;:?!)]}")
+NO_LINE_END = frozenset("（《“‘「『【〔〈([{")
+_EPS = 1e-6
+_MAX_PULL = 3  # characters pulled down at most before squeezing instead
+
+
+@dataclass(frozen=True)
+class Glyph:
+    char: str
+    font: ResolvedFont
+    size: float
+    advance: float  # the font's own advance at `size`
+    width: float  # room taken on the line: a grid cell, or the advance for half-width characters
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    glyphs: tuple[Glyph, ...]
+    indent: float  # from the left edge of the type area to the first glyph's cell
+    gap: float  # extra space after every glyph but the last (justification; negative when squeezed)
+
+
+def is_full_width(char: str, advance: float, size: float) -> bool:
+    """CJK characters and punctuation; ambiguous-width marks (“ — …) when the font sets them wide."""
+    kind = unicodedata.east_asian_width(char)
+    return kind in ("F", "W") or (kind == "A" and advance >= 0.9 * size)
+
+
+def _tokens(glyphs: list[Glyph], limit: float) -> list[list[Glyph]]:
+    """Unbreakable pieces: single full-width characters, half-width words, single spaces."""
+    tokens: list[list[Glyph]] = []
+    for glyph in glyphs:
+        half_word = glyph.width < glyph.size * 0.9 and not glyph.char.isspace()
+        previous = tokens[-1] if tokens else None
+        if (
+            half_word
+            and previous
+            and previous[-1].width < previous[-1].size * 0.9
+            and not previous[-1].char.isspace()
+            and sum(g.width for g in previous) + glyph.width <= limit
+        ):
+            previous.append(glyph)
+        else:
+            tokens.append([glyph])
+    return tokens
+
+
+def _bad_break(tokens: list[list[Glyph]], at: int) -> bool:
+    return tokens[at][0].char in NO_LINE_START or tokens[at - 1][-1].char in NO_LINE_END
+
+
+def _fix_break(tokens: list[list[Glyph]], start: int, end: int) -> int:
+    """Move the break before tokens[end] so that no line starts or ends with a forbidden mark."""
+    at = end
+    while at > start + 1 and end - at < _MAX_PULL and _bad_break(tokens, at):
+        at -= 1
+    if not _bad_break(tokens, at):
+        return at
+    # Pulling down did not help: squeeze the closing marks into this line.
+    at = end
+    while at < len(tokens) and tokens[at][0].char in NO_LINE_START:
+        at += 1
+    return at
+
+
+def break_lines(
+    glyphs: list[Glyph], width: float, first_indent: float, justify: bool, left: float = 0.0
+) -> list[Line]:
+    """Break a paragraph into lines of at most `width` (after `left` and, first line, `first_indent`).
+
+    Lines other than the last are justified to the full width when `justify` is set.
+    """
+    tokens = _tokens(glyphs, width - left - first_indent)
+    lines: list[Line] = []
+    start = 0
+    while start < len(tokens):
+        indent = left + (first_indent if not lines else 0.0)
+        room = width - indent
+        end, used = start, 0.0
+        while end < len(tokens) and used + _width(tokens[end]) <= room + _EPS:
+            used += _width(tokens[end])
+            end += 1
+        end = max(end, start + 1)
+        if end < len(tokens):
+            end = _fix_break(tokens, start, end)
+        line_glyphs = tuple(g for token in tokens[start:end] for g in token)
+        natural = sum(g.width for g in line_glyphs)
+        spread = (end < len(tokens) and justify) or natural > room + _EPS  # justify, or squeeze
+        gap = (room - natural) / (len(line_glyphs) - 1) if spread and len(line_glyphs) > 1 else 0.0
+        lines.append(Line(line_glyphs, indent, gap))
+        start = end
+    return lines
+
+
+def _width(token: list[Glyph]) -> float:
+    return sum(g.width for g in token)
+
+
+def line_width(line: Line) -> float:
+    return sum(g.width for g in line.glyphs) + line.gap * (len(line.glyphs) - 1)

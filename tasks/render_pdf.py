@@ -1,0 +1,275 @@
+"""Document -> PDF (reportlab) on the official grid, with embedded fonts, page numbers and bookmarks.
+
+Every number comes from the `Profile`. Lines are set by `tasks.pdf_typeset` on the character grid;
+each line sits in a slot of the profile's exact line pitch with its em box centred in the slot, so
+glyphs stay inside the type area. Pages break between lines.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
+
+from tasks.fonts import FontSet, ResolvedFont
+from tasks.layout import Align, FontRole, PageNumberStyle, Profile, mm_to_pt, page_number_text
+from tasks.model import Block, BlockKind, Document
+from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width
+from tasks.title import break_title
+
+log = logging.getLogger(__name__)
+
+_FAKE_BOLD_STROKE = 0.03  # stroke width per pt of size when a profile asks for a bold role
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    pages: int
+    fonts_by_role: dict[str, str]
+    uncovered: list[str]
+    fallbacks_used: list[str] = field(default_factory=list)
+
+
+class _Page:
+    """The page being filled: a canvas plus how far down the type area the lines have come."""
+
+    def __init__(self, canvas: Canvas, profile: Profile, fonts: FontSet) -> None:
+        self.canvas = canvas
+        self.profile = profile
+        self.fonts = fonts
+        self.number = 1
+        self.used = 0.0  # pt from the top of the type area
+        self.left = mm_to_pt(profile.page.left_mm)
+        self.top = mm_to_pt(profile.page.height_mm - profile.page.top_mm)
+        self.bottom = mm_to_pt(profile.page.bottom_mm)
+        self.uncovered: dict[str, None] = {}  # characters no font covers, in order of appearance
+        self.fallbacks_used: dict[str, None] = {}  # descriptions of fallback fonts that printed something
+
+    def slot(self, pitch: float) -> float:
+        """Reserve one line slot of `pitch`, on a new page if it does not fit; return its top y."""
+        if self.used + pitch > self.profile.type_height_pt + _EPS:
+            self.new_page()
+        top = self.top - self.used
+        self.used += pitch
+        return top
+
+    def skip_lines(self, count: float) -> None:
+        """Blank lines before a block; none at the top of a page."""
+        if self.used > 0:
+            self.used = min(self.used + count * self.profile.line_pitch_pt, self.profile.type_height_pt)
+
+    def new_page(self) -> None:
+        self.finish_page()
+        self.canvas.showPage()
+        self.number += 1
+        self.used = 0.0
+
+    def finish_page(self) -> None:
+        profile = self.profile
+        size = profile.page_number_size_pt
+        glyphs = _glyphs(page_number_text(profile, self.number), FontRole.PAGE_NUMBER, size, False, self)
+        width = sum(g.width for g in glyphs)
+        indent = profile.page_number_indent_chars * size
+        if profile.page_number_style is PageNumberStyle.CENTER:
+            x = (profile.type_width_pt - width) / 2
+        elif self.number % 2:
+            x = profile.type_width_pt - indent - width
+        else:
+            x = indent
+        em_top = self.bottom - mm_to_pt(profile.page_number_below_mm)
+        _draw_line(self.canvas, Line(tuple(glyphs), x, 0.0), self.left, _baseline(em_top, glyphs[0]))
+
+    def uncovered_font(self, char: str, role: FontRole) -> ResolvedFont:
+        self.uncovered.setdefault(char, None)
+        return self.fonts.font(role)
+
+
+def _baseline(em_top: float, glyph: Glyph) -> float:
+    """Baseline that puts the top of the font's em box (ascent = size + descent) at `em_top`."""
+    descent = glyph.font.face().face.descent / 1000
+    return em_top - glyph.size * (1 + descent)
+
+
+def _glyphs(text: str, role: FontRole, size: float, bold: bool, page: _Page) -> list[Glyph]:
+    """Characters with their font (role font, else the first fallback covering them) and grid width."""
+    cell = page.profile.char_pitch_pt * size / page.profile.body_size_pt
+    out = []
+    for char in text:
+        font = page.fonts.font_for(char, role) or page.uncovered_font(char, role)
+        if font.source == "fallback":
+            page.fallbacks_used.setdefault(font.describe(), None)
+        advance = font.face().stringWidth(char, size)
+        width = cell if is_full_width(char, advance, size) else advance
+        out.append(Glyph(char, font, size, advance, width, bold))
+    return out
+
+
+def _draw_line(canvas: Canvas, line: Line, left: float, baseline: float) -> None:
+    """Draw glyphs cell by cell, batching stretches that share font and spacing into one text run.
+
+    A glyph is centred in its cell; reportlab's character spacing then carries the pen from one
+    glyph's origin to the next.
+    """
+    text = canvas.beginText()
+    if any(g.bold for g in line.glyphs):
+        canvas.setLineWidth(line.glyphs[0].size * _FAKE_BOLD_STROKE)  # fill + stroke fakes bold
+    x = left + line.indent
+    batch: list[Glyph] = []
+    batch_x, batch_space = 0.0, 0.0
+    for i, glyph in enumerate(line.glyphs):
+        origin = x + (glyph.width - glyph.advance) / 2
+        nxt = line.glyphs[i + 1] if i + 1 < len(line.glyphs) else None
+        if nxt is not None:
+            next_origin = x + glyph.width + line.gap + (nxt.width - nxt.advance) / 2
+            space = next_origin - origin - glyph.advance
+        else:
+            space = batch_space
+        same_run = batch and glyph.font == batch[0].font and glyph.bold == batch[0].bold
+        if batch and not (same_run and abs(space - batch_space) < _EPS):
+            _flush(text, batch, batch_x, baseline, batch_space)
+            batch = []
+        if not batch:
+            batch_x, batch_space = origin, space
+        batch.append(glyph)
+        x += glyph.width + line.gap
+    if batch:
+        _flush(text, batch, batch_x, baseline, batch_space)
+    canvas.drawText(text)
+
+
+def _flush(text: PDFTextObject, batch: list[Glyph], x: float, baseline: float, space: float) -> None:
+    first = batch[0]
+    text.setFont(first.font.pdf_name, first.size)
+    text.setCharSpace(space)
+    text.setTextRenderMode(2 if first.bold else 0)
+    text.setTextOrigin(x, baseline)
+    text.textOut("".join(g.char for g in batch))
+
+
+class _Writer:
+    def __init__(self, doc: Document, profile: Profile, fonts: FontSet, out: Path) -> None:
+        self.doc = doc
+        self.profile = profile
+        size = (mm_to_pt(profile.page.width_mm), mm_to_pt(profile.page.height_mm))
+        canvas = Canvas(str(out), pagesize=size, invariant=True)  # invariant: same input, same bytes
+        canvas.setTitle(doc.title)
+        canvas.setAuthor(doc.metadata.speaker or doc.metadata.agency or "")
+        canvas.setCreator("gongwen")
+        self.page = _Page(canvas, profile, fonts)
+        self.outline_level = 0
+        self.bookmarks = 0
+
+    def write(self) -> PdfResult:
+        blocks = list(self.doc.blocks)
+        if self.doc.metadata.agency:
+            blocks = self._red_header(blocks)
+        if not any(b.kind is BlockKind.TITLE for b in blocks) and self.doc.title:
+            self._title(self.doc.title)
+        for block in blocks:
+            if block.kind is BlockKind.TITLE:
+                self._title(block.text)
+            else:
+                self._block(block)
+        self.page.finish_page()
+        canvas = self.page.canvas
+        if self.bookmarks:
+            canvas.showOutline()
+        canvas.save()
+        if self.page.uncovered:
+            log.warning("no font covers %s: printed as missing-glyph boxes", "".join(self.page.uncovered))
+        page = self.page
+        return PdfResult(page.number, page.fonts.describe(), list(page.uncovered), list(page.fallbacks_used))
+
+    def _title(self, title: str) -> None:
+        style = self.profile.block_style(BlockKind.TITLE)
+        cell = self.profile.char_pitch_pt * style.size_pt / self.profile.body_size_pt
+        for text in break_title(title, int(self.profile.type_width_pt // cell)):
+            glyphs = _glyphs(text, style.role, style.size_pt, style.bold, self.page)
+            line = Line(tuple(glyphs), 0.0, 0.0)
+            self._place(line, Align.CENTER, self.profile.title_line_pitch_pt)
+
+    def _block(self, block: Block) -> None:
+        level = block.heading.level if block.heading else None
+        style = self.profile.block_style(block.kind, level if block.kind is BlockKind.HEADING else None)
+        self.page.skip_lines(style.space_before_lines)
+        glyphs: list[Glyph] = []
+        for run in block.runs:
+            role, bold = self.profile.run_style(run.heading_level, style)
+            glyphs += _glyphs(run.text, role, style.size_pt, bold, self.page)
+        if not glyphs:
+            return
+        cell = self.profile.char_pitch_pt * style.size_pt / self.profile.body_size_pt
+        width = self.profile.type_width_pt - style.right_chars * cell
+        justify = style.align in (Align.JUSTIFY, Align.LEFT)
+        lines = break_lines(glyphs, width, style.first_line_chars * cell, justify, style.left_chars * cell)
+        for i, line in enumerate(lines):
+            top = self._place(line, style.align, self.profile.line_pitch_pt, width)
+            if i == 0 and block.heading is not None and block.heading.kind == "heading":
+                self._bookmark(block, top)
+
+    def _place(self, line: Line, align: Align, pitch: float, width: float | None = None) -> float:
+        """Put one line in the next slot of `pitch`, aligned within `width`; return the slot's top."""
+        width = self.profile.type_width_pt if width is None else width
+        free = width - line.indent - line_width(line)
+        shift = {Align.CENTER: free / 2, Align.RIGHT: free}.get(align, 0.0)
+        if shift:
+            line = Line(line.glyphs, line.indent + shift, line.gap)
+        top = self.page.slot(pitch)
+        size = line.glyphs[0].size
+        em_top = top - (pitch - size) / 2
+        _draw_line(self.page.canvas, line, self.page.left, _baseline(em_top, line.glyphs[0]))
+        return top
+
+    def _bookmark(self, block: Block, top: float) -> None:
+        heading = block.heading
+        assert heading is not None
+        # Outline levels may only go one deeper at a time; a document may start at level 2.
+        level = min(heading.level - 1, self.outline_level + 1 if self.bookmarks else 0)
+        key = f"h{self.bookmarks}"
+        canvas = self.page.canvas
+        canvas.bookmarkHorizontal(key, 0, top)
+        canvas.addOutlineEntry(f"{heading.number}{heading.title}", key, level, closed=False)
+        self.outline_level = level
+        self.bookmarks += 1
+
+    def _red_header(self, blocks: list[Block]) -> list[Block]:
+        """发文机关标志, 发文字号 and the red rule; returns the blocks still to set."""
+        profile = self.profile
+        agency = self.doc.metadata.agency or ""
+        style = profile.block_style(BlockKind.TITLE)
+        size = min(profile.agency_mark_size_pt, profile.type_width_pt / max(len(agency), 1))
+        canvas = self.page.canvas
+        red = HexColor("#" + profile.red_header_color)
+        canvas.setFillColor(red)
+        glyphs = _glyphs(agency, style.role, size, False, self.page)
+        mark = Line(tuple(glyphs), 0.0, 0.0)
+        self.page.used = mm_to_pt(profile.agency_mark_top_mm)
+        self._place(mark, Align.CENTER, size)
+        canvas.setFillColorRGB(0, 0, 0)
+        self.page.skip_lines(2)
+        numbers = [b for b in blocks if b.kind is BlockKind.DOC_NUMBER]
+        number_text = numbers[0].text if numbers else self.doc.metadata.doc_number
+        if number_text:
+            number_style = profile.block_style(BlockKind.DOC_NUMBER)
+            glyphs = _glyphs(number_text, number_style.role, number_style.size_pt, False, self.page)
+            self._place(Line(tuple(glyphs), 0.0, 0.0), Align.CENTER, profile.line_pitch_pt)
+            pitch_margin = (profile.line_pitch_pt - number_style.size_pt) / 2
+            self.page.used -= pitch_margin  # the rule is measured from the number's em box
+        self.page.used += mm_to_pt(profile.red_rule_below_mm)
+        y = self.page.top - self.page.used
+        canvas.setStrokeColor(red)
+        canvas.setLineWidth(profile.red_rule_width_pt)
+        canvas.line(self.page.left, y, self.page.left + profile.type_width_pt, y)
+        canvas.setStrokeColorRGB(0, 0, 0)
+        self.page.skip_lines(2)
+        return [b for b in blocks if b.kind is not BlockKind.DOC_NUMBER]
+
+
+def render_pdf(doc: Document, profile: Profile, fonts: FontSet, out: Path) -> PdfResult:
+    """Typeset `doc` on `profile`'s grid into `out` (written in place; the caller makes it atomic)."""
+    return _Writer(doc, profile, fonts, out).write()
