@@ -124,11 +124,6 @@ class Profile:
     # (layout.md: -0.25 pt gives 28 a line; -0.2 pt gives 27).
     docx_char_condense_pt: float = 0.25
     red_header_color: str = "FF0000"
-    # Red header (版头) of formal documents: 发文机关标志 and the red rule below the 发文字号.
-    agency_mark_top_mm: float = 35.0  # top edge of the mark below the top of the type area
-    agency_mark_size_pt: float = 42.0  # 初号; narrowed to fit the type width when the name is long
-    red_rule_below_mm: float = 4.0
-    red_rule_width_pt: float = 1.0
     # Red header of formal documents (GB/T 9704 7.2): the agency mark's top edge below the top of the
     # type area, the 发文字号 that many lines below the mark, the red rule that far below the 发文字号,
     # the title that many lines below the rule.
@@ -136,6 +131,7 @@ class Profile:
     doc_number_below_mark_lines: float = 2.0
     red_rule_below_mm: float = 4.0
     title_below_rule_lines: float = 2.0
+    red_rule_width_pt: float = 1.5  # the standard fixes the rule's place and colour, not its weight
 
     # Derived values: computed, never written down twice.
     @property

@@ -187,11 +187,9 @@ class _Writer:
 
     def _title(self, title: str) -> None:
         style = self.profile.block_style(BlockKind.TITLE)
-        cell = self.profile.char_pitch_pt * style.size_pt / self.profile.body_size_pt
-        for text in break_title(title, int(self.profile.type_width_pt // cell)):
-            glyphs = _glyphs(text, style.role, style.size_pt, style.bold, self.page)
-            line = Line(tuple(glyphs), 0.0, 0.0)
-            self._place(line, Align.CENTER, self.profile.title_line_pitch_pt)
+        # The same line length as the DOCX writer, so both break the title alike.
+        for text in break_title(title, int(self.profile.type_width_pt // style.size_pt)):
+            self._centred(text, style.role, style.size_pt, self.profile.title_line_pitch_pt)
 
     def _block(self, block: Block) -> None:
         level = block.heading.level if block.heading else None
@@ -238,36 +236,37 @@ class _Writer:
         self.bookmarks += 1
 
     def _red_header(self, blocks: list[Block]) -> list[Block]:
-        """发文机关标志, 发文字号 and the red rule; returns the blocks still to set."""
-        profile = self.profile
-        agency = self.doc.metadata.agency or ""
-        style = profile.block_style(BlockKind.TITLE)
-        size = min(profile.agency_mark_size_pt, profile.type_width_pt / max(len(agency), 1))
-        canvas = self.page.canvas
+        """发文机关标志, 发文字号 and the red rule (placed as the DOCX writer places them).
+
+        Returns the blocks still to set: all but the 发文字号.
+        """
+        profile, page, canvas = self.profile, self.page, self.page.canvas
         red = HexColor("#" + profile.red_header_color)
+        style = profile.block_style(BlockKind.TITLE)
+        page.used = mm_to_pt(profile.red_header_top_mm) - (profile.title_line_pitch_pt - style.size_pt) / 2
         canvas.setFillColor(red)
-        glyphs = _glyphs(agency, style.role, size, False, self.page)
-        mark = Line(tuple(glyphs), 0.0, 0.0)
-        self.page.used = mm_to_pt(profile.agency_mark_top_mm)
-        self._place(mark, Align.CENTER, size)
+        self._centred(self.doc.metadata.agency or "", style.role, style.size_pt, profile.title_line_pitch_pt)
         canvas.setFillColorRGB(0, 0, 0)
-        self.page.skip_lines(2)
         numbers = [b for b in blocks if b.kind is BlockKind.DOC_NUMBER]
-        number_text = numbers[0].text if numbers else self.doc.metadata.doc_number
-        if number_text:
+        number = numbers[0].text if numbers else self.doc.metadata.doc_number
+        below = (profile.title_line_pitch_pt - style.size_pt) / 2  # em box bottom above the slot end
+        if number:
+            page.skip_lines(profile.doc_number_below_mark_lines)
             number_style = profile.block_style(BlockKind.DOC_NUMBER)
-            glyphs = _glyphs(number_text, number_style.role, number_style.size_pt, False, self.page)
-            self._place(Line(tuple(glyphs), 0.0, 0.0), Align.CENTER, profile.line_pitch_pt)
-            pitch_margin = (profile.line_pitch_pt - number_style.size_pt) / 2
-            self.page.used -= pitch_margin  # the rule is measured from the number's em box
-        self.page.used += mm_to_pt(profile.red_rule_below_mm)
-        y = self.page.top - self.page.used
+            self._centred(number, number_style.role, number_style.size_pt, profile.line_pitch_pt)
+            below = (profile.line_pitch_pt - number_style.size_pt) / 2
+        y = page.top - page.used + below - mm_to_pt(profile.red_rule_below_mm)
         canvas.setStrokeColor(red)
         canvas.setLineWidth(profile.red_rule_width_pt)
-        canvas.line(self.page.left, y, self.page.left + profile.type_width_pt, y)
+        canvas.line(page.left, y, page.left + profile.type_width_pt, y)
         canvas.setStrokeColorRGB(0, 0, 0)
-        self.page.skip_lines(2)
+        page.used = page.top - y
+        page.skip_lines(profile.title_below_rule_lines)
         return [b for b in blocks if b.kind is not BlockKind.DOC_NUMBER]
+
+    def _centred(self, text: str, role: FontRole, size: float, pitch: float) -> None:
+        glyphs = _glyphs(text, role, size, False, self.page)
+        self._place(Line(tuple(glyphs), 0.0, 0.0), Align.CENTER, pitch)
 
 
 def render_pdf(doc: Document, profile: Profile, fonts: FontSet, out: Path) -> PdfResult:
