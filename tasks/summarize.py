@@ -33,14 +33,16 @@ _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
 _CN_DIGITS = "零一二三四五六七八九"
 
 _MIN_SENTENCE_CHARS = 10  # shorter ones ("抓而不好。") rarely stand alone in a summary
-_POSTING_WINDOW = 25  # neighbours looked at on each side in a word's posting list
-_MAX_NEIGHBOURS = 12  # edges a sentence keeps, strongest first
-_MAX_WORD_NEIGHBOURS = 16  # edges a word keeps in the keyword graph
+_POSTING_WINDOW = 10  # neighbours looked at on each side in a word's posting list
+_MAX_NEIGHBOURS = 10  # edges a sentence keeps, strongest first
+_MAX_WORD_NEIGHBOURS = 10  # edges a word keeps in the keyword graph
+_KEYWORD_VOCABULARY = 800  # most frequent content words that may become keywords
 _PAGERANK_ROUNDS = 40
 _LEAD_BONUS = 1.2  # official texts state a section's point in its first sentence
+_HEADING_WEIGHT = 1.0  # prior gained by a sentence holding all the words of its headings
 _MIN_SECTION_SHARE = 60  # characters a section's sentence may use even when sections are many
 _MAX_POINT_CHARS = 20  # longest gist point before it is cut at a word boundary
-_COOCCURRENCE_WINDOW = 4  # word graph: words this close in a sentence are linked
+_COOCCURRENCE_WINDOW = 3  # word graph: words this close in a sentence are linked
 _MIN_PHRASE_COUNT = 3
 
 
@@ -49,7 +51,7 @@ class _Sentence:
     text: str
     block_index: int
     section: int  # ordinal of the top-level section it sits in; -1 before the first one
-    lead: bool  # first sentence after a heading
+    prior: float  # weight from position and from words shared with its headings
     words: tuple[str, ...]  # all words, in order (for keywords)
     terms: tuple[str, ...]  # distinct content words, in order of first use (for similarity)
 
@@ -91,23 +93,36 @@ def _split(text: str) -> list[str]:
     return sentences
 
 
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in cut(text) if _is_content(w))
+
+
 def _sentences(doc: Document, top: tuple[Heading, ...]) -> list[_Sentence]:
     section = -1
     after_heading = False
+    section_words: frozenset[str] = frozenset()
+    context: frozenset[str] = frozenset()  # words of the top-level heading and the nearest heading
     found: list[_Sentence] = []
     for index, block in enumerate(doc.blocks):
         if block.heading is not None and block.heading.kind == "heading":
             after_heading = True
+            heading_words = _content_words(block.heading.title)
             if _is_top(block.heading, top):
                 section += 1
+                section_words = heading_words
+            context = section_words | heading_words
         if block.kind != BlockKind.PARAGRAPH:
             continue
         for text in _split(_body_text(block)):
             words = tuple(cut(text))
             terms = tuple(dict.fromkeys(w for w in words if _is_content(w)))
-            if len(text) >= _MIN_SENTENCE_CHARS and terms:
-                found.append(_Sentence(text, index, section, after_heading, words, terms))
-                after_heading = False
+            if len(text) < _MIN_SENTENCE_CHARS or not terms:
+                continue
+            # A sentence that restates its heading, or opens its section, carries the section's point.
+            echo = len(context.intersection(terms)) / len(context) if context else 0.0
+            prior = (1 + _HEADING_WEIGHT * echo) * (_LEAD_BONUS if after_heading else 1.0)
+            found.append(_Sentence(text, index, section, prior, words, terms))
+            after_heading = False
     return found
 
 
@@ -165,11 +180,10 @@ def _select(sentences: list[_Sentence], scores: list[float], budget: int) -> lis
     share = max(budget // max(len(sections), 1), _MIN_SECTION_SHARE)
     firsts = []
     for section in sections:
-        best = next(
-            (i for i in ranked if sentences[i].section == section and len(sentences[i].text) <= share), None
-        )
-        if best is not None:
-            firsts.append(best)
+        members = [i for i in ranked if sentences[i].section == section]
+        fitting = [i for i in members if len(sentences[i].text) <= share]
+        if members:
+            firsts.append(fitting[0] if fitting else min(members, key=lambda i: len(sentences[i].text)))
     chosen: list[int] = []
     used = 0
     # When the sections outnumber what the budget holds, the strongest sections get their sentence.
@@ -182,19 +196,22 @@ def _select(sentences: list[_Sentence], scores: list[float], budget: int) -> lis
 
 
 def _word_ranks(sentences: list[_Sentence]) -> dict[str, float]:
-    """TextRank over content words linked by co-occurrence inside a sentence."""
-    index: dict[str, int] = {}
-    links: list[dict[int, float]] = []
+    """TextRank over the most frequent content words, linked when they stand close in a sentence."""
+    freq = Counter(w for s in sentences for w in s.words if _is_content(w))
+    # Keywords are frequent words; a fixed vocabulary keeps the cost flat for long texts.
+    vocab = {w: i for i, (w, _) in enumerate(freq.most_common(_KEYWORD_VOCABULARY))}
+    near: Counter[tuple[int, int]] = Counter()
     for sentence in sentences:
-        ids = [index.setdefault(w, len(index)) for w in sentence.words if _is_content(w)]
-        links += [{} for _ in range(len(index) - len(links))]
-        for k, a in enumerate(ids):
-            for b in ids[k + 1 : k + 1 + _COOCCURRENCE_WINDOW]:
-                if a != b:
-                    links[a][b] = links[a].get(b, 0.0) + 1.0
-                    links[b][a] = links[b].get(a, 0.0) + 1.0
+        ids = [vocab[w] for w in sentence.words if w in vocab]
+        for gap in range(1, _COOCCURRENCE_WINDOW + 1):
+            near.update(zip(ids, ids[gap:], strict=False))
+    links: list[dict[int, float]] = [{} for _ in vocab]
+    for (a, b), count in near.items():
+        if a != b:
+            links[a][b] = links[a].get(b, 0.0) + count
+            links[b][a] = links[b].get(a, 0.0) + count
     scores = _pagerank(_strongest(links, _MAX_WORD_NEIGHBOURS))
-    return {word: scores[i] for word, i in index.items()}
+    return {word: scores[i] for word, i in vocab.items()}
 
 
 def _keywords(sentences: list[_Sentence], count: int) -> tuple[str, ...]:
@@ -272,7 +289,7 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
     top = _top_headings(doc)
     sentences = _sentences(doc, top)
     scores = _pagerank(_sentence_graph(sentences))
-    scores = [score * (_LEAD_BONUS if s.lead else 1.0) for score, s in zip(scores, sentences, strict=True)]
+    scores = [score * s.prior for score, s in zip(scores, sentences, strict=True)]
     chosen = _select(sentences, scores, budget_chars)
     return Summary(
         gist=_gist(doc, top),
