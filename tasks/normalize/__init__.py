@@ -1,0 +1,9 @@
+"""Normalize raw Chinese drafts and official texts (spec: shared/spec/normalization.md, R1-R14).
+
+One module per rule group (protect, widths, numbering, punctuation, marks, spacing, dates) and the
+ordered pipeline in `pipeline.RULES`.
+"""
+
+from .pipeline import RULES, normalize
+
+__all__ = ["RULES", "normalize"]

@@ -1,0 +1,90 @@
+"""Building blocks shared by the rule modules: character classes, edits, flags and rule steps.
+
+A rule step reads the whole (protected) text and returns edits and flags in that text's offsets;
+the pipeline applies them and maps every position back to the input. Steps scan with compiled
+regexes, so a text with nothing to fix costs one C-level search per step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
+# Full-width marks that sit between hanzi in running text.
+FW_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕［］「」『』…—～·"
+CJK = HAN + FW_PUNCT
+# Horizontal whitespace: ASCII space, tab, NBSP, ideographic space (never "\n").
+WS = " \t\u00a0\u3000"
+# Placeholders for protected spans (R1): one that reads like Latin text, one that reads like a number.
+P_TEXT = "\ue000"
+P_NUM = "\ue001"
+CN_DIGITS = "一二三四五六七八九"
+# 一 … 九十九 as written in structure numbers.
+CN_NUMBER = f"(?:[{CN_DIGITS}]?十[{CN_DIGITS}]?|[{CN_DIGITS}])"
+
+_CN_VALUE = {ch: i for i, ch in enumerate(CN_DIGITS, start=1)}
+
+
+def cn_to_int(numeral: str) -> int:
+    """Value of a numeral matched by CN_NUMBER ("十二" -> 12)."""
+    if "十" not in numeral:
+        return _CN_VALUE[numeral]
+    tens, _, units = numeral.partition("十")
+    return _CN_VALUE.get(tens, 1) * 10 + _CN_VALUE.get(units, 0)
+
+
+class Edit(NamedTuple):
+    """Replace text[start:end] with `after`."""
+
+    start: int
+    end: int
+    after: str
+    note: str = ""
+
+
+class Flag(NamedTuple):
+    """A warning about text[start:end]; the text is left as it is."""
+
+    start: int
+    end: int
+    message: str
+
+
+class Step(NamedTuple):
+    edits: list[Edit]
+    flags: list[Flag]
+
+
+class Rule(NamedTuple):
+    name: str  # "R7"
+    apply: Callable[[str], Step]
+
+
+Replacement = Callable[[re.Match[str]], str | None]
+
+
+def rewrite(
+    pattern: re.Pattern[str], replace: Replacement, note: str, group: int | str = 0
+) -> Callable[[str], Step]:
+    """A step replacing `group` of each match by replace(match); None or an unchanged string: no edit."""
+
+    def apply(text: str) -> Step:
+        edits = []
+        for m in pattern.finditer(text):
+            after = replace(m)
+            if after is not None and after != m.group(group):
+                edits.append(Edit(m.start(group), m.end(group), after, note))
+        return Step(edits, [])
+
+    return apply
+
+
+def flag_all(pattern: re.Pattern[str], message: str) -> Callable[[str], Step]:
+    """A step that only warns, once per match."""
+
+    def apply(text: str) -> Step:
+        return Step([], [Flag(m.start(), m.end(), message) for m in pattern.finditer(text)])
+
+    return apply

@@ -1,0 +1,92 @@
+"""R5 ellipses, R6 dashes, R7 ASCII punctuation, R10 doubled and colliding marks, R14 extras."""
+
+from __future__ import annotations
+
+import re
+
+from .base import CJK, HAN, P_NUM, P_TEXT, Edit, Flag, Rule, Step, flag_all, rewrite
+
+# R5 --------------------------------------------------------------------------------------------
+_ELLIPSIS = re.compile(r"\.{3,}|。{3,}|[·・]{3,}|…+|⋯+")
+
+
+def _ellipsis(m: re.Match[str]) -> str | None:
+    # "……" is right; so is the doubled "…………" that marks a whole omitted paragraph.
+    return None if m.group() in ("……", "…………") else "……"
+
+
+# R6 --------------------------------------------------------------------------------------------
+# Dashes made of two hyphen-like marks; "next to hanzi" includes the line start of a subtitle "----2012年".
+_DASH_RUN = "(?:-{2,}|－{2,}|─{2,}|[—―]{2,})"
+_DASH = re.compile(rf"(?:^|(?<=[{CJK}])|(?<=[{CJK}] )){_DASH_RUN}|{_DASH_RUN}(?= ?[{CJK}])", re.MULTILINE)
+_LONE_DASH = re.compile(rf"(?<=[{HAN}])[—―](?=[{HAN}])")
+
+# R7 --------------------------------------------------------------------------------------------
+_FULL = str.maketrans(",;:?!()", "，；：？！（）")
+_BESIDE = rf"(?:(?<=[{CJK}])|(?<=[{CJK}] ))[,;:?!]+|[,;:?!]+(?= ?[{CJK}])"
+_ASCII_MARKS = re.compile(_BESIDE)
+_PERIOD = re.compile(rf"(?<=[{HAN}])\.(?![\d.A-Za-z{P_NUM}{P_TEXT}])")
+# 国发[2018]5号, 国办发（2018）123号 -> 〔2018〕
+_DOC_YEAR = re.compile(rf"(?<=[{HAN}])[\[【［(（]((?:19|20)\d\d)[\]】］)）](?=\d{{1,4}}号)")
+# A pair of ASCII brackets, or a lone one.
+_PARENS = re.compile(r"\(([^()\n]*)\)|[()]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+
+
+def _beside_cjk(text: str, i: int) -> bool:
+    return (i > 0 and _CJK_CHAR.match(text, i - 1) is not None) or _CJK_CHAR.match(text, i + 1) is not None
+
+
+def _parens(text: str) -> Step:
+    """A pair turns full-width when it holds Chinese or touches it; a lone bracket when it touches it."""
+    edits = []
+    for m in _PARENS.finditer(text):
+        if m.group(1) is None:
+            if _beside_cjk(text, m.start()):
+                edits.append(Edit(m.start(), m.end(), m.group().translate(_FULL), "bracket beside Chinese"))
+        elif _CJK_CHAR.search(m.group(1)) or _beside_cjk(text, m.start()) or _beside_cjk(text, m.end() - 1):
+            edits.append(Edit(m.start(), m.start() + 1, "（", "brackets around Chinese"))
+            edits.append(Edit(m.end() - 1, m.end(), "）", "brackets around Chinese"))
+    return Step(edits, [])
+
+
+# R10 -------------------------------------------------------------------------------------------
+_RANK = {"。": 4, "？": 4, "！": 4, "；": 3, "：": 2, "，": 1, "、": 0}
+_MARK_RUN = re.compile("[。？！；：，、]{2,}")
+
+
+def _doubled(text: str) -> Step:
+    edits, flags = [], []
+    for m in _MARK_RUN.finditer(text):
+        run = m.group()
+        if set(run) <= {"？", "！"}:
+            continue  # ？！ and ！！ are emphasis, not errors
+        if len(set(run)) == 1:
+            edits.append(Edit(m.start(), m.end(), run[0], "doubled mark"))
+            continue
+        keep = max(run, key=lambda ch: _RANK[ch])  # first of the strongest
+        edits.append(Edit(m.start(), m.end(), keep, "colliding marks"))
+        flags.append(Flag(m.start(), m.end(), f"colliding marks {run}: kept {keep}, please review"))
+    return Step(edits, flags)
+
+
+# R14 -------------------------------------------------------------------------------------------
+_DOT = re.compile("[•・]")
+_TILDE = re.compile(rf"(?<=[\d{P_NUM}%年月日万亿])~(?=[\d{P_NUM}])")
+_ETC = re.compile("…+等")
+
+RULES = (
+    Rule("R5", rewrite(_ELLIPSIS, _ellipsis, "ellipsis")),
+    Rule("R6", rewrite(_DASH, lambda m: "——", "dash")),
+    Rule("R6", flag_all(_LONE_DASH, "single dash between hanzi: a connector (北京—上海) or half a ——?")),
+    Rule("R7", rewrite(_DOC_YEAR, lambda m: f"〔{m[1]}〕", "year brackets of a document number")),
+    Rule("R7", rewrite(_ASCII_MARKS, lambda m: m.group().translate(_FULL), "ASCII mark beside Chinese")),
+    Rule("R7", rewrite(_PERIOD, lambda m: "。", "ASCII full stop after hanzi")),
+    Rule("R7", _parens),
+)
+DOUBLED = (Rule("R10", _doubled),)
+EXTRAS = (
+    Rule("R14", rewrite(_DOT, lambda m: "·", "middle dot")),
+    Rule("R14", rewrite(_TILDE, lambda m: "～", "range tilde")),
+    Rule("R14", flag_all(_ETC, "…… followed by 等: one of them is redundant")),
+)
