@@ -1,0 +1,237 @@
+"""The DOCX writer: its XML against the layout profile, and a LibreOffice round trip that counts the
+grid (lines a page, characters a line) in the PDF that LibreOffice sets from it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from lxml import etree
+
+from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, FontRole, Profile, mm_to_pt
+from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
+from tasks.render_docx import render_docx
+from tasks.title import break_title
+from tests.docx_layout_check import (
+    NS,
+    body_paragraphs,
+    layout_problems,
+    outline_levels,
+    paragraph_text,
+    read_docx_xml,
+    runs,
+    w,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+ALIAS_FILE = ROOT / "fonts" / "fontconfig" / "65-gongwen.conf"
+SAMPLE = ROOT.parent / "shared" / "samples" / "speech_office_directors.txt"
+TITLE = "在全市四套班子秘书长和办公室主任工作座谈会上关于进一步加强办公室工作的讲话"
+# 56 characters (two full lines), no punctuation: no line-breaking rule moves a character.
+FILLER = (
+    "深入学习贯彻新时代中国特色社会主义思想全面贯彻党的二十大精神"
+    "坚持稳中求进工作总基调完整准确全面贯彻新发展理念着力"
+)
+
+
+def _block(kind: BlockKind, text: str, line: int, heading: Heading | None = None) -> Block:
+    return Block(kind, (Run(text),), line, heading)
+
+
+def _speech(paragraphs: int = 3) -> Document:
+    h1 = Heading(1, "一、", "讲学习不放松", inline=False, line=5)
+    h2 = Heading(2, "（一）", "坚持学以立德", inline=True, line=6)
+    blocks = (
+        _block(BlockKind.TITLE, TITLE, 1),
+        _block(BlockKind.SPEAKER, "张三", 2),
+        _block(BlockKind.DATE, "（2018年1月2日）", 3),
+        _block(BlockKind.SALUTATION, "同志们：", 4),
+        _block(BlockKind.HEADING, "一、讲学习不放松", 5, h1),
+        Block(BlockKind.PARAGRAPH, (Run("（一）坚持学以立德。", heading_level=2), Run(FILLER + "。")), 6, h2),
+        *(_block(BlockKind.PARAGRAPH, FILLER * 2 + "。", 7 + i) for i in range(paragraphs)),
+        _block(BlockKind.CLOSING, "谢谢大家！", 7 + paragraphs),
+    )
+    return Document(TITLE, "text", blocks)
+
+
+def _notice() -> Document:
+    blocks = (
+        _block(BlockKind.DOC_NUMBER, "国办发〔2024〕1号", 1),
+        _block(BlockKind.TITLE, "国务院办公厅关于做好某项工作的通知", 2),
+        _block(BlockKind.SALUTATION, "各省、自治区、直辖市人民政府：", 3),
+        _block(BlockKind.PARAGRAPH, FILLER + "。", 4),
+        _block(BlockKind.SIGNATURE, "国务院办公厅", 5),
+        _block(BlockKind.SIGNED_DATE, "2024年1月2日", 6),
+    )
+    return Document("国务院办公厅关于做好某项工作的通知", "text", blocks, Metadata(agency="国务院办公厅文件"))
+
+
+def _render(doc: Document, profile: Profile, tmp_path: Path) -> Path:
+    out = tmp_path / f"{profile.name}.docx"
+    render_docx(doc, profile, out)
+    return out
+
+
+@pytest.mark.parametrize("profile", PROFILES.values(), ids=PROFILES.keys())
+def test_layout_follows_the_profile(profile: Profile, tmp_path: Path) -> None:
+    for doc in (_speech(), _notice()):
+        assert layout_problems(_render(doc, profile, tmp_path), profile) == []
+
+
+def test_headings_carry_outline_levels(tmp_path: Path) -> None:
+    xml = read_docx_xml(_render(_speech(), GBT9704, tmp_path))
+    assert outline_levels(xml) == [(0, "一、讲学习不放松"), (1, "（一）坚持学以立德。" + FILLER + "。")]
+
+
+def test_inline_heading_run_in_kaiti_rest_of_paragraph_in_fangsong(tmp_path: Path) -> None:
+    xml = read_docx_xml(_render(_speech(), GBT9704, tmp_path))
+    paragraph = next(p for p in body_paragraphs(xml) if paragraph_text(p).startswith("（一）"))
+    assert [(r.text, r.east_asia, r.size_half_pt) for r in runs(paragraph)] == [
+        ("（一）坚持学以立德。", OFFICIAL_FONT_NAMES[FontRole.KAITI], 32),
+        (FILLER + "。", OFFICIAL_FONT_NAMES[FontRole.BODY], 32),
+    ]
+
+
+def test_title_is_one_paragraph_broken_as_break_title_says(tmp_path: Path) -> None:
+    xml = read_docx_xml(_render(_speech(), GBT9704, tmp_path))
+    title = body_paragraphs(xml)[0]
+    run = title.find("w:r", NS)
+    lines = "".join("\n" if el.tag == w("br") else el.text for el in run if el.tag in (w("t"), w("br")))
+    assert tuple(lines.split("\n")) == break_title(TITLE, int(GBT9704.type_width_pt // GBT9704.title_size_pt))
+    assert len(lines.split("\n")) > 1
+    assert [(r.east_asia, r.size_half_pt) for r in runs(title)] == [(OFFICIAL_FONT_NAMES[FontRole.TITLE], 44)]
+    assert title.find("w:pPr/w:jc", NS).get(w("val")) == "center"
+
+
+def test_body_indents_two_characters_in_character_units(tmp_path: Path) -> None:
+    xml = read_docx_xml(_render(_speech(), GBT9704, tmp_path))
+    indents = {
+        paragraph_text(p)[:4]: p.find("w:pPr/w:ind", NS).get(w("firstLineChars"))
+        for p in body_paragraphs(xml)
+    }
+    assert indents["深入学习"] == "200"
+    assert indents["同志们："] == "0"  # salutation flush left
+
+
+def test_red_header_only_with_an_agency(tmp_path: Path) -> None:
+    notice = read_docx_xml(_render(_notice(), GBT9704, tmp_path))
+    mark, number = body_paragraphs(notice)[:2]
+    assert paragraph_text(mark) == "国务院办公厅文件"
+    assert mark.find("w:r/w:rPr/w:color", NS).get(w("val")) == GBT9704.red_header_color
+    rule = number.find("w:pPr/w:pBdr/w:bottom", NS)
+    assert (paragraph_text(number), rule.get(w("color"))) == ("国办发〔2024〕1号", GBT9704.red_header_color)
+    speech = read_docx_xml(_render(_speech(), GBT9704, tmp_path))
+    assert speech.document.find(".//w:pBdr", NS) is None
+    assert speech.document.find(".//w:color", NS) is None
+
+
+def test_fontconfig_alias_names_every_official_and_windows_family() -> None:
+    aliased = {family.text for family in etree.parse(str(ALIAS_FILE)).iterfind("alias/family")}
+    windows = {"FangSong", "SimHei", "KaiTi", "SimSun", "仿宋", "楷体"}
+    assert set(OFFICIAL_FONT_NAMES.values()) | windows <= aliased
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample speech not present")
+def test_sample_speech_renders_to_the_layout(tmp_path: Path) -> None:
+    structure = pytest.importorskip("tasks.structure")
+    doc = structure.build_document(SAMPLE.read_text(encoding="utf-8"), SAMPLE.name)
+    out = _render(doc, GBT9704, tmp_path)
+    assert layout_problems(out, GBT9704) == []
+    assert len(outline_levels(read_docx_xml(out))) >= len(doc.outline)
+
+
+# LibreOffice round trip ----------------------------------------------------------------------------
+
+
+def _libreoffice_pdf(docx_path: Path, work: Path) -> Path:
+    """Convert with LibreOffice, the official font names resolved through the project's alias file."""
+    fonts_conf = work / "fonts.conf"
+    fonts_conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <include>{ALIAS_FILE}</include>\n"
+        f"  <cachedir>{work / 'fc-cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(fonts_conf)}
+    command = [
+        "soffice",
+        f"-env:UserInstallation={(work / 'lo-profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(work),
+        str(docx_path),
+    ]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=180)
+    return work / f"{docx_path.stem}.pdf"
+
+
+def _lines_by_page(pdf_path: Path) -> list[list[tuple[float, float, str, str]]]:
+    """Per page, its text lines top to bottom as (top, x0, text, first font name)."""
+    pages = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            by_top: dict[int, list[dict]] = defaultdict(list)
+            for char in page.chars:
+                by_top[round(char["top"])].append(char)
+            lines = []
+            for top in sorted(by_top):
+                chars = sorted(by_top[top], key=lambda c: c["x0"])
+                lines.append(
+                    (chars[0]["top"], chars[0]["x0"], "".join(c["text"] for c in chars), chars[0]["fontname"])
+                )
+            pages.append(lines)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pages(tmp_path_factory: pytest.TempPathFactory) -> list[list[tuple[float, float, str, str]]]:
+    if shutil.which("soffice") is None:
+        pytest.skip(
+            "LibreOffice (soffice) is not installed; the set-up script installs libreoffice-writer-nogui"
+        )
+    work = tmp_path_factory.mktemp("libreoffice")
+    docx_path = work / "speech.docx"
+    render_docx(_speech(paragraphs=14), GBT9704, docx_path)
+    return _lines_by_page(_libreoffice_pdf(docx_path, work))
+
+
+def _type_area_lines(lines: list[tuple[float, float, str, str]]) -> list[tuple[float, float, str, str]]:
+    bottom_pt = mm_to_pt(GBT9704.page.height_mm - GBT9704.page.bottom_mm)
+    return [line for line in lines if line[0] < bottom_pt]
+
+
+def test_libreoffice_sets_22_lines_on_a_full_page(libreoffice_pages: list) -> None:
+    full_page = _type_area_lines(libreoffice_pages[1])  # page 2: body text only
+    assert len(full_page) == GBT9704.lines_per_page
+
+
+def test_libreoffice_sets_28_characters_on_full_lines(libreoffice_pages: list) -> None:
+    lengths = [len(text) for page in libreoffice_pages for _, _, text, _ in _type_area_lines(page)]
+    # Each body paragraph of 113 characters sets as 26 (indented 2), 28, 28, 28 and 3.
+    assert max(lengths) == GBT9704.chars_per_line
+    assert lengths.count(GBT9704.chars_per_line) >= 3 * 14
+
+
+def test_libreoffice_uses_the_aliased_substitute_fonts(libreoffice_pages: list) -> None:
+    fonts = {text[:2]: font.split("+")[-1] for page in libreoffice_pages for _, _, text, font in page}
+    assert fonts["一、"].startswith("WenQuanYi")  # 黑体
+    assert fonts["（一"].startswith("UKai")  # 楷体
+    assert fonts["深入"].startswith("Fandol")  # 仿宋
+
+
+def test_libreoffice_page_numbers_outside_and_below_the_type_area(libreoffice_pages: list) -> None:
+    page = GBT9704.page
+    type_bottom_pt = mm_to_pt(page.height_mm - page.bottom_mm)
+    middle_pt = mm_to_pt(page.width_mm / 2)
+    odd, even = (pages[-1] for pages in libreoffice_pages[:2])
+    assert odd[2].replace(" ", "") == "—1—" and even[2].replace(" ", "") == "—2—"
+    assert odd[1] > middle_pt > even[1]  # odd right, even left
+    assert odd[0] > type_bottom_pt and even[0] > type_bottom_pt
