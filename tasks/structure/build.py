@@ -40,6 +40,8 @@ def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part
             kind = BlockKind.DATE
         elif parts.is_subtitle(text):
             kind = BlockKind.SUBTITLE
+        elif parts.is_note(text):
+            kind = BlockKind.PARAGRAPH  # （此件公开发布） （本文有删减）: a note, not a title
         elif parts.is_salutation(text):
             found.append(Part(BlockKind.SALUTATION, (seg,), section))
             i += 1
@@ -57,14 +59,14 @@ def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part
         found.append(Part(kind, (seg,), section))
         i += 1
     if title:
-        found.insert(0, Part(BlockKind.TITLE, tuple(title), section))
-    return found, i
+        found.append(Part(BlockKind.TITLE, tuple(title), section))
+    return sorted(found, key=lambda part: part.segments[0].offset), i
 
 
 def _takes_title_line(title: list[Segment], found: list[Part], text: str) -> bool:
-    """The first short line (a 发文字号 may come first), or the next line of a broken title."""
+    """The first short line (a 发文字号 or a note may come first), or the next line of a broken title."""
     if not title:
-        return all(p.kind is BlockKind.DOC_NUMBER for p in found)
+        return all(p.kind in (BlockKind.DOC_NUMBER, BlockKind.PARAGRAPH) for p in found)
     return not found and len(title) < _MAX_TITLE_LINES and parts.continues_title(title[-1].text, text)
 
 
@@ -150,13 +152,20 @@ def _first_text(blocks: list[Block], kind: BlockKind) -> str | None:
     return next((b.text for b in blocks if b.kind is kind), None)
 
 
+def _front_of_main(blocks: list[Block]) -> list[Block]:
+    """The main document's own front blocks: those before its first body paragraph or heading."""
+    body = (BlockKind.PARAGRAPH, BlockKind.HEADING)
+    end = next((i for i, b in enumerate(blocks) if b.kind in body), len(blocks))
+    return blocks[:end]
+
+
 def _merged(metadata: Metadata, blocks: list[Block], title: str) -> Metadata:
     """The metadata given, completed with what the text itself says."""
     found = {
         "title": title,
         "subtitle": _first_text(blocks, BlockKind.SUBTITLE),
         "speaker": _first_text(blocks, BlockKind.SPEAKER),
-        "date": _first_text(blocks, BlockKind.DATE),
+        "date": (_first_text(blocks, BlockKind.DATE) or "").strip("（）()") or None,
         "doc_number": _first_text(blocks, BlockKind.DOC_NUMBER),
     }
     missing = {
@@ -204,7 +213,7 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
         title=title,
         title_source=source,
         blocks=tuple(head + blocks),
-        metadata=_merged(metadata, blocks, title),
+        metadata=_merged(metadata, _front_of_main(blocks), title),
         dropped=dropped,
         warnings=tuple(warnings),
     )

@@ -1,6 +1,7 @@
 """Numbering checks on the resolved headings: gaps, duplicates, a level climbing back up.
 
-Only reported, never repaired. Numbering that runs on across sections (（一）…（三） under 一、,
+Only reported, never repaired. Numbered provisions ("item") are checked too: a gap there is as
+likely a lost paragraph. Numbering that runs on across sections (（一）…（三） under 一、,
 （四）… under 二、) is a house style, not a fault, and is accepted.
 """
 
@@ -30,13 +31,11 @@ def _problems(entry: Resolved, previous: int | None, run_on: int | None) -> list
 
 
 def numbering_warnings(resolved: list[Resolved], lines: list[int], sections: list[int]) -> list[Diagnostic]:
-    """`lines[i]` and `sections[i]` locate `resolved[i]`; only kind "heading" entries are checked."""
+    """`lines[i]` and `sections[i]` locate `resolved[i]`; provisions are checked like headings."""
     warnings: list[Diagnostic] = []
     last_in_group: dict[tuple[int, int | None, int], int] = {}
     last_at_level: dict[tuple[int, int], int] = {}
     for i, entry in enumerate(resolved):
-        if entry.kind != "heading":
-            continue
         group = (sections[i], entry.parent, entry.level)
         level_key = (sections[i], entry.level)
         excerpt = entry.draft.marker.number + entry.draft.title

@@ -37,6 +37,7 @@ _GENRE_END = re.compile(
     r"(?:通知|意见|报告|讲话|决定|办法|规定|方案|批复|函|纪要|公告|通报|请示|条例|细则|规划|要点|总结"
     r"|发言|致辞|讲稿)$"
 )
+_NOTE = re.compile(r"[（(][^（）()]{1,30}[）)]")
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
 
 
@@ -56,6 +57,11 @@ def is_plain_date(text: str) -> bool:
 
 def is_subtitle(text: str) -> bool:
     return _SUBTITLE.match(text) is not None and len(text) <= 80
+
+
+def is_note(text: str) -> bool:
+    """（此件公开发布） （本文有删减）: a bracketed remark (附注) on its own line."""
+    return _NOTE.fullmatch(text) is not None and not is_date_line(text)
 
 
 def is_salutation(text: str) -> bool:

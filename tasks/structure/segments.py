@@ -7,6 +7,7 @@ cut at those gaps, so every segment keeps its true line number and character off
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,11 @@ from tasks.structure.markers import parse_marker
 
 _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
 _SENTENCE_END = "。！？；：!?;:”’）"
+_ONE_LINE_TEXT = 1000  # characters: a line this long is a whole text pasted without line breaks
+_GLUED = re.compile(
+    r"(?<=[。！？])(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}，))"
+)
+_CLAUSE_END = re.compile(r"[；;。]")
 _SENTENCE_MARKS = re.compile(r"[。！？!?]")
 
 # Trailing boilerplate from news sites and government portals, with the reason reported.
@@ -41,11 +47,19 @@ class Segment:
     text: str  # stripped
 
 
+def _gaps(line: str) -> list[re.Match[str]]:
+    """Paragraph gaps; in a whole text on one line that lost them, the point before a numbered
+    paragraph glued to the sentence before it ("……意见。第一，……") serves as one."""
+    if len(line) < _ONE_LINE_TEXT:
+        return list(_GAP.finditer(line))
+    return sorted([*_GAP.finditer(line), *_GLUED.finditer(line)], key=lambda m: m.start())
+
+
 def _cut_points(line: str) -> list[tuple[int, int]]:
     """(start, end) of the paragraphs within one line."""
     pieces: list[tuple[int, int]] = []
     start = 0
-    for gap in _GAP.finditer(line):
+    for gap in _gaps(line):
         piece = line[start : gap.start()].strip()
         if not piece:
             continue
@@ -59,16 +73,36 @@ def _cut_points(line: str) -> list[tuple[int, int]]:
     return pieces
 
 
+def _run_in_points(text: str) -> list[int]:
+    """Where "（1）……；（2）……；（3）……" continues with the next number after ；or 。."""
+    first = parse_marker(text)
+    if first is None:
+        return []
+    points, expected = [], first.value + 1
+    for match in _CLAUSE_END.finditer(text):
+        marker = parse_marker(text[match.end() :])
+        if marker and marker.level == first.level and marker.value == expected:
+            points.append(match.end())
+            expected += 1
+    return points
+
+
+def _pieces(number: int, offset: int, raw: str) -> list[Segment]:
+    """The segments of one paragraph-sized stretch of a line starting at `offset`."""
+    stripped = raw.strip().lstrip("\ufeff").strip()
+    if not stripped:
+        return []
+    offset += len(raw) - len(raw.lstrip().lstrip("\ufeff").lstrip())
+    edges = [0, *_run_in_points(stripped), len(stripped)]
+    return [Segment(number, offset + a, stripped[a:b]) for a, b in itertools.pairwise(edges)]
+
+
 def split_segments(text: str) -> list[Segment]:
     segments: list[Segment] = []
     offset = 0
     for number, line in enumerate(text.split("\n"), start=1):
         for start, end in _cut_points(line):
-            raw = line[start:end]
-            stripped = raw.strip().lstrip("\ufeff").strip()
-            if stripped:
-                lead = len(raw) - len(raw.lstrip().lstrip("\ufeff").lstrip())
-                segments.append(Segment(number, offset + start + lead, stripped))
+            segments.extend(_pieces(number, offset + start, line[start:end]))
         offset += len(line) + 1
     return segments
 

@@ -1,0 +1,49 @@
+"""`gongwen outline FILE`: print the outline of one text (Markdown, or JSON with --json).
+
+No Prefect here: the command should answer in well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tasks.ingest import IngestError, read_source
+from tasks.metadata import load_metadata
+from tasks.model import Document
+from tasks.normalize import normalize
+from tasks.outline import outline_entries, outline_markdown
+from tasks.structure import build_document
+
+
+def read_document(path: Path) -> Document:
+    """Ingest, metadata, normalize and structure one file, as the full pipeline does."""
+    source = read_source(path)
+    metadata, body = load_metadata(path, source.text)
+    return build_document(normalize(body).text, source.name, metadata)
+
+
+def handler(args: argparse.Namespace) -> int:
+    try:
+        doc = read_document(Path(args.file))
+    except (IngestError, ValueError) as error:
+        print(f"gongwen outline: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(outline_entries(doc), ensure_ascii=False, indent=1))
+    else:
+        print(outline_markdown(doc), end="")
+    for warning in doc.warnings:
+        print(f"warning: line {warning.line}: {warning.message}", file=sys.stderr)
+    for line in doc.dropped:
+        print(f"dropped: line {line.line} ({line.reason}): {line.text}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("outline", help="print the outline (headings) of a .txt or .docx file")
+    parser.add_argument("file", help="input .txt or .docx")
+    parser.add_argument("--json", action="store_true", help="print outline.json instead of Markdown")
+    parser.set_defaults(func=handler)
