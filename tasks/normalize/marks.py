@@ -8,7 +8,8 @@ from .base import HAN, Edit, Flag, Rule, Step, rewrite
 
 # R8 --------------------------------------------------------------------------------------------
 _DOUBLE_ANGLES = re.compile(r"<<([^<>\n]+)>>|《《([^《》\n]+)》》")
-_ANGLES_AROUND_HAN = re.compile(rf"<([^<>\n]*[{HAN}][^<>\n]*)>")
+# Not a comparison: no Latin letter or space just inside the angles (a<b且c>d stays).
+_ANGLES_AROUND_HAN = re.compile(rf"<(?![A-Za-z ])([^<>\n]*[{HAN}][^<>\n]*)(?<![A-Za-z ])>")
 _MISMATCHED = re.compile(r"《([^《》<>\n]*)>|<([^《》<>\n]*)》")
 _NESTED = re.compile(r"(《[^《》\n]*)《([^《》\n]*)》([^《》\n]*》)")
 

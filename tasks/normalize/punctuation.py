@@ -25,7 +25,8 @@ _LONE_DASH = re.compile(rf"(?<=[{HAN}])[—―](?=[{HAN}])")
 _FULL = str.maketrans(",;:?!()", "，；：？！（）")
 _BESIDE = rf"(?:(?<=[{CJK}])|(?<=[{CJK}] ))[,;:?!]+|[,;:?!]+(?= ?[{CJK}])"
 _ASCII_MARKS = re.compile(_BESIDE)
-_PERIOD = re.compile(rf"(?<=[{HAN}])\.(?![\d.A-Za-z{P_NUM}{P_TEXT}])")
+# After a hanzi, or after a closing mark that ends Chinese text: "（见附件）."
+_PERIOD = re.compile(rf"(?<=[{HAN}”’）》〉】〕])\.(?![\d.A-Za-z{P_NUM}{P_TEXT}])")
 # 国发[2018]5号, 国办发（2018）123号 -> 〔2018〕
 _DOC_YEAR = re.compile(rf"(?<=[{HAN}])[\[【［(（]((?:19|20)\d\d)[\]】］)）](?=\d{{1,4}}号)")
 # A pair of ASCII brackets, or a lone one.

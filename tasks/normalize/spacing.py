@@ -20,7 +20,8 @@ _INNER = re.compile(
     rf"|(?<=[{_DIGIT}%])[{WS}]+(?=[{CJK}])"
     rf"|[{WS}]+(?=[{FW_PUNCT}])|(?<=[{FW_PUNCT}])[{WS}]+"
 )
-_PARAGRAPH_BREAK = re.compile(r"(?<=[。！？”…])\u3000{2,}")
+_PARAGRAPH_BREAK = re.compile("\u3000{2,}")
+_SENTENCE_END = "。！？”…"
 _SENTENCE_MARK = re.compile("[，。；！？、：]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 
@@ -30,7 +31,7 @@ def _inner_spaces(text: str) -> Step:
     plain_lines: dict[int, bool] = {}  # line index -> has no sentence marks
 
     def deliberate(m: re.Match[str]) -> bool:
-        if _PARAGRAPH_BREAK.match(text, m.start()) and _PARAGRAPH_BREAK.fullmatch(m.group()) is not None:
+        if m.start() and text[m.start() - 1] in _SENTENCE_END and _PARAGRAPH_BREAK.fullmatch(m.group()):
             return True
         if len(m.group()) < 2 and "\u3000" not in m.group():
             return False
