@@ -109,7 +109,6 @@ def _set_page(section: Section, profile: Profile) -> None:
     section.page_width, section.page_height = _mm(page.width_mm), _mm(page.height_mm)
     section.top_margin, section.bottom_margin = _mm(page.top_mm), _mm(page.bottom_mm)
     section.left_margin, section.right_margin = _mm(page.left_mm), _mm(page.right_mm)
-    section.header_distance = _mm(page.top_mm / 2)  # no header text; keep it clear of the type area
     # Word measures the footer from the page edge up to the bottom of its text; the number line's top
     # is page_number_below_mm under the type area.
     number_top_pt = mm_to_pt(page.bottom_mm - profile.page_number_below_mm)
@@ -149,7 +148,7 @@ def _fill_page_number(paragraph: Paragraph, profile: Profile, align: Align) -> N
 
 def _format_run(run: DocxRun, profile: Profile, role: FontRole, size_pt: float, bold: bool = False) -> None:
     run.font.size = Pt(size_pt)
-    run.font.bold = bold
+    run.font.bold = True if bold else None  # not bold: inherit, which is not bold
     rPr = run._r.get_or_add_rPr()
     docx_xml.set_run_fonts(rPr, OFFICIAL_FONT_NAMES[role], LATIN_FONT_NAME)
     condense = _condense_twips(profile, size_pt)

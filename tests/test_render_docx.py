@@ -8,12 +8,13 @@ import shutil
 import subprocess
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 import pdfplumber
 import pytest
 from lxml import etree
 
-from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, FontRole, Profile, mm_to_pt
+from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, FontRole, PageNumberStyle, Profile, mm_to_pt
 from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
 from tasks.render_docx import render_docx
 from tasks.title import break_title
@@ -173,8 +174,16 @@ def _libreoffice_pdf(docx_path: Path, work: Path) -> Path:
     return work / f"{docx_path.stem}.pdf"
 
 
-def _lines_by_page(pdf_path: Path) -> list[list[tuple[float, float, str, str]]]:
-    """Per page, its text lines top to bottom as (top, x0, text, first font name)."""
+class Line(NamedTuple):
+    top: float
+    x0: float
+    x1: float
+    text: str
+    font: str  # of its first character, subset prefix removed
+
+
+def _lines_by_page(pdf_path: Path) -> list[list[Line]]:
+    """Per page, its text lines from top to bottom."""
     pages = []
     with pdfplumber.open(pdf_path) as pdf:
         for page in pdf.pages:
@@ -184,54 +193,82 @@ def _lines_by_page(pdf_path: Path) -> list[list[tuple[float, float, str, str]]]:
             lines = []
             for top in sorted(by_top):
                 chars = sorted(by_top[top], key=lambda c: c["x0"])
+                text = "".join(c["text"] for c in chars)
                 lines.append(
-                    (chars[0]["top"], chars[0]["x0"], "".join(c["text"] for c in chars), chars[0]["fontname"])
+                    Line(
+                        chars[0]["top"],
+                        chars[0]["x0"],
+                        chars[-1]["x1"],
+                        text,
+                        chars[0]["fontname"].split("+")[-1],
+                    )
                 )
             pages.append(lines)
     return pages
 
 
-@pytest.fixture(scope="module")
-def libreoffice_pages(tmp_path_factory: pytest.TempPathFactory) -> list[list[tuple[float, float, str, str]]]:
+@pytest.fixture(scope="module", params=PROFILES.values(), ids=PROFILES.keys())
+def libreoffice_pages(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Profile, list[list[Line]]]:
+    """A speech of 14 full body paragraphs after the front matter, set by LibreOffice, per profile."""
     if shutil.which("soffice") is None:
         pytest.skip(
             "LibreOffice (soffice) is not installed; the set-up script installs libreoffice-writer-nogui"
         )
-    work = tmp_path_factory.mktemp("libreoffice")
+    profile: Profile = request.param
+    work = tmp_path_factory.mktemp(f"libreoffice-{profile.name}")
     docx_path = work / "speech.docx"
-    render_docx(_speech(paragraphs=14), GBT9704, docx_path)
-    return _lines_by_page(_libreoffice_pdf(docx_path, work))
+    render_docx(_speech(paragraphs=14), profile, docx_path)
+    return profile, _lines_by_page(_libreoffice_pdf(docx_path, work))
 
 
-def _type_area_lines(lines: list[tuple[float, float, str, str]]) -> list[tuple[float, float, str, str]]:
-    bottom_pt = mm_to_pt(GBT9704.page.height_mm - GBT9704.page.bottom_mm)
-    return [line for line in lines if line[0] < bottom_pt]
+def _type_area_lines(profile: Profile, lines: list[Line]) -> list[Line]:
+    bottom_pt = mm_to_pt(profile.page.height_mm - profile.page.bottom_mm)
+    return [line for line in lines if line.top < bottom_pt]
 
 
-def test_libreoffice_sets_22_lines_on_a_full_page(libreoffice_pages: list) -> None:
-    full_page = _type_area_lines(libreoffice_pages[1])  # page 2: body text only
-    assert len(full_page) == GBT9704.lines_per_page
+def test_libreoffice_sets_22_lines_on_a_full_page(
+    libreoffice_pages: tuple[Profile, list[list[Line]]],
+) -> None:
+    profile, pages = libreoffice_pages
+    assert len(pages) >= 3
+    assert len(_type_area_lines(profile, pages[1])) == profile.lines_per_page  # page 2: body text only
 
 
-def test_libreoffice_sets_28_characters_on_full_lines(libreoffice_pages: list) -> None:
-    lengths = [len(text) for page in libreoffice_pages for _, _, text, _ in _type_area_lines(page)]
+def test_libreoffice_sets_28_characters_on_full_lines(
+    libreoffice_pages: tuple[Profile, list[list[Line]]],
+) -> None:
+    profile, pages = libreoffice_pages
+    lengths = [len(line.text) for page in pages for line in _type_area_lines(profile, page)]
     # Each body paragraph of 113 characters sets as 26 (indented 2), 28, 28, 28 and 3.
-    assert max(lengths) == GBT9704.chars_per_line
-    assert lengths.count(GBT9704.chars_per_line) >= 3 * 14
+    assert max(lengths) == profile.chars_per_line
+    assert lengths.count(profile.chars_per_line) >= 3 * 14
 
 
-def test_libreoffice_uses_the_aliased_substitute_fonts(libreoffice_pages: list) -> None:
-    fonts = {text[:2]: font.split("+")[-1] for page in libreoffice_pages for _, _, text, font in page}
+def test_libreoffice_uses_the_aliased_substitute_fonts(
+    libreoffice_pages: tuple[Profile, list[list[Line]]],
+) -> None:
+    fonts = {line.text[:2]: line.font for page in libreoffice_pages[1] for line in page}
     assert fonts["一、"].startswith("WenQuanYi")  # 黑体
     assert fonts["（一"].startswith("UKai")  # 楷体
-    assert fonts["深入"].startswith("Fandol")  # 仿宋
+    assert fonts["深入"].startswith("FandolFang")  # 仿宋
+    assert fonts[TITLE[:2]].startswith("FandolSong")  # 方正小标宋
 
 
-def test_libreoffice_page_numbers_outside_and_below_the_type_area(libreoffice_pages: list) -> None:
-    page = GBT9704.page
-    type_bottom_pt = mm_to_pt(page.height_mm - page.bottom_mm)
-    middle_pt = mm_to_pt(page.width_mm / 2)
-    odd, even = (pages[-1] for pages in libreoffice_pages[:2])
-    assert odd[2].replace(" ", "") == "—1—" and even[2].replace(" ", "") == "—2—"
-    assert odd[1] > middle_pt > even[1]  # odd right, even left
-    assert odd[0] > type_bottom_pt and even[0] > type_bottom_pt
+def test_libreoffice_page_numbers_below_the_type_area(
+    libreoffice_pages: tuple[Profile, list[list[Line]]],
+) -> None:
+    profile, pages = libreoffice_pages
+    page = profile.page
+    number_top_pt = mm_to_pt(page.height_mm - page.bottom_mm + profile.page_number_below_mm)
+    indent_pt = profile.page_number_indent_chars * profile.page_number_size_pt
+    left_pt, right_pt = mm_to_pt(page.left_mm), mm_to_pt(page.width_mm - page.right_mm)
+    odd, even = pages[0][-1], pages[1][-1]
+    assert (odd.text.replace(" ", ""), even.text.replace(" ", "")) == ("—1—", "—2—")
+    assert abs(odd.top - number_top_pt) < 4 and abs(even.top - number_top_pt) < 4  # glyph tops vary by font
+    if profile.page_number_style is PageNumberStyle.OUTSIDE:
+        assert abs(odd.x1 - (right_pt - indent_pt)) < 1  # odd pages right, 1 character in
+        assert abs(even.x0 - (left_pt + indent_pt)) < 1  # even pages left, 1 character in
+    else:
+        assert abs((odd.x0 + odd.x1) / 2 - (left_pt + right_pt) / 2) < 1
