@@ -7,7 +7,6 @@ runs, in the flow's process or in a worker process of the batch pool.
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tasks.changes_html import render_changes_html
-from tasks.metadata import read_sidecar, split_front_matter
+from tasks.metadata import load_metadata
 from tasks.normalize import normalize
 from tasks.outline import outline_entries, outline_markdown
 from tasks.render_pdf import render_pdf
@@ -30,7 +29,7 @@ from flows.outputs import atomic_write_json, atomic_write_text, new_staging_dir,
 from tasks.fonts import FontSet, resolve_fonts
 from tasks.ingest import read_source
 from tasks.layout import FontRole, get_profile
-from tasks.model import Document, Metadata, NormalizedText, SourceText, Summary
+from tasks.model import Document, NormalizedText, SourceText, Summary
 from tasks.render_docx import render_docx
 from tasks.structure import build_document
 from tasks.summarize import summarize, summary_dict, summary_markdown
@@ -89,25 +88,13 @@ class _Stopwatch:
             self.ms[name] = round((time.perf_counter() - start) * 1000, 2)
 
 
-def read_metadata(path: Path, text: str) -> tuple[Metadata, str]:
-    """Front matter in the text, overridden field by field by a sidecar NAME.toml beside the input."""
-    front, body = split_front_matter(text)
-    sidecar_path = path.with_suffix(".toml")
-    if not sidecar_path.is_file():
-        return front, body
-    sidecar = read_sidecar(sidecar_path)
-    merged = {k: v for k, v in asdict(front).items() if v is not None}
-    merged.update({k: v for k, v in asdict(sidecar).items() if v is not None})
-    return Metadata(**merged), body
-
-
 def convert_document(path: Path, settings: Settings, output_name: str) -> DocumentResult:
     """Run every stage on one file and publish outputs/NAME/. Raises on any failure; writes nothing then."""
     clock = _Stopwatch()
     started = time.perf_counter()
     with clock.stage("ingest"):
         source = read_source(path, settings.max_input_bytes)
-        metadata, body = read_metadata(path, source.text)
+        metadata, body = load_metadata(path, source.text)
     with clock.stage("normalize"):
         normalized = normalize(body)
     with clock.stage("structure"):
@@ -195,7 +182,3 @@ def _report(
         "versions": _versions(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-
-
-def dumps_result(result: DocumentResult) -> str:
-    return json.dumps(result.as_dict(), ensure_ascii=False)
