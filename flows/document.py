@@ -18,19 +18,18 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from tasks.changes_html import render_changes_html
-from tasks.metadata import load_metadata
-from tasks.normalize import normalize
-from tasks.outline import outline_entries, outline_markdown
-from tasks.render_pdf import render_pdf
-
 from flows.config import Settings
 from flows.outputs import atomic_write_json, atomic_write_text, new_staging_dir, publish_dir
+from tasks.changes_html import render_changes_html
 from tasks.fonts import FontSet, resolve_fonts
 from tasks.ingest import read_source
 from tasks.layout import FontRole, get_profile
+from tasks.metadata import load_metadata
 from tasks.model import Document, NormalizedText, SourceText, Summary
+from tasks.normalize import normalize
+from tasks.outline import outline_entries, outline_markdown
 from tasks.render_docx import render_docx
+from tasks.render_pdf import render_pdf
 from tasks.structure import build_document
 from tasks.summarize import summarize, summary_dict, summary_markdown
 
