@@ -209,7 +209,9 @@ def _add_agency_mark(document: DocxDocument, agency: str, profile: Profile) -> P
 def _add_red_rule(paragraph: Paragraph, profile: Profile) -> None:
     """The red rule, type-area wide, under the paragraph (the 发文字号, or the mark when there is none)."""
     paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Twips(0)
-    space_pt = round(mm_to_pt(profile.red_rule_below_mm))
+    # The border hangs below the line box, whose exact pitch already leaves leading under the glyphs.
+    leading_below_pt = (profile.line_pitch_pt - profile.body_size_pt) / 2
+    space_pt = max(0, round(mm_to_pt(profile.red_rule_below_mm) - leading_below_pt))
     docx_xml.set_bottom_border(
         paragraph._p.get_or_add_pPr(), profile.red_header_color, RED_RULE_WIDTH_EIGHTH_PT, space_pt
     )
