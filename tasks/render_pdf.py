@@ -112,43 +112,60 @@ def _glyphs(text: str, role: FontRole, size: float, bold: bool, page: _Page) -> 
 def _draw_line(canvas: Canvas, line: Line, left: float, baseline: float) -> None:
     """Draw glyphs cell by cell, batching stretches that share font and spacing into one text run.
 
-    A glyph is centred in its cell; reportlab's character spacing then carries the pen from one
+    A glyph is centred in its cell; reportlab's character spacing (Tc) then carries the pen from one
     glyph's origin to the next.
     """
     text = canvas.beginText()
     if any(g.bold for g in line.glyphs):
         canvas.setLineWidth(line.glyphs[0].size * _FAKE_BOLD_STROKE)  # fill + stroke fakes bold
+    origins = []
     x = left + line.indent
-    batch: list[Glyph] = []
-    batch_x, batch_space = 0.0, 0.0
-    for i, glyph in enumerate(line.glyphs):
-        origin = x + (glyph.width - glyph.advance) / 2
-        nxt = line.glyphs[i + 1] if i + 1 < len(line.glyphs) else None
-        if nxt is not None:
-            next_origin = x + glyph.width + line.gap + (nxt.width - nxt.advance) / 2
-            space = next_origin - origin - glyph.advance
-        else:
-            space = batch_space
-        same_run = batch and glyph.font == batch[0].font and glyph.bold == batch[0].bold
-        if batch and not (same_run and abs(space - batch_space) < _EPS):
-            _flush(text, batch, batch_x, baseline, batch_space)
-            batch = []
-        if not batch:
-            batch_x, batch_space = origin, space
-        batch.append(glyph)
+    for glyph in line.glyphs:
+        origins.append(x + (glyph.width - glyph.advance) / 2)
         x += glyph.width + line.gap
-    if batch:
-        _flush(text, batch, batch_x, baseline, batch_space)
+    spaces = [b - a - g.advance for a, b, g in zip(origins, origins[1:], line.glyphs, strict=False)]
+    for run in _runs(line.glyphs, spaces):
+        space = spaces[run.start] if len(run) > 1 else 0.0
+        _flush(
+            canvas, text, line.glyphs[run.start : run.stop], origins[run.start : run.stop], baseline, space
+        )
     canvas.drawText(text)
 
 
-def _flush(text: PDFTextObject, batch: list[Glyph], x: float, baseline: float, space: float) -> None:
-    first = batch[0]
+def _runs(glyphs: tuple[Glyph, ...], spaces: list[float]) -> list[range]:
+    """Stretches of glyphs with one font, weight and spacing to the next glyph."""
+    runs: list[range] = []
+    start = 0
+    for i in range(1, len(glyphs) + 1):
+        if i == len(glyphs) or not (
+            glyphs[i].font == glyphs[start].font
+            and glyphs[i].bold == glyphs[start].bold
+            and abs(spaces[i - 1] - spaces[start]) < _EPS
+        ):
+            runs.append(range(start, i))
+            start = i
+    return runs
+
+
+def _flush(
+    canvas: Canvas,
+    text: PDFTextObject,
+    glyphs: list[Glyph],
+    origins: list[float],
+    baseline: float,
+    space: float,
+) -> None:
+    """One text run per font subset: readers that drop Tc after a run's last glyph stay on the grid."""
+    first = glyphs[0]
     text.setFont(first.font.pdf_name, first.size)
     text.setCharSpace(space)
     text.setTextRenderMode(2 if first.bold else 0)
-    text.setTextOrigin(x, baseline)
-    text.textOut("".join(g.char for g in batch))
+    chars = "".join(g.char for g in glyphs)
+    start = 0
+    for _subset, codes in first.font.face().splitString(chars, canvas._doc):
+        text.setTextOrigin(origins[start], baseline)
+        text.textOut(chars[start : start + len(codes)])
+        start += len(codes)
 
 
 class _Writer:
@@ -156,7 +173,10 @@ class _Writer:
         self.doc = doc
         self.profile = profile
         size = (mm_to_pt(profile.page.width_mm), mm_to_pt(profile.page.height_mm))
-        canvas = Canvas(str(out), pagesize=size, invariant=True)  # invariant: same input, same bytes
+        body = fonts.font(FontRole.BODY)
+        body.face()  # registered before the canvas names it
+        # invariant: same input, same bytes. The initial font replaces Helvetica, which is not embedded.
+        canvas = Canvas(str(out), pagesize=size, invariant=True, initialFontName=body.pdf_name)
         canvas.setTitle(doc.title)
         canvas.setAuthor(doc.metadata.speaker or doc.metadata.agency or "")
         canvas.setCreator("gongwen")
