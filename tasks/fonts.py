@@ -25,7 +25,7 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from fontTools.pens.cu2quPen import Cu2QuPen
@@ -102,7 +102,7 @@ class ResolvedFont:
     embed_path: Path
     embed_index: int
 
-    @property
+    @cached_property
     def pdf_name(self) -> str:
         """The name registered with reportlab: unique per file and subfont."""
         return f"gw-{self.embed_path.stem}-{self.embed_index}"
@@ -113,10 +113,14 @@ class ResolvedFont:
 
     def face(self) -> TTFont:
         """The reportlab font, parsed and registered once per process."""
+        return self._face
+
+    @cached_property
+    def _face(self) -> TTFont:
         return _register(self.pdf_name, str(self.embed_path), self.embed_index)
 
     def covers(self, char: str) -> bool:
-        return ord(char) in self.face().face.charToGlyph
+        return ord(char) in self._face.face.charToGlyph
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ class _Page:
         self.bottom = mm_to_pt(profile.page.bottom_mm)
         self.uncovered: dict[str, None] = {}  # characters no font covers, in order of appearance
         self.fallbacks_used: dict[str, None] = {}  # descriptions of fallback fonts that printed something
+        # Same character, role, size and weight: same glyph. Most of a speech is a few hundred characters.
+        self.glyph_cache: dict[tuple[str, FontRole, float, bool], Glyph] = {}
 
     def slot(self, pitch: float) -> float:
         """Reserve one line slot of `pitch`, on a new page if it does not fit; return its top y."""
@@ -97,16 +99,24 @@ def _baseline(em_top: float, glyph: Glyph) -> float:
 
 def _glyphs(text: str, role: FontRole, size: float, bold: bool, page: _Page) -> list[Glyph]:
     """Characters with their font (role font, else the first fallback covering them) and grid width."""
-    cell = page.profile.char_pitch_pt * size / page.profile.body_size_pt
     out = []
     for char in text:
-        font = page.fonts.font_for(char, role) or page.uncovered_font(char, role)
-        if font.source == "fallback":
-            page.fallbacks_used.setdefault(font.describe(), None)
-        advance = font.face().stringWidth(char, size)
-        width = cell if is_full_width(char, advance, size) else advance
-        out.append(Glyph(char, font, size, advance, width, bold))
+        key = (char, role, size, bold)
+        glyph = page.glyph_cache.get(key)
+        if glyph is None:
+            glyph = page.glyph_cache[key] = _glyph(char, role, size, bold, page)
+        out.append(glyph)
     return out
+
+
+def _glyph(char: str, role: FontRole, size: float, bold: bool, page: _Page) -> Glyph:
+    font = page.fonts.font_for(char, role) or page.uncovered_font(char, role)
+    if font.source == "fallback":
+        page.fallbacks_used.setdefault(font.describe(), None)
+    advance = font.face().stringWidth(char, size)
+    cell = page.profile.char_pitch_pt * size / page.profile.body_size_pt
+    width = cell if is_full_width(char, advance, size) else advance
+    return Glyph(char, font, size, advance, width, bold)
 
 
 def _draw_line(canvas: Canvas, line: Line, left: float, baseline: float) -> None:
