@@ -23,7 +23,9 @@ _DOUBLE_QUOTES = re.compile('["“”]')
 # An apostrophe (It's, It’s) is not a quote.
 _SINGLE_QUOTES = re.compile("‘|(?<![A-Za-z])['’]|['’](?![A-Za-z])")
 # Worth a look: a straight quote, curly ones out of turn (two openings), or a line opening with a closing.
-_QUOTE_SUSPECT = re.compile("[\"']|“[^”\n]*“|”[^“\n]*”|‘[^’\n]*‘|’[^‘\n]*’|^[^“\n]*”", re.MULTILINE)
+_QUOTE_SUSPECT = re.compile(
+    "(?=[\"'“”‘’])(?:[\"']|“[^”\n]*“|”[^“\n]*”|‘[^’\n]*‘|’[^‘\n]*’)|^(?=[^“\n]*”)", re.MULTILINE
+)
 
 
 def _pair_quotes(line: str, offset: int, pattern: re.Pattern[str], pair: str, edits: list[Edit]) -> None:

@@ -38,10 +38,9 @@ class OffsetMap:
             orig.append(self[start])
             fixed.append(self.fixed[k])
             stop = len(self.cur) if end is None else bisect_left(self.cur, end)
-            for j in range(k + 1, stop):
-                cur.append(self.cur[j] + shift)
-                orig.append(self.orig[j])
-                fixed.append(self.fixed[j])
+            cur.extend([c + shift for c in self.cur[k + 1 : stop]])
+            orig.extend(self.orig[k + 1 : stop])
+            fixed.extend(self.fixed[k + 1 : stop])
 
         shift = prev = 0
         for e in edits:

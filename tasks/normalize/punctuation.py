@@ -7,7 +7,7 @@ import re
 from .base import CJK, HAN, P_NUM, P_TEXT, Edit, Flag, Rule, Step, flag_all, rewrite
 
 # R5 --------------------------------------------------------------------------------------------
-_ELLIPSIS = re.compile(r"\.{3,}|。{3,}|[·・]{3,}|…+|⋯+")
+_ELLIPSIS = re.compile(r"[.。·・…⋯](?:(?<=\.)\.\.+|(?<=。)。。+|(?<=[·・])[·・]{2,}|(?<=…)…*|(?<=⋯)⋯*)")
 
 
 def _ellipsis(m: re.Match[str]) -> str | None:
@@ -17,25 +17,38 @@ def _ellipsis(m: re.Match[str]) -> str | None:
 
 # R6 --------------------------------------------------------------------------------------------
 # Dashes made of two hyphen-like marks; "next to hanzi" includes the line start of a subtitle "----2012年".
-_DASH_RUN = "(?:-{2,}|－{2,}|─{2,}|[—―]{2,})"
-_DASH = re.compile(rf"(?:^|(?<=[{CJK}])|(?<=[{CJK}] )){_DASH_RUN}|{_DASH_RUN}(?= ?[{CJK}])", re.MULTILINE)
-_LONE_DASH = re.compile(rf"(?<=[{HAN}])[—―](?=[{HAN}])")
-
-# R7 --------------------------------------------------------------------------------------------
-_FULL = str.maketrans(",;:?!()", "，；：？！（）")
-_BESIDE = rf"(?:(?<=[{CJK}])|(?<=[{CJK}] ))[,;:?!]+|[,;:?!]+(?= ?[{CJK}])"
-_ASCII_MARKS = re.compile(_BESIDE)
-# After a hanzi, or after a closing mark that ends Chinese text: "（见附件）."
-_PERIOD = re.compile(rf"(?<=[{HAN}”’）》〉】〕])\.(?![\d.A-Za-z{P_NUM}{P_TEXT}])")
-# 国发[2018]5号, 国办发（2018）123号 -> 〔2018〕
-_DOC_YEAR = re.compile(rf"(?<=[{HAN}])[\[【［(（]((?:19|20)\d\d)[\]】］)）](?=\d{{1,4}}号)")
-# A pair of ASCII brackets, or a lone one.
-_PARENS = re.compile(r"\(([^()\n]*)\)|[()]")
+# Every pattern here opens with a character class, so the scanner skips plain text at C speed;
+# context is checked by lookbehinds after that first character, or in Python on the few matches.
+_DASH = re.compile("[-－─—―](?:(?<=-)-+|(?<=－)－+|(?<=─)─+|(?<=[—―])[—―]+)")
+_LONE_DASH = re.compile(rf"[—―](?<=[{HAN}][—―])(?=[{HAN}])")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 
 
-def _beside_cjk(text: str, i: int) -> bool:
-    return (i > 0 and _CJK_CHAR.match(text, i - 1) is not None) or _CJK_CHAR.match(text, i + 1) is not None
+def _beside_cjk(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] touches a CJK character, allowing one space in between."""
+    before = text[max(0, start - 2) : start].rstrip(" ")
+    after = text[end : end + 2].lstrip(" ")
+    return bool(before and _CJK_CHAR.match(before[-1])) or bool(after and _CJK_CHAR.match(after[0]))
+
+
+def _dash(m: re.Match[str]) -> str | None:
+    at_line_start = m.start() == 0 or m.string[m.start() - 1] == "\n"  # subtitle "----2012年"
+    return "——" if at_line_start or _beside_cjk(m.string, m.start(), m.end()) else None
+
+
+# R7 --------------------------------------------------------------------------------------------
+_FULL = str.maketrans(",;:?!()", "，；：？！（）")
+_ASCII_MARKS = re.compile("[,;:?!]+")
+# After a hanzi, or after a closing mark that ends Chinese text: "（见附件）."
+_PERIOD = re.compile(rf"\.(?<=[{HAN}”’）》〉】〕]\.)(?![\d.A-Za-z{P_NUM}{P_TEXT}])")
+# 国发[2018]5号, 国办发（2018）123号 -> 〔2018〕
+_DOC_YEAR = re.compile(rf"[\[【［(（](?<=[{HAN}].)((?:19|20)\d\d)[\]】］)）](?=\d{{1,4}}号)")
+# A pair of ASCII brackets, or a lone one.
+_PARENS = re.compile(r"[()](?:(?<=\()([^()\n]*)\))?")
+
+
+def _ascii_marks(m: re.Match[str]) -> str | None:
+    return m.group().translate(_FULL) if _beside_cjk(m.string, m.start(), m.end()) else None
 
 
 def _parens(text: str) -> Step:
@@ -43,9 +56,9 @@ def _parens(text: str) -> Step:
     edits = []
     for m in _PARENS.finditer(text):
         if m.group(1) is None:
-            if _beside_cjk(text, m.start()):
+            if _beside_cjk(text, m.start(), m.end()):
                 edits.append(Edit(m.start(), m.end(), m.group().translate(_FULL), "bracket beside Chinese"))
-        elif _CJK_CHAR.search(m.group(1)) or _beside_cjk(text, m.start()) or _beside_cjk(text, m.end() - 1):
+        elif _CJK_CHAR.search(m.group(1)) or _beside_cjk(text, m.start(), m.end()):
             edits.append(Edit(m.start(), m.start() + 1, "（", "brackets around Chinese"))
             edits.append(Edit(m.end() - 1, m.end(), "）", "brackets around Chinese"))
     return Step(edits, [])
@@ -73,15 +86,15 @@ def _doubled(text: str) -> Step:
 
 # R14 -------------------------------------------------------------------------------------------
 _DOT = re.compile("[•・]")
-_TILDE = re.compile(rf"(?<=[\d{P_NUM}%年月日万亿])~(?=[\d{P_NUM}])")
+_TILDE = re.compile(rf"~(?<=[\d{P_NUM}%年月日万亿]~)(?=[\d{P_NUM}])")
 _ETC = re.compile("…+等")
 
 RULES = (
     Rule("R5", rewrite(_ELLIPSIS, _ellipsis, "ellipsis")),
-    Rule("R6", rewrite(_DASH, lambda m: "——", "dash")),
+    Rule("R6", rewrite(_DASH, _dash, "dash")),
     Rule("R6", flag_all(_LONE_DASH, "single dash between hanzi: a connector (北京—上海) or half a ——?")),
     Rule("R7", rewrite(_DOC_YEAR, lambda m: f"〔{m[1]}〕", "year brackets of a document number")),
-    Rule("R7", rewrite(_ASCII_MARKS, lambda m: m.group().translate(_FULL), "ASCII mark beside Chinese")),
+    Rule("R7", rewrite(_ASCII_MARKS, _ascii_marks, "ASCII mark beside Chinese")),
     Rule("R7", rewrite(_PERIOD, lambda m: "。", "ASCII full stop after hanzi")),
     Rule("R7", _parens),
 )

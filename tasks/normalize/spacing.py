@@ -13,17 +13,31 @@ from bisect import bisect_right
 
 from .base import CJK, FW_PUNCT, HAN, P_NUM, WS, Edit, Rule, Step, rewrite
 
-_TRIM = re.compile(rf"^[{WS}\r]+|[{WS}\r]+$", re.MULTILINE)
-_DIGIT = rf"\d{P_NUM}"
-_INNER = re.compile(
-    rf"(?<=[{CJK}])[{WS}]+(?=[{CJK}{_DIGIT}])"
-    rf"|(?<=[{_DIGIT}%])[{WS}]+(?=[{CJK}])"
-    rf"|[{WS}]+(?=[{FW_PUNCT}])|(?<=[{FW_PUNCT}])[{WS}]+"
-)
+_SPACES = re.compile(f"[{WS}\r]+")
+_DIGIT = re.compile(rf"[\d{P_NUM}%]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_FW_CHAR = re.compile(f"[{FW_PUNCT}]")
+_HAN_CHAR = re.compile(f"[{HAN}]")
 _PARAGRAPH_BREAK = re.compile("\u3000{2,}")
 _SENTENCE_END = "。！？”…"
 _SENTENCE_MARK = re.compile("[，。；！？、：]")
-_HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+def _trim(m: re.Match[str]) -> str | None:
+    text = m.string
+    at_start = m.start() == 0 or text[m.start() - 1] == "\n"
+    at_end = m.end() == len(text) or text[m.end()] == "\n"
+    return "" if at_start or at_end else None
+
+
+def _removable(text: str, start: int, end: int) -> bool:
+    """Between CJK characters, around a full-width mark, or between hanzi and a number."""
+    left, right = text[start - 1], text[end]  # the caller trimmed lines first: both exist
+    if _FW_CHAR.match(left) or _FW_CHAR.match(right):
+        return True
+    if _CJK_CHAR.match(left):
+        return bool(_CJK_CHAR.match(right) or _DIGIT.match(right))
+    return bool(_DIGIT.match(left) and _CJK_CHAR.match(right))
 
 
 def _inner_spaces(text: str) -> Step:
@@ -31,7 +45,7 @@ def _inner_spaces(text: str) -> Step:
     plain_lines: dict[int, bool] = {}  # line index -> has no sentence marks
 
     def deliberate(m: re.Match[str]) -> bool:
-        if m.start() and text[m.start() - 1] in _SENTENCE_END and _PARAGRAPH_BREAK.fullmatch(m.group()):
+        if text[m.start() - 1] in _SENTENCE_END and _PARAGRAPH_BREAK.fullmatch(m.group()):
             return True
         if len(m.group()) < 2 and "\u3000" not in m.group():
             return False
@@ -44,11 +58,19 @@ def _inner_spaces(text: str) -> Step:
             plain_lines[line] = _SENTENCE_MARK.search(text, start, end) is None
         return plain_lines[line]
 
-    edits = [Edit(m.start(), m.end(), "", "whitespace") for m in _INNER.finditer(text) if not deliberate(m)]
+    edits = [
+        Edit(m.start(), m.end(), "", "whitespace")
+        for m in _SPACES.finditer(text)
+        if m.start() > 0
+        and m.end() < len(text)
+        and "\n" not in (text[m.start() - 1], text[m.end()])
+        and _removable(text, m.start(), m.end())
+        and not deliberate(m)
+    ]
     return Step(edits, [])
 
 
 RULES = (
-    Rule("R11", rewrite(_TRIM, lambda m: "", "whitespace: trim")),
+    Rule("R11", rewrite(_SPACES, _trim, "whitespace: trim")),
     Rule("R11", _inner_spaces),
 )

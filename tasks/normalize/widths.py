@@ -9,6 +9,18 @@ from .base import Rule, rewrite
 _FULL = [chr(code) for code in range(ord("０"), ord("ｚ") + 1) if chr(code - 0xFEE0).isalnum()]
 _TABLE = str.maketrans({ch: chr(ord(ch) - 0xFEE0) for ch in [*_FULL, "．", "％"]})
 # A run of full-width alphanumerics; ． only inside a number, ％ only after one.
-_RUN = re.compile(r"(?:[０-９Ａ-Ｚａ-ｚ]|(?<=[0-9０-９])．(?=[0-9０-９])|(?<=[0-9０-９])％)+")
+_RUN = re.compile("[０-９Ａ-Ｚａ-ｚ．％]+")
+_DIGIT = re.compile("[0-9０-９]")
 
-RULES = (Rule("R2", rewrite(_RUN, lambda m: m.group().translate(_TABLE), "full-width to half-width")),)
+
+def _half_width(m: re.Match[str]) -> str:
+    text, run = m.string, m.group()
+    after_digit = m.start() > 0 and _DIGIT.match(text, m.start() - 1) is not None
+    if run[0] in "．％" and not after_digit:
+        return run  # a lone ． or ％ is not part of a number
+    if run[-1] == "．" and not _DIGIT.match(text, m.end()):
+        return run[:-1].translate(_TABLE) + "．"  # "１．" opens a heading (R3) or ends a sentence
+    return run.translate(_TABLE)
+
+
+RULES = (Rule("R2", rewrite(_RUN, _half_width, "full-width to half-width")),)
