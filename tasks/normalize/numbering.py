@@ -122,7 +122,3 @@ def structure_flags(text: str) -> list[Flag]:
         for deeper in [level for level in last if level > marker.level]:
             del last[deeper]
     return flags
-
-
-def structure_step(text: str) -> Step:
-    return Step([], structure_flags(text))
