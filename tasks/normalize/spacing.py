@@ -20,6 +20,7 @@ _FW_CHAR = re.compile(f"[{FW_PUNCT}]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _PARAGRAPH_BREAK = re.compile("\u3000{2,}")
 _SENTENCE_END = "。！？”…"
+FLATTENED_LINE_CHARS = 300  # a line this long holding "　　" gaps is several paragraphs run together
 _SENTENCE_MARK = re.compile("[，。；！？、：]")
 
 
@@ -42,21 +43,29 @@ def _removable(text: str, start: int, end: int) -> bool:
 
 def _inner_spaces(text: str) -> Step:
     newlines = [m.start() for m in re.finditer("\n", text)]
-    plain_lines: dict[int, bool] = {}  # line index -> has no sentence marks
+    plain_lines: dict[int, bool] = {}  # line start -> the line has no sentence marks
+
+    def line_bounds(at: int) -> tuple[int, int]:
+        line = bisect_right(newlines, at)
+        start = newlines[line - 1] + 1 if line else 0
+        return start, newlines[line] if line < len(newlines) else len(text)
 
     def deliberate(m: re.Match[str]) -> bool:
-        if text[m.start() - 1] in _SENTENCE_END and _PARAGRAPH_BREAK.fullmatch(m.group()):
-            return True
+        if _PARAGRAPH_BREAK.fullmatch(m.group()):
+            if text[m.start() - 1] in _SENTENCE_END:
+                return True
+            # In a whole text pasted as one line, the gap after a heading is its paragraph break too.
+            start, end = line_bounds(m.start())
+            if end - start >= FLATTENED_LINE_CHARS:
+                return True
         if len(m.group()) < 2 and "\u3000" not in m.group():
             return False
         if not (_HAN_CHAR.match(text, m.start() - 1) and _HAN_CHAR.match(text, m.end())):
             return False
-        line = bisect_right(newlines, m.start())
-        if line not in plain_lines:
-            start = newlines[line - 1] + 1 if line else 0
-            end = newlines[line] if line < len(newlines) else len(text)
-            plain_lines[line] = _SENTENCE_MARK.search(text, start, end) is None
-        return plain_lines[line]
+        start, end = line_bounds(m.start())
+        if start not in plain_lines:
+            plain_lines[start] = _SENTENCE_MARK.search(text, start, end) is None
+        return plain_lines[start]
 
     edits = [
         Edit(m.start(), m.end(), "", "whitespace")
