@@ -34,7 +34,9 @@ def test_markdown_is_an_indented_list() -> None:
     )
 
 
+@pytest.mark.parametrize("normalized", [False, True], ids=["raw", "normalized"])
 @pytest.mark.parametrize("path", score_outline.corpus_files(score_outline.CORPUS), ids=lambda p: p.stem)
-def test_corpus_outline_f1(path: Path) -> None:
-    headings, _ = score_outline.score_file(path)
+def test_corpus_outline_f1(path: Path, normalized: bool) -> None:
+    """Structure must hold on raw text and on what the pipeline really feeds it: normalized text."""
+    headings, _ = score_outline.score_file(path, normalized)
     assert headings.f1 >= score_outline.TARGET_F1
