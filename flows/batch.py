@@ -54,6 +54,8 @@ def convert_task(path: Path, settings: Settings, output_name: str, pool: Executo
     else:
         result = pool.submit(convert_document, path, settings, output_name).result()
     logger.info("%s -> %s (%d pages, %.2f s)", path.name, result.output_dir, result.pages, result.seconds)
+    for warning in result.warnings:
+        logger.warning("%s: %s", path.name, warning)
     return result.as_dict()
 
 

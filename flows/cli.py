@@ -44,7 +44,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     settings = _settings(args)
-    console = Console(stderr=False)
+    # Piped output (logs, CI) gets a wide table rather than rich's 80-column default.
+    console = Console(width=None if sys.stdout.isatty() else 160)
     marks = {"done": "[green]✓[/green]", "skipped": "[dim]·[/dim]", "failed": "[red]✗[/red]"}
 
     def show(outcome) -> None:
@@ -59,13 +60,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from flows.batch import run_with_progress
     from flows.inbox import FileOutcome
-    from flows.report_table import rich_table
+    from flows.report_table import detail_lines, rich_table
 
     # One short-lived flow per process: the heartbeat thread only adds ~1 s at exit here.
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         rows = run_with_progress(show, paths=args.paths, force=args.force, settings=settings)
     outcomes = [FileOutcome(**row) for row in rows]
     console.print(rich_table(outcomes))
+    for line in detail_lines(outcomes):
+        console.print(f"  {line}", highlight=False)
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 

@@ -48,7 +48,7 @@ class DocumentResult:
     pages: int
     headings: int
     changes: int
-    warnings: int
+    warnings: list[str]  # one line each: where and what
     gist: str
     seconds: float
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -114,7 +114,11 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         atomic_write_json(staging / "report.json", report)
         final = settings.outputs / output_name
         publish_dir(staging, final)
-    warnings = len(normalized.warnings) + len(document.warnings) + len(pdf.uncovered)
+    warnings = [
+        f"{w.rule} {w.line}:{w.column} {w.message}" for w in (*normalized.warnings, *document.warnings)
+    ]
+    if pdf.uncovered:
+        warnings.append(f"font: no installed font has {''.join(pdf.uncovered)}")
     return DocumentResult(
         input=str(path),
         name=output_name,

@@ -19,7 +19,7 @@ def _row(outcome: FileOutcome) -> tuple[str, ...]:
         str(result.get("pages", "")),
         str(result.get("headings", "")),
         str(result.get("changes", "")),
-        str(result.get("warnings", "")),
+        str(len(result["warnings"])) if "warnings" in result else "",
         f"{result['seconds']:.2f}" if "seconds" in result else "",
         outcome.detail,
     )
@@ -41,9 +41,21 @@ def rich_table(outcomes: Sequence[FileOutcome]) -> Table:
         table.add_column(column, overflow="fold", justify="right" if column in COLUMNS[2:7] else "left")
     for outcome in outcomes:
         table.add_row(*_row(outcome), style=styles.get(outcome.status))
-        if _gist(outcome):
-            table.add_row("", f"[italic]{_gist(outcome)}[/italic]", *[""] * (len(COLUMNS) - 2))
     return table
+
+
+def detail_lines(outcomes: Sequence[FileOutcome], most_warnings: int = 5) -> list[str]:
+    """Under the table, per converted document: its summary's gist and its first warnings."""
+    lines = []
+    for outcome in outcomes:
+        result = outcome.result or {}
+        if _gist(outcome):
+            lines.append(f"{outcome.name}: {_gist(outcome)}")
+        warnings = result.get("warnings", [])
+        lines.extend(f"    warning {w}" for w in warnings[:most_warnings])
+        if len(warnings) > most_warnings:
+            lines.append(f"    … {len(warnings) - most_warnings} more in {result['output_dir']}/report.json")
+    return lines
 
 
 def _cell(text: str) -> str:
