@@ -32,7 +32,11 @@ class IngestError(ValueError):
 
     def __init__(self, path: Path | str, problem: str) -> None:
         super().__init__(f"{Path(path).name}: {problem}")
-        self.problem = problem
+        self.path, self.problem = str(path), problem
+
+    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str]]:
+        # Errors cross from worker processes to the flow: pickle the constructor's arguments.
+        return IngestError, (self.path, self.problem)
 
 
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:

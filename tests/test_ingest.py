@@ -127,3 +127,12 @@ def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
     assert path.stat().st_size < 1024 * 1024
     with pytest.raises(IngestError, match="zip bomb"):
         read_source(path)
+
+
+def test_errors_survive_pickling_between_processes(tmp_path: Path) -> None:
+    import pickle
+
+    with pytest.raises(IngestError) as raised:
+        read_source(write(tmp_path, "empty.txt", b""))
+    copy = pickle.loads(pickle.dumps(raised.value))
+    assert str(copy) == str(raised.value) and copy.problem == "file is empty"
