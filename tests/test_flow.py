@@ -26,8 +26,9 @@ def prefect_harness() -> Iterator[None]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90), temporary_settings(
-        updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    with (
+        prefect_test_harness(server_startup_timeout=90),
+        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
     ):
         yield
 
@@ -53,8 +54,16 @@ def test_each_input_gets_all_outputs(first_run: tuple[Settings, list[dict]]) -> 
     status = {row["name"]: row["status"] for row in rows}
     assert status == {SAMPLE_INPUT.stem: "done", "hailar_2012_report.gbk": "done", "empty": "failed"}
     out = settings.outputs / SAMPLE_INPUT.stem
-    expected = {f"{SAMPLE_INPUT.stem}.docx", f"{SAMPLE_INPUT.stem}.pdf", "outline.json", "outline.md",
-                "summary.md", "summary.json", "report.json", "changes.html"}
+    expected = {
+        f"{SAMPLE_INPUT.stem}.docx",
+        f"{SAMPLE_INPUT.stem}.pdf",
+        "outline.json",
+        "outline.md",
+        "summary.md",
+        "summary.json",
+        "report.json",
+        "changes.html",
+    }
     assert expected <= {p.name for p in out.iterdir()}
     assert not list((settings.state_dir / "staging").glob("*")), "no staging leftovers"
 
@@ -65,12 +74,20 @@ def test_sample_outline_and_report(first_run: tuple[Settings, list[dict]]) -> No
     outline = json.loads((out / "outline.json").read_text(encoding="utf-8"))
     assert [h["level"] for h in outline].count(1) == 4
     assert [h["level"] for h in outline].count(2) == 6
-    assert outline[1] == {**outline[1], "level": 2, "number": "（一）", "title": "坚持学以立德", "inline": True}
+    assert outline[1] == {
+        **outline[1],
+        "level": 2,
+        "number": "（一）",
+        "title": "坚持学以立德",
+        "inline": True,
+    }
 
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     changes = report["normalization"]["changes"]
     assert any(c["before"] == "," and c["after"] == "，" for c in changes), "ASCII comma fixed and recorded"
-    assert any(c["before"] == "。，" and c["after"] == "。" for c in changes), "doubled mark fixed and recorded"
+    assert any(c["before"] == "。，" and c["after"] == "。" for c in changes), (
+        "doubled mark fixed and recorded"
+    )
     assert report["input"]["sha256"] and report["input"]["encoding"] == "utf-8"
     assert set(report["fonts"]) >= {"title", "body", "heiti", "kaiti", "page_number"}
     assert report["pages"] >= 3
@@ -82,7 +99,9 @@ def test_sample_outline_and_report(first_run: tuple[Settings, list[dict]]) -> No
 
 def test_gbk_report_is_decoded(first_run: tuple[Settings, list[dict]]) -> None:
     settings, _ = first_run
-    report = json.loads((settings.outputs / "hailar_2012_report.gbk" / "report.json").read_text(encoding="utf-8"))
+    report = json.loads(
+        (settings.outputs / "hailar_2012_report.gbk" / "report.json").read_text(encoding="utf-8")
+    )
     assert report["input"]["encoding"] == "gb18030"
     assert report["title"] == "政府工作报告"
 
@@ -111,7 +130,11 @@ def test_cli_run_cold_process(tmp_path: Path) -> None:
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "GONGWEN_OUTPUTS": str(outputs)}
     done = subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", "--inputs", str(inputs)],
-        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 done, 0 skipped, 0 failed" in done.stdout
