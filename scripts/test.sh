@@ -7,4 +7,5 @@ export PREFECT_HOME="${PREFECT_HOME:-$(mktemp -d)}"
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=90
 python3 -m ruff check .
+python3 -m ruff format --check .
 exec python3 -m pytest -q "$@"
