@@ -27,11 +27,16 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _STRAY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 
+def display_name(path: Path | str) -> str:
+    """The file's name as text: bytes that are not UTF-8 (a name from an old machine) become U+FFFD."""
+    return Path(path).name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 class IngestError(ValueError):
     """The file cannot be read as a document. str(error) names the file and says why."""
 
     def __init__(self, path: Path | str, problem: str) -> None:
-        super().__init__(f"{Path(path).name}: {problem}")
+        super().__init__(f"{display_name(path)}: {problem}")
         self.path, self.problem = str(path), problem
 
     def __reduce__(self) -> tuple[type[IngestError], tuple[str, str]]:
@@ -47,15 +52,19 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
         raise IngestError(path, f"unsupported file type {suffix or '(none)'}; use .txt or .docx")
     if not path.is_file():
         raise IngestError(path, "not a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise IngestError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes")
+    check_size(path, max_bytes)
     data = path.read_bytes()
     if suffix == ".docx":
         text, encoding, detection = _docx_text(path, data), "utf-8", "DOCX paragraphs"
     else:
         text, encoding, detection = decode_text(path, data)
     return _finish(path, data, text, encoding, detection)
+
+
+def check_size(path: Path, max_bytes: int) -> None:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise IngestError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} (max_input_bytes)")
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str, str]:
@@ -65,11 +74,14 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str, str]:
     for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return _strict(path, data, codec, "BOM")
-    if b"\x00" not in data:
-        try:
-            return data.decode("utf-8"), "utf-8", "valid UTF-8"
-        except UnicodeDecodeError:
-            pass
+    # A few stray NULs in UTF-8 text are removed later; many mean UTF-16 or binary data.
+    if data.count(b"\x00") <= len(data) // 100:
+        utf8 = _utf8(data)
+        if utf8 is not None:
+            return utf8
+    mixed = None if b"\x00" in data else _utf8_and_gb18030_lines(data)
+    if mixed is not None:
+        return mixed
     # GB18030 (a superset of GBK) or BOM-less UTF-16: several may decode without error, so keep
     # the reading whose characters look most like Chinese office text.
     codecs = ("utf-16-le", "utf-16-be") if b"\x00" in data else ("gb18030", "utf-16-le", "utf-16-be")
@@ -93,6 +105,36 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str, str]:
     if b"\x00" in data:
         raise IngestError(path, "binary data (NUL bytes), not a text file")
     raise IngestError(path, "cannot decode: not UTF-8, GB18030/GBK or UTF-16 text")
+
+
+def _utf8(data: bytes) -> tuple[str, str, str] | None:
+    """UTF-8, also when the file was cut short inside its last character (an interrupted copy)."""
+    try:
+        return data.decode("utf-8"), "utf-8", "valid UTF-8"
+    except UnicodeDecodeError as error:
+        if error.reason != "unexpected end of data" or error.end != len(data):
+            return None
+        cut = len(data) - error.start
+        return data[: error.start].decode("utf-8"), "utf-8", f"UTF-8 cut short: last {cut} byte(s) dropped"
+
+
+def _utf8_and_gb18030_lines(data: bytes) -> tuple[str, str, str] | None:
+    """Text pasted together from a UTF-8 and a GBK file: some non-ASCII lines are UTF-8, others not."""
+    lines, utf8_lines, gb_lines = [], 0, 0
+    for raw in data.split(b"\n"):
+        try:
+            lines.append(raw.decode("utf-8"))
+            utf8_lines += not raw.isascii()
+        except UnicodeDecodeError:
+            try:
+                lines.append(raw.decode("gb18030"))
+            except UnicodeDecodeError:
+                return None
+            gb_lines += 1
+    text = "\n".join(lines)
+    if not (utf8_lines and gb_lines) or _plausibility(text) < MIN_PLAUSIBILITY:
+        return None
+    return text, "utf-8+gb18030", f"mixed: {gb_lines} of {len(lines)} lines GB18030 (GBK), the rest UTF-8"
 
 
 def _weight(ch: str) -> float:
@@ -177,7 +219,7 @@ def _finish(path: Path, data: bytes, text: str, encoding: str, detection: str) -
     if not text.strip():
         raise IngestError(path, "file holds no text")
     return SourceText(
-        name=path.name,
+        name=display_name(path),
         text=text,
         encoding=encoding,
         detection=detection,
