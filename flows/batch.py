@@ -24,7 +24,7 @@ from flows.config import Settings
 from flows.document import convert_document
 from flows.inbox import FileOutcome, finish_outcome, make_pool, plan_batch
 from flows.ledger import Ledger, run_lock
-from flows.outputs import clear_staging
+from flows.outputs import clear_leftovers
 from flows.report_table import markdown_table
 from tasks.ingest import IngestError
 
@@ -64,7 +64,7 @@ def run_batch(
 ) -> list[FileOutcome]:
     """The batch body, shared by the flow and by callers that already run inside one."""
     with run_lock(settings.state_dir, on_wait="another gongwen run holds the inbox; waiting for it"):
-        clear_staging(settings.state_dir)
+        clear_leftovers(settings.state_dir, settings.failed_dir)
         ledger = Ledger(settings.state_dir)
         batch = plan_batch(settings, ledger, paths, force)
         outcomes = list(batch.outcomes)

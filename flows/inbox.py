@@ -18,7 +18,7 @@ from pathlib import Path
 from flows.config import Settings
 from flows.ledger import Ledger, file_sha256
 from flows.outputs import atomic_write_text, failure_path, safe_output_name
-from tasks.ingest import SUPPORTED_SUFFIXES
+from tasks.ingest import SUPPORTED_SUFFIXES, IngestError, check_size
 
 IGNORED_PREFIXES = (".", "~$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".toml")  # .toml: metadata sidecars
@@ -58,18 +58,25 @@ def candidate_files(settings: Settings, paths: Iterable[Path] = ()) -> list[Path
     return found
 
 
-def _refusal(path: Path, inbox: Path) -> str | None:
-    """Why a candidate is not even read, or None."""
+def _refusal(path: Path, settings: Settings) -> str | None:
+    """Why a candidate is not even read (nor hashed), or None."""
     if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(inbox.resolve()):
-            return f"symbolic link pointing outside {inbox}: {target}; not followed"
+        # realpath, not Path.resolve: a symbolic-link loop must not raise (RuntimeError on 3.11).
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(os.path.realpath(settings.inputs)):
+            return f"symbolic link pointing outside {settings.inputs}: {target}; not followed"
     if path.is_dir():
         return "a directory, not a file"
     if not path.exists():
-        return "no such file"
+        return "no such file (or a symbolic link to nothing, or to itself)"
+    if not path.is_file():
+        return "not a regular file (a FIFO, socket or device); reading it could block or never end"
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return f"unsupported file type {path.suffix or '(none)'}; use .txt or .docx"
+    try:
+        check_size(path, settings.max_input_bytes)
+    except IngestError as error:
+        return error.problem
     return None
 
 
@@ -102,7 +109,7 @@ def plan_batch(settings: Settings, ledger: Ledger, paths: Iterable[Path] = (), f
     names = _output_names(candidates, ledger)
     for path in candidates:
         name = names[path]
-        refusal = _refusal(path, settings.inputs)
+        refusal = _refusal(path, settings)
         if refusal:
             batch.outcomes.append(FileOutcome(str(path), name, "failed", refusal))
             record_failure(settings, ledger, path, name, refusal, sha256="")

@@ -55,7 +55,8 @@ class Ledger:
 
     @staticmethod
     def key(path: Path) -> str:
-        return str(path.resolve())
+        # realpath, not Path.resolve: a symbolic-link loop must not raise (RuntimeError on 3.11).
+        return os.path.realpath(path)
 
     def get(self, path: Path) -> Entry | None:
         return self.entries.get(self.key(path))

@@ -15,23 +15,28 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-MAX_NAME_CHARS = 80  # leaves room for suffixes within the 255-byte file-name limit of most filesystems
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+# UTF-8 bytes, not characters (a CJK Extension B character is 4): with "-docx-99.error.txt" added the
+# longest name stays within the 255-byte file-name limit of most filesystems.
+MAX_NAME_BYTES = 200
+TMP_PREFIX = ".tmp-"
+STAGING = "staging"
+# Path separators, characters Windows forbids, controls, and lone surrogates (a name that is not UTF-8).
+_UNSAFE = re.compile('[\x00-\x1f\x7f/\\\\:*?"<>|\ud800-\udfff]')
 
 
 def safe_output_name(input_name: str) -> str:
     """A folder/file stem derived from an input file name that cannot escape or hide."""
     stem = Path(input_name).stem if Path(input_name).suffix else input_name
-    stem = unicodedata.normalize("NFC", stem)
-    stem = _UNSAFE.sub("_", stem).strip().lstrip(".-")
-    if not stem:
-        stem = "document"
-    return stem[:MAX_NAME_CHARS].rstrip() or "document"
+    stem = unicodedata.normalize("NFC", _UNSAFE.sub("_", stem))
+    stem = stem.strip().lstrip(".-")
+    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip() or "document"
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -44,7 +49,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+    # A file name that is not UTF-8 reaches reports as lone surrogates: written as "\\udcff", which
+    # JSON reads back as the same string.
+    atomic_write_bytes(path, text.encode("utf-8", "backslashreplace"))
 
 
 def atomic_write_json(path: Path, data: Any) -> None:
@@ -52,7 +59,7 @@ def atomic_write_json(path: Path, data: Any) -> None:
 
 
 def new_staging_dir(state_dir: Path, name: str) -> Path:
-    staging_root = state_dir / "staging"
+    staging_root = state_dir / STAGING
     staging_root.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{name[:40]}."))
 
@@ -69,9 +76,15 @@ def publish_dir(staging: Path, final: Path) -> None:
         os.replace(staging, final)
 
 
-def clear_staging(state_dir: Path) -> None:
-    """Remove leftovers of runs that were killed mid-document."""
-    shutil.rmtree(state_dir / "staging", ignore_errors=True)
+def clear_leftovers(state_dir: Path, failed_dir: Path) -> None:
+    """Remove what a run killed mid-write left: its staging folders and half-written temporary files.
+
+    Call it only while holding the run lock: then no other run is writing in these folders.
+    """
+    shutil.rmtree(state_dir / STAGING, ignore_errors=True)
+    for folder in (state_dir, failed_dir):
+        for leftover in folder.glob(f"{TMP_PREFIX}*"):
+            leftover.unlink(missing_ok=True)
 
 
 def failure_path(failed_dir: Path, output_name: str) -> Path:
