@@ -26,6 +26,12 @@ class Settings:
     summary_chars: int = 300
     concurrency: int = 2
     max_input_bytes: int = DEFAULT_MAX_BYTES
+    # `gongwen watch`: a dropped file is converted once its size and time stayed unchanged this long.
+    watch_settle_seconds: float = 0.5
+    # Poll the inbox instead of OS file events (network shares raise no events for remote writes).
+    watch_polling: bool = False
+    # Where outputs/ is served over HTTP, for links in the Prefect UI; file:// links without it.
+    outputs_url: str = ""
     # Role -> font file for licensed official fonts ([fonts] in gongwen.toml).
     fonts: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -44,19 +50,29 @@ class Settings:
 
 
 _SCALARS = {f.name: f for f in fields(Settings) if f.name not in ("fonts", "sources")}
+_WORDS = dict.fromkeys(("true", "yes", "on", "1"), True) | dict.fromkeys(("false", "no", "off", "0"), False)
+
+
+def boolean(value: Any) -> bool:
+    """true/false, yes/no, on/off, 1/0: environment variables are text, and bool("false") is True."""
+    if isinstance(value, bool):
+        return value
+    return _WORDS[str(value).strip().lower()]  # KeyError: not a yes/no word
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
     default = getattr(Settings(), name)
-    kind = Path if isinstance(default, Path) else type(default)
+    kind = Path if isinstance(default, Path) else boolean if isinstance(default, bool) else type(default)
     try:
         result = kind(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, KeyError):
         raise ValueError(f"{origin}: {name} must be {kind.__name__}, got {value!r}") from None
     if name == "profile" and result not in PROFILES:
         raise ValueError(f"{origin}: unknown profile {result!r}; known: {', '.join(sorted(PROFILES))}")
     if name in ("concurrency", "summary_chars", "max_input_bytes") and result < 1:
         raise ValueError(f"{origin}: {name} must be at least 1, got {result}")
+    if name == "watch_settle_seconds" and result < 0:
+        raise ValueError(f"{origin}: {name} must not be negative, got {result}")
     return result
 
 
