@@ -26,6 +26,9 @@ class Settings:
     summary_chars: int = 300
     concurrency: int = 2
     max_input_bytes: int = DEFAULT_MAX_BYTES
+    # A longer result is refused (a 10 MB text would be ~5,600 pages): estimated before rendering,
+    # checked after typesetting the PDF.
+    max_pages: int = 1000
     # `gongwen watch`: a dropped file is converted once its size and time stayed unchanged this long.
     watch_settle_seconds: float = 0.5
     # Poll the inbox instead of OS file events (network shares raise no events for remote writes).
@@ -69,7 +72,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         raise ValueError(f"{origin}: {name} must be {kind.__name__}, got {value!r}") from None
     if name == "profile" and result not in PROFILES:
         raise ValueError(f"{origin}: unknown profile {result!r}; known: {', '.join(sorted(PROFILES))}")
-    if name in ("concurrency", "summary_chars", "max_input_bytes") and result < 1:
+    if name in ("concurrency", "summary_chars", "max_input_bytes", "max_pages") and result < 1:
         raise ValueError(f"{origin}: {name} must be at least 1, got {result}")
     if name == "watch_settle_seconds" and result < 0:
         raise ValueError(f"{origin}: {name} must not be negative, got {result}")
