@@ -7,8 +7,10 @@ runs, in the flow's process or in a worker process of the batch pool.
 
 from __future__ import annotations
 
+import math
 import platform
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -19,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from flows.config import Settings
-from flows.outputs import atomic_write_json, atomic_write_text, new_staging_dir, publish_dir
+from flows.outputs import atomic_write_json, atomic_write_text, publish_dir, staging_dir
 from tasks.changes_html import render_changes_html
 from tasks.fonts import FontSet, resolve_fonts
-from tasks.ingest import read_source
-from tasks.layout import FontRole, get_profile
+from tasks.ingest import IngestError, read_source
+from tasks.layout import FontRole, Profile, get_profile
 from tasks.metadata import load_metadata
 from tasks.model import Document, NormalizedText, SourceText, Summary
 from tasks.normalize import normalize
@@ -98,22 +100,24 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         normalized = normalize(body)
     with clock.stage("structure"):
         document = build_document(normalized.text, source.name, metadata)
+    profile = get_profile(metadata.profile or settings.profile)
+    check_pages(path, page_floor(document, profile), settings.max_pages, "would take at least")
     with clock.stage("summarize"):
         summary = summarize(document, settings.summary_chars)
-    profile = get_profile(metadata.profile or settings.profile)
-    staging = new_staging_dir(settings.state_dir, output_name)
-    with clock.stage("render_docx"):
-        render_docx(document, profile, staging / f"{output_name}.docx")
-    with clock.stage("render_pdf"):
-        fonts = _fonts(tuple(sorted(settings.fonts.items())))
-        pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
-    with clock.stage("write"):
-        _write_texts(staging, source, normalized, document, summary)
-        report = _report(source, normalized, document, summary, pdf, profile.name, clock.ms)
-        report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
-        atomic_write_json(staging / "report.json", report)
-        final = settings.outputs / output_name
-        publish_dir(staging, final)
+    final = settings.outputs / output_name
+    with staging_dir(settings.state_dir, output_name) as staging:
+        with clock.stage("render_docx"):
+            render_docx(document, profile, staging / f"{output_name}.docx")
+        with clock.stage("render_pdf"):
+            fonts = _fonts(tuple(sorted(settings.fonts.items())))
+            pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
+        check_pages(path, pdf.pages, settings.max_pages, "takes")
+        with clock.stage("write"):
+            _write_texts(staging, source, normalized, document, summary)
+            report = _report(source, normalized, document, summary, pdf, profile.name, clock.ms)
+            report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
+            atomic_write_json(staging / "report.json", report)
+            publish_dir(staging, final)
     warnings = [
         f"{w.rule} {w.line}:{w.column} {w.message}" for w in (*normalized.warnings, *document.warnings)
     ]
@@ -133,6 +137,20 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         seconds=round(time.perf_counter() - started, 3),
         timings_ms=dict(clock.ms),
     )
+
+
+def page_floor(document: Document, profile: Profile) -> int:
+    """The fewest pages the text can fill: every block on whole lines, half-width characters in half cells."""
+    lines = 0
+    for block in document.blocks:
+        cells = sum(1 if unicodedata.east_asian_width(ch) in "FW" else 0.5 for ch in block.text)
+        lines += max(1, math.ceil(cells / profile.chars_per_line))
+    return math.ceil(lines / profile.lines_per_page)
+
+
+def check_pages(path: Path, pages: int, max_pages: int, how: str) -> None:
+    if pages > max_pages:
+        raise IngestError(path, f"{how} {pages:,} pages, over the limit of {max_pages:,} (max_pages)")
 
 
 def _write_texts(

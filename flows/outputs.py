@@ -12,6 +12,8 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +60,17 @@ def atomic_write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def new_staging_dir(state_dir: Path, name: str) -> Path:
+@contextmanager
+def staging_dir(state_dir: Path, name: str) -> Iterator[Path]:
+    """A private folder to write one document's outputs into; removed if writing them fails."""
     staging_root = state_dir / STAGING
     staging_root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{name[:40]}."))
+    staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{name[:40]}."))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def publish_dir(staging: Path, final: Path) -> None:
