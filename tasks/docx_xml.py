@@ -27,6 +27,8 @@ _PPR_AFTER_PBDR = (
     "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
     "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
+_PPR_AFTER_AUTOSPACE_DE = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:autoSpaceDE") + 1 :]
+_PPR_AFTER_AUTOSPACE_DN = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:autoSpaceDN") + 1 :]
 _THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -83,13 +85,24 @@ def set_indent_chars(pPr: BaseOxmlElement, first_line: float, left: float, right
         ind.set(qn(attribute), str(round(chars * 100)))
 
 
+def set_no_autospace(pPr: BaseOxmlElement) -> None:
+    """No added space between Chinese and Latin letters or digits: Word and LibreOffice add about a
+    quarter em there by default, which the grid (and the PDF) does not have."""
+    _child(pPr, "w:autoSpaceDE", _PPR_AFTER_AUTOSPACE_DE).set(qn("w:val"), "0")
+    _child(pPr, "w:autoSpaceDN", _PPR_AFTER_AUTOSPACE_DN).set(qn("w:val"), "0")
+
+
 def set_outline_level(pPr: BaseOxmlElement, heading_level: int) -> None:
     """Heading level 1 is outline level 0: what Word's navigation pane lists."""
     pPr.get_or_add_outlineLvl().set(qn("w:val"), str(heading_level - 1))
 
 
-def set_bottom_border(pPr: BaseOxmlElement, color: str, width_eighth_pt: int, space_pt: int) -> None:
-    """A single rule under the paragraph, `space_pt` below its last line, across the indents."""
+def set_bottom_border(pPr: BaseOxmlElement, color: str, width_pt: float, space_pt: int) -> None:
+    """A single rule `width_pt` thick under the paragraph, `space_pt` below its last line, across the indents.
+
+    OOXML counts border widths in eighths of a point.
+    """
+    width_eighth_pt = round(width_pt * 8)
     pBdr = _child(pPr, "w:pBdr", _PPR_AFTER_PBDR)
     bottom = pBdr.find(qn("w:bottom"))
     if bottom is None:

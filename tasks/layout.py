@@ -7,10 +7,12 @@ with the standard's values as the default profile ("gbt9704").
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from tasks.model import BlockKind
+from tasks.model import Block, BlockKind, Document, Run
 
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
@@ -19,6 +21,14 @@ TWIPS_PER_PT = 20
 
 def mm_to_pt(mm: float) -> float:
     return mm * PT_PER_INCH / MM_PER_INCH
+
+
+def text_cells(text: str) -> float:
+    """Width of `text` in grid cells: Chinese characters and marks one cell, Latin letters and digits half.
+
+    Ambiguous-width marks (“ — …) count as full: the Chinese fonts that set them are full width.
+    """
+    return sum(0.5 if unicodedata.east_asian_width(char) in ("Na", "N", "H") else 1.0 for char in text)
 
 
 class FontRole(StrEnum):
@@ -132,6 +142,11 @@ class Profile:
     red_rule_below_mm: float = 4.0
     title_below_rule_lines: float = 2.0
     red_rule_width_pt: float = 1.5  # the standard fixes the rule's place and colour, not its weight
+    # Signature without a seal (GB/T 9704 7.3.5.2): the agency 2 characters in from the right, the date
+    # on the next line starting 2 characters right of the agency's first character; a date longer than
+    # that moves both left until the date is 2 characters in.
+    signature_right_chars: float = 2.0
+    signed_date_shift_chars: float = 2.0
 
     # Derived values: computed, never written down twice.
     @property
@@ -149,6 +164,24 @@ class Profile:
     @property
     def line_pitch_twips(self) -> int:
         return round(self.line_pitch_pt * TWIPS_PER_PT)
+
+    @property
+    def title_chars_per_line(self) -> int:
+        """2号 characters a title line holds (20 in the 156 mm type area)."""
+        return int(self.type_width_pt // self.title_size_pt)
+
+    @property
+    def page_number_indent_pt(self) -> float:
+        """The page number's distance from the type area's outer edge: one character of its own size."""
+        return self.page_number_indent_chars * self.page_number_size_pt
+
+    def cell_pt(self, size_pt: float) -> float:
+        """One grid cell for characters of `size_pt`: the character pitch, scaled from the body size."""
+        return self.char_pitch_pt * size_pt / self.body_size_pt
+
+    def line_pitch_of(self, style: BlockStyle) -> float:
+        """Exact line pitch of a block: the grid's, or the wider title pitch for 2号 title type."""
+        return self.title_line_pitch_pt if style.role is FontRole.TITLE else self.line_pitch_pt
 
     def heading_role(self, level: int) -> tuple[FontRole, bool]:
         return self.heading_roles.get(level, (FontRole.BODY, False))
@@ -171,13 +204,41 @@ class Profile:
             return BlockStyle(role, body, Align.LEFT, bold=bold)
         if kind is BlockKind.ATTACHMENT:
             return BlockStyle(FontRole.BODY, body, Align.JUSTIFY, space_before_lines=1)
-        if kind is BlockKind.SIGNATURE:
+        if kind in (BlockKind.SIGNATURE, BlockKind.SIGNED_DATE):
+            space = 1.0 if kind is BlockKind.SIGNATURE else 0.0  # one blank line below the body
             return BlockStyle(
-                FontRole.BODY, body, Align.RIGHT, first_line_chars=0, right_chars=2, space_before_lines=1
+                FontRole.BODY,
+                body,
+                Align.RIGHT,
+                first_line_chars=0,
+                right_chars=self.signature_right_chars,
+                space_before_lines=space,
             )
-        if kind is BlockKind.SIGNED_DATE:
-            return BlockStyle(FontRole.BODY, body, Align.RIGHT, first_line_chars=0, right_chars=2)
         return BlockStyle(FontRole.BODY, body)  # PARAGRAPH, CLOSING
+
+    def block_styles(self, blocks: Sequence[Block]) -> list[BlockStyle]:
+        """The style of each block where it stands: what `block_style` gives, adjusted for its neighbours.
+
+        The body starts one blank line below the front matter (title, subtitle, speaker, date), as the
+        salutation and 主送机关 do; a signature and its date are placed as a pair (`signature_indents`).
+        """
+        styles = [self.block_style(b.kind, b.heading.level if b.heading else None) for b in blocks]
+        for i, block in enumerate(blocks):
+            if i and blocks[i - 1].kind in FRONT_MATTER and block.kind not in FRONT_MATTER:
+                styles[i] = replace(styles[i], space_before_lines=max(styles[i].space_before_lines, 1.0))
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if block.kind is BlockKind.SIGNATURE and following and following.kind is BlockKind.SIGNED_DATE:
+                signature_right, date_right = self.signature_indents(block.text, following.text)
+                styles[i] = replace(styles[i], right_chars=signature_right)
+                styles[i + 1] = replace(styles[i + 1], right_chars=date_right)
+        return styles
+
+    def signature_indents(self, signature: str, date: str) -> tuple[float, float]:
+        """Right indents in characters of the agency line and the date line under it (GB/T 9704 7.3.5.2)."""
+        signature_cells, date_cells = text_cells(signature), text_cells(date)
+        shift, right = self.signed_date_shift_chars, self.signature_right_chars
+        date_right = max(right, right + signature_cells - shift - date_cells)
+        return date_right + date_cells + shift - signature_cells, date_right
 
     def run_style(self, heading_level: int | None, block: BlockStyle) -> tuple[FontRole, bool]:
         """Font role and boldness of a run inside a block of the given style."""
@@ -185,6 +246,11 @@ class Profile:
             return block.role, block.bold
         return self.heading_role(heading_level)
 
+
+# Blocks above the body: the body starts one blank line below them.
+FRONT_MATTER = frozenset(
+    {BlockKind.TITLE, BlockKind.SUBTITLE, BlockKind.SPEAKER, BlockKind.DATE, BlockKind.DOC_NUMBER}
+)
 
 GBT9704 = Profile()
 
@@ -220,3 +286,22 @@ def get_profile(name: str | None) -> Profile:
 def page_number_text(profile: Profile, number: int) -> str:
     dash = profile.page_number_dash
     return f"{dash} {number} {dash}"
+
+
+def blocks_to_set(doc: Document) -> tuple[str | None, tuple[Block, ...]]:
+    """What a writer sets: the 发文字号 for the red header (None without one), then the blocks in order.
+
+    A document without a title block gets its title (from metadata or the file name) set first. With a
+    red header (metadata names the issuing agency) the first 发文字号 moves up into the header, wherever
+    the text had it; without one the 发文字号 stays where the text put it.
+    """
+    blocks = list(doc.blocks)
+    if doc.title and not any(b.kind is BlockKind.TITLE for b in blocks):
+        blocks.insert(0, Block(BlockKind.TITLE, (Run(doc.title),), 0))
+    if not doc.metadata.agency:
+        return None, tuple(blocks)
+    number = next((b for b in blocks if b.kind is BlockKind.DOC_NUMBER), None)
+    if number is None:
+        return doc.metadata.doc_number, tuple(blocks)
+    blocks.remove(number)
+    return number.text, tuple(blocks)

@@ -4,7 +4,8 @@ A full-width character takes one grid cell (profile.char_pitch_pt at body size);
 characters (Latin, digits) take their font advance and stay together as words. Lines are filled
 greedily, then the break is moved for Chinese line-breaking rules (避头尾): the previous character is
 pulled down to the next line, or, where that cannot help, closing marks are squeezed into the line.
-A line never grows wider than the width it is given.
+A line never grows wider than the width it is given. Justification spreads space between those
+pieces, never inside a number or a Latin word.
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ class Glyph:
 class Line:
     glyphs: tuple[Glyph, ...]
     indent: float  # from the left edge of the type area to the first glyph's cell
-    gap: float  # extra space after every glyph but the last (justification; negative when squeezed)
+    # Extra space after each glyph (justification; negative when squeezed); empty: none anywhere.
+    spacing: tuple[float, ...] = ()
+
+    def space_after(self, index: int) -> float:
+        return self.spacing[index] if self.spacing else 0.0
 
 
 def is_full_width(char: str, advance: float, size: float) -> bool:
@@ -100,13 +105,22 @@ def break_lines(
         end = max(end, start + 1)
         if end < len(tokens):
             end = _fix_break(tokens, start, end)
-        line_glyphs = tuple(g for token in tokens[start:end] for g in token)
-        natural = sum(g.width for g in line_glyphs)
-        spread = (end < len(tokens) and justify) or natural > room + _EPS  # justify, or squeeze
-        gap = (room - natural) / (len(line_glyphs) - 1) if spread and len(line_glyphs) > 1 else 0.0
-        lines.append(Line(line_glyphs, indent, gap))
+        lines.append(_line(tokens[start:end], indent, room, justify and end < len(tokens)))
         start = end
     return lines
+
+
+def _line(tokens: list[list[Glyph]], indent: float, room: float, justify: bool) -> Line:
+    """A line of `tokens`, spread to `room` between tokens when justified or when too wide (squeezed)."""
+    natural = sum(_width(token) for token in tokens)
+    if len(tokens) < 2 or not (justify or natural > room + _EPS):
+        return Line(tuple(g for token in tokens for g in token), indent)
+    gap = (room - natural) / (len(tokens) - 1)
+    glyphs, spacing = [], []
+    for i, token in enumerate(tokens):
+        glyphs += token
+        spacing += [0.0] * (len(token) - 1) + [gap if i < len(tokens) - 1 else 0.0]
+    return Line(tuple(glyphs), indent, tuple(spacing))
 
 
 def _width(token: list[Glyph]) -> float:
@@ -114,4 +128,4 @@ def _width(token: list[Glyph]) -> float:
 
 
 def line_width(line: Line) -> float:
-    return sum(g.width for g in line.glyphs) + line.gap * (len(line.glyphs) - 1)
+    return sum(g.width for g in line.glyphs) + sum(line.spacing)

@@ -28,13 +28,13 @@ from tasks.layout import (
     FontRole,
     PageNumberStyle,
     Profile,
+    blocks_to_set,
     mm_to_pt,
 )
-from tasks.model import Block, BlockKind, Document
-from tasks.title import break_title
+from tasks.model import Block, BlockKind, Document, Run
+from tasks.title import balanced_lines
 
 LANGUAGE = "zh-CN"
-RED_RULE_WIDTH_EIGHTH_PT = 12  # 1.5 pt: the standard fixes the rule's place and colour, not its weight
 
 _ALIGNMENT = {
     Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
@@ -51,18 +51,14 @@ def render_docx(doc: Document, profile: Profile, out: Path) -> None:
     section = document.sections[0]
     _set_page(section, profile)
     _add_page_numbers(document, section, profile)
-    has_doc_number = any(block.kind is BlockKind.DOC_NUMBER for block in doc.blocks)
+    number, blocks = blocks_to_set(doc)
     if doc.metadata.agency:
-        header = _add_agency_mark(document, doc.metadata.agency, profile)
-        if not has_doc_number:
-            _add_red_rule(header, profile)
-    for block in doc.blocks:
-        paragraph = _add_block(document, block, profile)
-        if block.kind is BlockKind.TITLE and doc.metadata.agency:
+        _add_red_header(document, doc.metadata.agency, number, profile)
+    styles = profile.block_styles(blocks)
+    for i, (block, style) in enumerate(zip(blocks, styles, strict=True)):
+        paragraph = _add_block(document, block, style, profile)
+        if i == 0 and doc.metadata.agency:
             paragraph.paragraph_format.space_before = _lines(profile, profile.title_below_rule_lines)
-        if block.kind is BlockKind.DOC_NUMBER and doc.metadata.agency:
-            paragraph.paragraph_format.space_before = _lines(profile, profile.doc_number_below_mark_lines)
-            _add_red_rule(paragraph, profile)
     document.save(str(out))
 
 
@@ -101,6 +97,7 @@ def _set_defaults(document: DocxDocument, profile: Profile) -> None:
     normal.line_spacing = _lines(profile, 1)
     normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.widow_control = False  # a full page holds exactly lines_per_page lines
+    docx_xml.set_no_autospace(document.styles["Normal"].element.get_or_add_pPr())
     docx_xml.set_theme_font_language(document.settings.element, LANGUAGE)
 
 
@@ -128,7 +125,7 @@ def _add_page_numbers(document: DocxDocument, section: Section, profile: Profile
 def _fill_page_number(paragraph: Paragraph, profile: Profile, align: Align) -> None:
     """ "— N —" in the page-number font, indented page_number_indent_chars from the outer edge."""
     size = profile.page_number_size_pt
-    indent = _twips(profile.page_number_indent_chars * size)
+    indent = _twips(profile.page_number_indent_pt)
     fmt = paragraph.paragraph_format
     fmt.alignment = _ALIGNMENT[align]
     fmt.first_line_indent = Twips(0)
@@ -170,18 +167,16 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle,
     fmt.right_indent = _twips(style.right_chars * char)
     pPr = paragraph._p.get_or_add_pPr()
     docx_xml.set_indent_chars(pPr, style.first_line_chars, style.left_chars, style.right_chars)
+    docx_xml.set_no_autospace(pPr)
 
 
-def _add_block(document: DocxDocument, block: Block, profile: Profile) -> Paragraph:
-    level = block.heading.level if block.heading else None
-    style = profile.block_style(block.kind, level)
+def _add_block(document: DocxDocument, block: Block, style: BlockStyle, profile: Profile) -> Paragraph:
     paragraph = document.add_paragraph()
-    if block.kind is BlockKind.TITLE:
-        _format_paragraph(paragraph, profile, style, _twips(profile.title_line_pitch_pt))
-        run = paragraph.add_run("\n".join(break_title(block.text, _title_chars_per_line(profile))))
-        _format_run(run, profile, style.role, style.size_pt, style.bold)
+    _format_paragraph(paragraph, profile, style, _twips(profile.line_pitch_of(style)))
+    centred = balanced_lines(block.kind, block.text, profile)
+    if centred is not None:  # title and subtitle: one paragraph, broken where the PDF breaks it
+        _format_run(paragraph.add_run("\n".join(centred)), profile, style.role, style.size_pt, style.bold)
         return paragraph
-    _format_paragraph(paragraph, profile, style, _lines(profile, 1))
     for piece in block.runs:
         role, bold = profile.run_style(piece.heading_level, style)
         _format_run(paragraph.add_run(piece.text), profile, role, style.size_pt, bold)
@@ -190,20 +185,22 @@ def _add_block(document: DocxDocument, block: Block, profile: Profile) -> Paragr
     return paragraph
 
 
-def _title_chars_per_line(profile: Profile) -> int:
-    return int(profile.type_width_pt // profile.title_size_pt)
-
-
-def _add_agency_mark(document: DocxDocument, agency: str, profile: Profile) -> Paragraph:
-    """发文机关标志: the agency name in red title type, centred, red_header_top_mm into the type area."""
-    paragraph = document.add_paragraph()
-    style = BlockStyle(FontRole.TITLE, profile.title_size_pt, Align.CENTER, first_line_chars=0)
-    _format_paragraph(paragraph, profile, style, _twips(profile.title_line_pitch_pt))
-    paragraph.paragraph_format.space_before = _mm(profile.red_header_top_mm)
-    run = paragraph.add_run(agency)
-    _format_run(run, profile, FontRole.TITLE, profile.title_size_pt)
+def _add_red_header(document: DocxDocument, agency: str, number: str | None, profile: Profile) -> None:
+    """发文机关标志 in red title type, red_header_top_mm into the type area; the 发文字号 and the red rule."""
+    mark = document.add_paragraph()
+    style = profile.block_style(BlockKind.TITLE)
+    _format_paragraph(mark, profile, style, _twips(profile.line_pitch_of(style)))
+    mark.paragraph_format.space_before = _mm(profile.red_header_top_mm)
+    run = mark.add_run(agency)
+    _format_run(run, profile, style.role, style.size_pt)
     run.font.color.rgb = RGBColor.from_string(profile.red_header_color)
-    return paragraph
+    if not number:
+        _add_red_rule(mark, profile)
+        return
+    block = Block(BlockKind.DOC_NUMBER, (Run(number),), 0)
+    paragraph = _add_block(document, block, profile.block_style(BlockKind.DOC_NUMBER), profile)
+    paragraph.paragraph_format.space_before = _lines(profile, profile.doc_number_below_mark_lines)
+    _add_red_rule(paragraph, profile)
 
 
 def _add_red_rule(paragraph: Paragraph, profile: Profile) -> None:
@@ -213,5 +210,5 @@ def _add_red_rule(paragraph: Paragraph, profile: Profile) -> None:
     leading_below_pt = (profile.line_pitch_pt - profile.body_size_pt) / 2
     space_pt = max(0, round(mm_to_pt(profile.red_rule_below_mm) - leading_below_pt))
     docx_xml.set_bottom_border(
-        paragraph._p.get_or_add_pPr(), profile.red_header_color, RED_RULE_WIDTH_EIGHTH_PT, space_pt
+        paragraph._p.get_or_add_pPr(), profile.red_header_color, profile.red_rule_width_pt, space_pt
     )

@@ -8,7 +8,7 @@ glyphs stay inside the type area. Pages break between lines.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -16,10 +16,19 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from tasks.fonts import FontSet, ResolvedFont
-from tasks.layout import Align, FontRole, PageNumberStyle, Profile, mm_to_pt, page_number_text
+from tasks.layout import (
+    Align,
+    BlockStyle,
+    FontRole,
+    PageNumberStyle,
+    Profile,
+    blocks_to_set,
+    mm_to_pt,
+    page_number_text,
+)
 from tasks.model import Block, BlockKind, Document
 from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width
-from tasks.title import break_title
+from tasks.title import balanced_lines
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +85,14 @@ class _Page:
         size = profile.page_number_size_pt
         glyphs = _glyphs(page_number_text(profile, self.number), FontRole.PAGE_NUMBER, size, False, self)
         width = sum(g.width for g in glyphs)
-        indent = profile.page_number_indent_chars * size
         if profile.page_number_style is PageNumberStyle.CENTER:
             x = (profile.type_width_pt - width) / 2
         elif self.number % 2:
-            x = profile.type_width_pt - indent - width
+            x = profile.type_width_pt - profile.page_number_indent_pt - width
         else:
-            x = indent
+            x = profile.page_number_indent_pt
         em_top = self.bottom - mm_to_pt(profile.page_number_below_mm)
-        _draw_line(self.canvas, Line(tuple(glyphs), x, 0.0), self.left, _baseline(em_top, glyphs[0]))
+        _draw_line(self.canvas, Line(tuple(glyphs), x), self.left, _baseline(em_top, glyphs[0]))
 
     def uncovered_font(self, char: str, role: FontRole) -> ResolvedFont:
         self.uncovered.setdefault(char, None)
@@ -114,8 +122,7 @@ def _glyph(char: str, role: FontRole, size: float, bold: bool, page: _Page) -> G
     if font.source == "fallback":
         page.fallbacks_used.setdefault(font.describe(), None)
     advance = font.face().stringWidth(char, size)
-    cell = page.profile.char_pitch_pt * size / page.profile.body_size_pt
-    width = cell if is_full_width(char, advance, size) else advance
+    width = page.profile.cell_pt(size) if is_full_width(char, advance, size) else advance
     return Glyph(char, font, size, advance, width, bold)
 
 
@@ -130,9 +137,9 @@ def _draw_line(canvas: Canvas, line: Line, left: float, baseline: float) -> None
         canvas.setLineWidth(line.glyphs[0].size * _FAKE_BOLD_STROKE)  # fill + stroke fakes bold
     origins = []
     x = left + line.indent
-    for glyph in line.glyphs:
+    for i, glyph in enumerate(line.glyphs):
         origins.append(x + (glyph.width - glyph.advance) / 2)
-        x += glyph.width + line.gap
+        x += glyph.width + line.space_after(i)
     spaces = [b - a - g.advance for a, b, g in zip(origins, origins[1:], line.glyphs, strict=False)]
     for run in _runs(line.glyphs, spaces):
         space = spaces[run.start] if len(run) > 1 else 0.0
@@ -195,16 +202,11 @@ class _Writer:
         self.bookmarks = 0
 
     def write(self) -> PdfResult:
-        blocks = list(self.doc.blocks)
+        number, blocks = blocks_to_set(self.doc)
         if self.doc.metadata.agency:
-            blocks = self._red_header(blocks)
-        if not any(b.kind is BlockKind.TITLE for b in blocks) and self.doc.title:
-            self._title(self.doc.title)
-        for block in blocks:
-            if block.kind is BlockKind.TITLE:
-                self._title(block.text)
-            else:
-                self._block(block)
+            self._red_header(self.doc.metadata.agency, number)
+        for block, style in zip(blocks, self.profile.block_styles(blocks), strict=True):
+            self._block(block, style)
         self.page.finish_page()
         canvas = self.page.canvas
         if self.bookmarks:
@@ -215,28 +217,25 @@ class _Writer:
         page = self.page
         return PdfResult(page.number, page.fonts.describe(), list(page.uncovered), list(page.fallbacks_used))
 
-    def _title(self, title: str) -> None:
-        style = self.profile.block_style(BlockKind.TITLE)
-        # The same line length as the DOCX writer, so both break the title alike.
-        for text in break_title(title, int(self.profile.type_width_pt // style.size_pt)):
-            self._centred(text, style.role, style.size_pt, self.profile.title_line_pitch_pt)
-
-    def _block(self, block: Block) -> None:
-        level = block.heading.level if block.heading else None
-        style = self.profile.block_style(block.kind, level if block.kind is BlockKind.HEADING else None)
+    def _block(self, block: Block, style: BlockStyle) -> None:
         self.page.skip_lines(style.space_before_lines)
+        centred = balanced_lines(block.kind, block.text, self.profile)
+        if centred is not None:
+            for text in centred:
+                self._centred(text, style)
+            return
         glyphs: list[Glyph] = []
         for run in block.runs:
             role, bold = self.profile.run_style(run.heading_level, style)
             glyphs += _glyphs(run.text, role, style.size_pt, bold, self.page)
         if not glyphs:
             return
-        cell = self.profile.char_pitch_pt * style.size_pt / self.profile.body_size_pt
+        cell = self.profile.cell_pt(style.size_pt)
         width = self.profile.type_width_pt - style.right_chars * cell
         justify = style.align in (Align.JUSTIFY, Align.LEFT)
         lines = break_lines(glyphs, width, style.first_line_chars * cell, justify, style.left_chars * cell)
         for i, line in enumerate(lines):
-            top = self._place(line, style.align, self.profile.line_pitch_pt, width)
+            top = self._place(line, style.align, self.profile.line_pitch_of(style), width)
             if i == 0 and block.heading is not None and block.heading.kind == "heading":
                 self._bookmark(block, top)
 
@@ -246,7 +245,7 @@ class _Writer:
         free = width - line.indent - line_width(line)
         shift = {Align.CENTER: free / 2, Align.RIGHT: free}.get(align, 0.0)
         if shift:
-            line = Line(line.glyphs, line.indent + shift, line.gap)
+            line = replace(line, indent=line.indent + shift)
         top = self.page.slot(pitch)
         size = line.glyphs[0].size
         em_top = top - (pitch - size) / 2
@@ -265,26 +264,21 @@ class _Writer:
         self.outline_level = level
         self.bookmarks += 1
 
-    def _red_header(self, blocks: list[Block]) -> list[Block]:
-        """发文机关标志, 发文字号 and the red rule (placed as the DOCX writer places them).
-
-        Returns the blocks still to set: all but the 发文字号.
-        """
+    def _red_header(self, agency: str, number: str | None) -> None:
+        """发文机关标志, 发文字号 and the red rule (placed as the DOCX writer places them)."""
         profile, page, canvas = self.profile, self.page, self.page.canvas
         red = HexColor("#" + profile.red_header_color)
         style = profile.block_style(BlockKind.TITLE)
-        page.used = mm_to_pt(profile.red_header_top_mm) - (profile.title_line_pitch_pt - style.size_pt) / 2
+        page.used = mm_to_pt(profile.red_header_top_mm) - (profile.line_pitch_of(style) - style.size_pt) / 2
         canvas.setFillColor(red)
-        self._centred(self.doc.metadata.agency or "", style.role, style.size_pt, profile.title_line_pitch_pt)
+        self._centred(agency, style)
         canvas.setFillColorRGB(0, 0, 0)
-        numbers = [b for b in blocks if b.kind is BlockKind.DOC_NUMBER]
-        number = numbers[0].text if numbers else self.doc.metadata.doc_number
-        below = (profile.title_line_pitch_pt - style.size_pt) / 2  # em box bottom above the slot end
+        below = (profile.line_pitch_of(style) - style.size_pt) / 2  # em box bottom above the slot end
         if number:
             page.skip_lines(profile.doc_number_below_mark_lines)
             number_style = profile.block_style(BlockKind.DOC_NUMBER)
-            self._centred(number, number_style.role, number_style.size_pt, profile.line_pitch_pt)
-            below = (profile.line_pitch_pt - number_style.size_pt) / 2
+            self._centred(number, number_style)
+            below = (profile.line_pitch_of(number_style) - number_style.size_pt) / 2
         y = page.top - page.used + below - mm_to_pt(profile.red_rule_below_mm)
         canvas.setStrokeColor(red)
         canvas.setLineWidth(profile.red_rule_width_pt)
@@ -292,11 +286,10 @@ class _Writer:
         canvas.setStrokeColorRGB(0, 0, 0)
         page.used = page.top - y
         page.skip_lines(profile.title_below_rule_lines)
-        return [b for b in blocks if b.kind is not BlockKind.DOC_NUMBER]
 
-    def _centred(self, text: str, role: FontRole, size: float, pitch: float) -> None:
-        glyphs = _glyphs(text, role, size, False, self.page)
-        self._place(Line(tuple(glyphs), 0.0, 0.0), Align.CENTER, pitch)
+    def _centred(self, text: str, style: BlockStyle) -> None:
+        glyphs = _glyphs(text, style.role, style.size_pt, style.bold, self.page)
+        self._place(Line(tuple(glyphs), 0.0), Align.CENTER, self.profile.line_pitch_of(style))
 
 
 def render_pdf(doc: Document, profile: Profile, fonts: FontSet, out: Path) -> PdfResult:
