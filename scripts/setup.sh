@@ -12,6 +12,7 @@ APT_PACKAGES=(
   fonts-arphic-ukai       # 楷体 substitute (TrueType)
   fonts-arphic-uming      # 宋体 substitute and per-character fallback (TrueType)
   texlive-lang-chinese    # Fandol fonts: 仿宋 body and 小标宋 title substitutes (CFF, converted once)
+  fonts-liberation        # Liberation Serif: Latin letters and digits, metric-compatible with Times New Roman
   poppler-utils           # pdftoppm, pdffonts: looking at and checking PDFs
   libreoffice-writer-nogui  # DOCX -> PDF round trip in tests and the benchmark
 )

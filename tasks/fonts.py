@@ -15,7 +15,9 @@ Order per role (first hit wins):
 reportlab embeds TrueType (glyf) outlines only, so CFF fonts (OTF) are converted once and cached
 under $XDG_CACHE_HOME/gongwen/fonts, keyed by the source file's hash. Characters the role font lacks
 fall back, character by character, to the fallback fonts; `FontSet.uncovered` names what nothing covers.
-Latin letters and digits use the role font's own glyphs: Times New Roman is not openly available.
+Latin letters and digits come from one Latin font in every role, as Word sets them in Times New Roman:
+GONGWEN_FONT_LATIN, times.ttf in the usual folders, fontconfig's real Times New Roman, else the
+metric-compatible Liberation Serif (fonts-liberation); the role font's own Latin glyphs otherwise.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import hashlib
 import os
 import subprocess
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -35,7 +38,7 @@ from fontTools.ttLib import newTable
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from tasks.layout import OFFICIAL_FONT_NAMES, FontRole
+from tasks.layout import LATIN_FONT_NAME, OFFICIAL_FONT_NAMES, FontRole
 
 ENV_PREFIX = "GONGWEN_FONT_"
 
@@ -78,6 +81,14 @@ _SUBSTITUTES: dict[FontRole, tuple[Path, int, str]] = {
     FontRole.PAGE_NUMBER: _UMING,
 }
 _FALLBACKS = (_UMING, _MICROHEI)
+# Latin letters and digits (not a FontRole: it serves every role). Env suffix, licensed file, substitute.
+_LATIN = "LATIN"
+_LATIN_FILES = ("times.ttf",)
+_LATIN_SUBSTITUTE = (
+    Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"),
+    0,
+    "Liberation Serif",
+)
 
 
 _MAXP_V1_FIELDS = (
@@ -123,17 +134,30 @@ class ResolvedFont:
         return ord(char) in self._face.face.charToGlyph
 
 
+def is_latin(char: str) -> bool:
+    """Half-width Latin letters, digits and ASCII marks: what Word sets in the w:ascii/w:hAnsi font."""
+    width = unicodedata.east_asian_width(char)
+    return (char.isascii() and char.isprintable() and not char.isspace()) or (
+        width in ("N", "A") and "LATIN" in unicodedata.name(char, "")
+    )
+
+
 @dataclass(frozen=True)
 class FontSet:
     roles: dict[FontRole, ResolvedFont]
     fallbacks: tuple[ResolvedFont, ...]
+    latin: ResolvedFont | None = None
 
     def font(self, role: FontRole) -> ResolvedFont:
         return self.roles[role]
 
     def font_for(self, char: str, role: FontRole) -> ResolvedFont | None:
-        """The first font of the role's chain that has a glyph for `char`; None if none has."""
-        for font in (self.roles[role], *self.fallbacks):
+        """The first font of the role's chain that has a glyph for `char`; None if none has.
+
+        Latin letters and digits try the Latin font first.
+        """
+        first = (self.latin,) if self.latin is not None and is_latin(char) else ()
+        for font in (*first, self.roles[role], *self.fallbacks):
             if font.covers(char):
                 return font
         return None
@@ -147,6 +171,11 @@ class FontSet:
     def describe(self) -> dict[str, str]:
         """Role -> which file served it, for report.json."""
         return {role.value: font.describe() for role, font in self.roles.items()}
+
+    def describe_all(self) -> dict[str, str]:
+        """`describe`, and the Latin font under "latin" when there is one."""
+        latin = {"latin": self.latin.describe()} if self.latin is not None else {}
+        return {**self.describe(), **latin}
 
 
 def cache_dir() -> Path:
@@ -262,7 +291,7 @@ def _fc_match(family: str) -> tuple[Path, int] | None:
 @lru_cache(maxsize=1)
 def _installed_files() -> dict[str, Path]:
     """Lower-cased file name -> path, for the licensed file names in the usual folders."""
-    wanted = {name for names in _LICENSED_FILES.values() for name in names}
+    wanted = {name for names in (*_LICENSED_FILES.values(), _LATIN_FILES) for name in names}
     found: dict[str, Path] = {}
     for folder in _FONT_FOLDERS:
         if not folder.is_dir():
@@ -277,18 +306,32 @@ def _installed_files() -> dict[str, Path]:
 def _resolve_role(role: FontRole, user_path: Path | None) -> ResolvedFont:
     if user_path is not None:
         return _make(*_split_index(str(user_path)), "user")
-    env = os.environ.get(ENV_PREFIX + role.name)
+    return _resolve(role.name, _LICENSED_FILES[role], _FAMILY_NAMES[role]) or _substitute(
+        *_SUBSTITUTES[role], "substitute"
+    )
+
+
+def _resolve(env_suffix: str, files: tuple[str, ...], families: tuple[str, ...]) -> ResolvedFont | None:
+    """Sources 2-4 of the module docstring: environment variable, licensed file, real fontconfig match."""
+    env = os.environ.get(ENV_PREFIX + env_suffix)
     if env:
         return _make(*_split_index(env), "env")
     installed = _installed_files()
-    for file_name in _LICENSED_FILES[role]:
+    for file_name in files:
         if file_name in installed:
             return _make(installed[file_name], 0, "installed")
-    for family in _FAMILY_NAMES[role]:
+    for family in families:
         match = _fc_match(family)
         if match:
             return _make(*match, "fontconfig", family)
-    return _substitute(*_SUBSTITUTES[role], "substitute")
+    return None
+
+
+def _resolve_latin() -> ResolvedFont | None:
+    found = _resolve(_LATIN, _LATIN_FILES, (LATIN_FONT_NAME,))
+    if found is None and _LATIN_SUBSTITUTE[0].is_file():
+        return _substitute(*_LATIN_SUBSTITUTE, "substitute")
+    return found
 
 
 def _substitute(path: Path, index: int, family: str, source: str) -> ResolvedFont:
@@ -305,4 +348,4 @@ def resolve_fonts(user_fonts: dict[FontRole, Path] | None = None) -> FontSet:
     user_fonts = user_fonts or {}
     roles = {role: _resolve_role(role, user_fonts.get(role)) for role in FontRole}
     fallbacks = tuple(_substitute(*spec, "fallback") for spec in _FALLBACKS if spec[0].is_file())
-    return FontSet(roles, fallbacks)
+    return FontSet(roles, fallbacks, _resolve_latin())

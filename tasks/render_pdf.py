@@ -215,7 +215,8 @@ class _Writer:
         if self.page.uncovered:
             log.warning("no font covers %s: printed as missing-glyph boxes", "".join(self.page.uncovered))
         page = self.page
-        return PdfResult(page.number, page.fonts.describe(), list(page.uncovered), list(page.fallbacks_used))
+        fonts = page.fonts.describe_all()
+        return PdfResult(page.number, fonts, list(page.uncovered), list(page.fallbacks_used))
 
     def _block(self, block: Block, style: BlockStyle) -> None:
         self.page.skip_lines(style.space_before_lines)
