@@ -20,7 +20,8 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.config import Settings
+from flows.collect import refresh_index
+from flows.config import Settings, load_settings
 from flows.document import convert_document
 from flows.inbox import FileOutcome, finish_outcome, make_pool, plan_batch
 from flows.ledger import Ledger, run_lock
@@ -91,8 +92,11 @@ def run_batch(
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
     create_markdown_artifact(
-        key="gongwen-batch", markdown=markdown_table(outcomes), description="Documents produced by this run"
+        key="gongwen-batch",
+        markdown=markdown_table(outcomes, settings),
+        description="Documents produced by this run",
     )
+    refresh_index(settings.outputs)
     return outcomes
 
 
@@ -101,7 +105,7 @@ def process_inbox(
     paths: list[str] | None = None, force: bool = False, settings: Settings | None = None
 ) -> list[dict]:
     """Convert every new or changed file in the inbox (or the given paths) into outputs/NAME/."""
-    settings = settings or Settings()
+    settings = settings or load_settings()  # deployments: gongwen.toml and GONGWEN_* where they run
     outcomes = run_batch(settings, [Path(p) for p in paths or []], force, _progress.get(None))
     return [asdict(outcome) for outcome in outcomes]
 

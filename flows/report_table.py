@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from rich.table import Table
 
+from flows.collect import document_links
+from flows.config import Settings
 from flows.inbox import FileOutcome
 
 COLUMNS = ("file", "status", "pages", "headings", "changes", "warnings", "seconds", "output / reason")
@@ -62,9 +65,24 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(outcomes: Sequence[FileOutcome]) -> str:
-    lines = [f"# gongwen run: {counts(outcomes)}", "", "| " + " | ".join(COLUMNS) + " | summary |"]
-    lines.append("|" + "---|" * (len(COLUMNS) + 1))
+def _links(outcome: FileOutcome, base_url: str) -> str:
+    """The output column for the Prefect UI: links to the document's files, or the reason it failed."""
+    if outcome.status != "done":
+        return _cell(outcome.detail)
+    links = document_links(outcome.name)
+    return " · ".join(f"[{label}]({base_url}/{quote(outcome.name)}/{quote(file)})" for label, file in links)
+
+
+def markdown_table(outcomes: Sequence[FileOutcome], settings: Settings) -> str:
+    """The run's Prefect artifact: counts, the table with links, warnings per document."""
+    # file:// links only work where outputs/ is reachable as a file; outputs_url names a web server.
+    base_url = settings.outputs_url.rstrip("/") or settings.outputs.resolve().as_uri()
+    lines = [f"# gongwen run: {counts(outcomes)}", "", f"All documents: [index.html]({base_url}/index.html)"]
+    lines += ["", "| " + " | ".join(COLUMNS) + " | summary |", "|" + "---|" * (len(COLUMNS) + 1)]
     for outcome in outcomes:
-        lines.append("| " + " | ".join(_cell(c) for c in (*_row(outcome), _gist(outcome))) + " |")
+        cells = [_cell(c) for c in _row(outcome)[:-1]] + [_links(outcome, base_url), _cell(_gist(outcome))]
+        lines.append("| " + " | ".join(cells) + " |")
+    warned = [outcome for outcome in outcomes if (outcome.result or {}).get("warnings")]
+    if warned:
+        lines += ["", "## Warnings", "", "```text", *detail_lines(warned, most_warnings=20), "```"]
     return "\n".join(lines) + "\n"

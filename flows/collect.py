@@ -1,0 +1,274 @@
+"""The collection: outputs/index.html and index.md list every document; a zip bundles them for hand-over.
+
+Each row comes from the document's report.json (title, date, pages, outline size, warnings) and
+links to its files. Page 1 of each PDF is drawn as a small PNG in outputs/_thumbnails/ by pdftoppm
+(poppler-utils) and redrawn only when the PDF changes: a thumbnail carries its PDF's mtime.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from flows.outputs import atomic_write_text
+
+THUMBNAIL_DIR = "_thumbnails"
+THUMBNAIL_PIXELS = 240  # longest side: A4 page 1 at ~170 × 240
+INDEX_FILES = ("index.html", "index.md")
+HEADERS = ("", "标题", "日期", "页数", "提纲", "警告", "文件")
+
+log = logging.getLogger("gongwen.collect")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One converted document as the index shows it."""
+
+    name: str  # folder under outputs/
+    title: str
+    created: datetime  # local time
+    pages: int
+    headings: int
+    warnings: tuple[str, ...]
+    files: tuple[tuple[str, str], ...]  # (label, path relative to outputs/)
+    thumbnail: str | None  # relative to outputs/
+
+    @property
+    def pdf(self) -> str | None:
+        return next((path for label, path in self.files if label == "PDF"), None)
+
+
+@dataclass(frozen=True)
+class Failure:
+    name: str
+    reason: str
+    file: str  # the error file, relative to outputs/
+
+
+def _report_warnings(report: dict) -> tuple[str, ...]:
+    found = [*report["normalization"]["warnings"], *report["structure"]["warnings"]]
+    lines = [f"{w['rule']} {w['line']}:{w['column']} {w['message']}" for w in found]
+    if report.get("uncovered_characters"):
+        lines.append(f"font: no installed font has {''.join(report['uncovered_characters'])}")
+    return tuple(lines)
+
+
+def document_links(name: str) -> list[tuple[str, str]]:
+    """(label, file name) of what a reader opens in outputs/NAME/, in the order links are shown."""
+    return [
+        ("PDF", f"{name}.pdf"),
+        ("Word", f"{name}.docx"),
+        ("提纲", "outline.md"),
+        ("摘要", "summary.md"),
+        ("修改", "changes.html"),
+    ]
+
+
+def _files(folder: Path) -> tuple[tuple[str, str], ...]:
+    links = document_links(folder.name)
+    return tuple((label, f"{folder.name}/{file}") for label, file in links if (folder / file).is_file())
+
+
+def read_reports(outputs: Path) -> dict[str, dict]:
+    """Folder name -> report.json of every published document (staging and _failed are not)."""
+    reports = {}
+    folders = sorted(outputs.iterdir()) if outputs.is_dir() else []
+    for folder in folders:
+        if folder.name.startswith(("_", ".")) or not (folder / "report.json").is_file():
+            continue
+        try:
+            reports[folder.name] = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:  # replaced mid-read by a new run; the next index has it
+            log.warning("index: skipping %s: %s", folder.name, error)
+    return reports
+
+
+def draw_thumbnail(pdf: Path, target: Path) -> bool:
+    """Page 1 of `pdf` as a PNG at `target`, unless the one there was drawn from this very PDF."""
+    pdf_mtime = pdf.stat().st_mtime_ns
+    if target.is_file() and target.stat().st_mtime_ns == pdf_mtime:
+        return True
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".tmp-") as scratch:
+        page = Path(scratch) / "page"
+        size = ("-scale-to", str(THUMBNAIL_PIXELS))
+        command = [pdftoppm, "-png", "-f", "1", "-l", "1", *size, "-singlefile", str(pdf), str(page)]
+        done = subprocess.run(command, capture_output=True, timeout=60, check=False)
+        if done.returncode != 0:
+            log.warning("thumbnail of %s: pdftoppm: %s", pdf, done.stderr.decode(errors="replace").strip())
+            return False
+        os.utime(page.with_suffix(".png"), ns=(pdf_mtime, pdf_mtime))
+        os.replace(page.with_suffix(".png"), target)
+    return True
+
+
+def _thumbnails(outputs: Path, pdfs: dict[str, str]) -> dict[str, str]:
+    """Name -> thumbnail path (relative to outputs/) for each document's PDF; stale thumbnails go."""
+    folder = outputs / THUMBNAIL_DIR
+    targets = {name: f"{THUMBNAIL_DIR}/{name}.png" for name in pdfs}
+    # pdftoppm runs outside the GIL: one per core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        drawn = pool.map(lambda name: draw_thumbnail(outputs / pdfs[name], outputs / targets[name]), pdfs)
+        made = {name: targets[name] for name, ok in zip(pdfs, drawn, strict=True) if ok}
+    if folder.is_dir():
+        for stale in set(folder.glob("*.png")) - {outputs / path for path in made.values()}:
+            stale.unlink(missing_ok=True)
+    return made
+
+
+def read_entries(outputs: Path) -> list[Entry]:
+    """Every document, newest first, with its thumbnail drawn if needed."""
+    reports = read_reports(outputs)
+    files = {name: _files(outputs / name) for name in reports}
+    pdfs = {name: path for name in reports for label, path in files[name] if label == "PDF"}
+    thumbnails = _thumbnails(outputs, pdfs)
+    entries = [
+        Entry(
+            name=name,
+            title=report["title"],
+            created=datetime.fromisoformat(report["created"]).astimezone(),
+            pages=report["pages"],
+            headings=report["structure"]["headings"],
+            warnings=_report_warnings(report),
+            files=files[name],
+            thumbnail=thumbnails.get(name),
+        )
+        for name, report in reports.items()
+    ]
+    return sorted(entries, key=lambda entry: entry.created, reverse=True)
+
+
+def read_failures(outputs: Path) -> list[Failure]:
+    failures = []
+    for error_file in sorted((outputs / "_failed").glob("*.error.txt")):
+        lines = error_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        reason = next((line.removeprefix("error: ") for line in lines if line.startswith("error: ")), "")
+        name = error_file.name.removesuffix(".error.txt")
+        failures.append(Failure(name, reason, f"_failed/{error_file.name}"))
+    return failures
+
+
+def _when(entry: Entry) -> str:
+    return entry.created.strftime("%Y-%m-%d %H:%M")
+
+
+def _html_row(entry: Entry) -> str:
+    pdf = quote(entry.pdf) if entry.pdf else ""
+    image = (
+        f'<a href="{pdf}"><img src="{quote(entry.thumbnail)}" alt="第 1 页" loading="lazy"></a>'
+        if entry.thumbnail
+        else ""
+    )
+    links = " · ".join(f'<a href="{quote(path)}">{label}</a>' for label, path in entry.files)
+    warnings = ""
+    if entry.warnings:
+        items = "".join(f"<li>{html.escape(w)}</li>" for w in entry.warnings)
+        warnings = f"<details><summary>{len(entry.warnings)}</summary><ul>{items}</ul></details>"
+    cells = (
+        image,
+        f'<a href="{pdf}">{html.escape(entry.title)}</a><div class="name">{html.escape(entry.name)}</div>',
+        _when(entry),
+        str(entry.pages),
+        str(entry.headings),
+        warnings or "0",
+        links,
+    )
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+_STYLE = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #222; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border-bottom: 1px solid #ddd; padding: .5em; text-align: left; vertical-align: top; }
+td img { width: 120px; border: 1px solid #ccc; box-shadow: 1px 1px 3px #aaa; }
+.name { color: #777; font-size: .85em; }
+details ul { margin: .3em 0; padding-left: 1.2em; font-size: .85em; }
+"""
+
+
+def index_html(entries: list[Entry], failures: list[Failure]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in HEADERS)
+    rows = "\n".join(_html_row(entry) for entry in entries)
+    failed = ""
+    if failures:
+        items = "".join(
+            f'<li><a href="{quote(f.file)}">{html.escape(f.name)}</a>: {html.escape(f.reason)}</li>'
+            for f in failures
+        )
+        failed = f"<h2>未能处理 ({len(failures)})</h2><ul>{items}</ul>"
+    return (
+        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>gongwen 文件</title><style>{_STYLE}</style></head><body>\n"
+        f"<h1>gongwen 文件</h1><p>{len(entries)} 份文件</p>\n"
+        f"<table><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>\n{failed}\n</body></html>\n"
+    )
+
+
+def _md(text: str) -> str:
+    """A table cell. Links are written <path>: output names never hold < or > (flows.outputs)."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def index_markdown(entries: list[Entry], failures: list[Failure]) -> str:
+    lines = ["# gongwen 文件", "", f"{len(entries)} 份文件", "", "| " + " | ".join(HEADERS) + " |"]
+    lines.append("|" + "---|" * len(HEADERS))
+    for entry in entries:
+        image = f"![第 1 页](<{entry.thumbnail}>)" if entry.thumbnail else ""
+        links = " · ".join(f"[{label}](<{path}>)" for label, path in entry.files)
+        cells = (image, _md(entry.title), _when(entry), str(entry.pages), str(entry.headings))
+        lines.append("| " + " | ".join((*cells, str(len(entry.warnings)), links)) + " |")
+    if failures:
+        lines += ["", f"## 未能处理 ({len(failures)})", ""]
+        lines += [f"- [{_md(f.name)}](<{f.file}>): {_md(f.reason)}" for f in failures]
+    return "\n".join(lines) + "\n"
+
+
+def build_index(outputs: Path) -> list[Entry]:
+    """Rewrite outputs/index.html and index.md from what is in outputs/ now."""
+    entries = read_entries(outputs)
+    failures = read_failures(outputs)
+    html_file, markdown_file = (outputs / name for name in INDEX_FILES)
+    atomic_write_text(html_file, index_html(entries, failures))
+    atomic_write_text(markdown_file, index_markdown(entries, failures))
+    return entries
+
+
+def refresh_index(outputs: Path) -> None:
+    """After a run: the documents are done whatever happens to their index."""
+    try:
+        build_index(outputs)
+    except (OSError, ValueError, KeyError, subprocess.SubprocessError):
+        log.exception("could not rebuild %s/index.html", outputs)
+
+
+def bundle(outputs: Path, zip_file: Path, since: date | None = None) -> list[Entry]:
+    """Documents created on or after `since` (all without it), with their own index, in one zip."""
+    entries = [e for e in build_index(outputs) if since is None or e.created.date() >= since]
+    top = zip_file.stem  # one folder inside, so unzipping does not spill files
+    zip_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = zip_file.with_name(f".{zip_file.name}.part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{top}/index.html", index_html(entries, []))
+        archive.writestr(f"{top}/index.md", index_markdown(entries, []))
+        for entry in entries:
+            files = [p for p in sorted((outputs / entry.name).rglob("*")) if p.is_file()]
+            if entry.thumbnail:
+                files.append(outputs / entry.thumbnail)
+            for path in files:
+                archive.write(path, f"{top}/{path.relative_to(outputs)}")
+    os.replace(partial, zip_file)
+    return entries
