@@ -19,6 +19,7 @@ from flows.config import Settings
 from flows.ledger import Ledger, file_sha256
 from flows.outputs import atomic_write_text, failure_path, safe_output_name
 from tasks.ingest import SUPPORTED_SUFFIXES, IngestError, check_size
+from tasks.metadata import sidecar_path
 
 IGNORED_PREFIXES = (".", "~$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".toml")  # .toml: metadata sidecars
@@ -58,13 +59,26 @@ def candidate_files(settings: Settings, paths: Iterable[Path] = ()) -> list[Path
     return found
 
 
+def _link_out_of(path: Path, inbox: Path) -> Path | None:
+    """Where a symbolic link leads if that is outside the inbox, else None."""
+    try:
+        if not path.is_symlink():
+            return None
+    except OSError:  # a name too long to exist (NAME.toml beside a 252-byte NAME.txt)
+        return None
+    # realpath, not Path.resolve: a symbolic-link loop must not raise (RuntimeError on 3.11).
+    target = Path(os.path.realpath(path))
+    return None if target.is_relative_to(os.path.realpath(inbox)) else target
+
+
 def _refusal(path: Path, settings: Settings) -> str | None:
     """Why a candidate is not even read (nor hashed), or None."""
-    if path.is_symlink():
-        # realpath, not Path.resolve: a symbolic-link loop must not raise (RuntimeError on 3.11).
-        target = Path(os.path.realpath(path))
-        if not target.is_relative_to(os.path.realpath(settings.inputs)):
-            return f"symbolic link pointing outside {settings.inputs}: {target}; not followed"
+    target = _link_out_of(path, settings.inputs)
+    if target is not None:
+        return f"symbolic link pointing outside {settings.inputs}: {target}; not followed"
+    sidecar = sidecar_path(path)
+    if _link_out_of(sidecar, settings.inputs) is not None:
+        return f"metadata sidecar {sidecar.name} links outside {settings.inputs}; not followed"
     if path.is_dir():
         return "a directory, not a file"
     if not path.exists():
@@ -109,12 +123,15 @@ def plan_batch(settings: Settings, ledger: Ledger, paths: Iterable[Path] = (), f
     names = _output_names(candidates, ledger)
     for path in candidates:
         name = names[path]
-        refusal = _refusal(path, settings)
+        try:
+            refusal = _refusal(path, settings)
+            sha = "" if refusal else file_sha256(path)
+        except OSError as error:  # unreadable, vanished: this file fails, the batch goes on
+            refusal = f"cannot read: {error.strerror or error}"
         if refusal:
             batch.outcomes.append(FileOutcome(str(path), name, "failed", refusal))
             record_failure(settings, ledger, path, name, refusal, sha256="")
             continue
-        sha = file_sha256(path)
         entry = ledger.get(path)
         output_exists = entry is not None and (settings.outputs / entry.output).is_dir()
         if (

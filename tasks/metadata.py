@@ -88,7 +88,10 @@ def read_sidecar(path: Path) -> Metadata:
     No sidecar file means empty Metadata; a malformed one raises ValueError.
     """
     path = path if path.suffix == ".toml" else sidecar_path(path)
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            return Metadata()
+    except OSError:  # a name too long to exist (NAME.toml beside a 252-byte NAME.txt)
         return Metadata()
     try:
         values = tomllib.loads(path.read_text(encoding="utf-8-sig"))
