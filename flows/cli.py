@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from flows import cli_normalize, cli_outline
+from flows.lifeline import start_lifeline
 
 # Prefect reads these at import: quiet, offline-safe defaults for a command-line tool.
 _PREFECT_DEFAULTS = {
@@ -23,8 +24,10 @@ def _prepare_prefect(verbose: bool) -> None:
         os.environ.setdefault(key, value)
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
-    # A SIGTERM must unwind through Prefect so its ephemeral server does not outlive the run.
+    # A SIGTERM must unwind through Prefect so its ephemeral server does not outlive the run;
+    # after a SIGKILL the lifeline stops the server and the worker processes.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    start_lifeline()
 
 
 def _settings(args: argparse.Namespace):
