@@ -7,7 +7,8 @@ import re
 from .base import HAN, Edit, Flag, Rule, Step, rewrite
 
 # R8 --------------------------------------------------------------------------------------------
-_DOUBLE_ANGLES = re.compile(r"<<([^<>\n]+)>>|《《([^《》\n]+)》》")
+# The title inside may hold a title of its own: <<关于印发<方案>的通知>>.
+_DOUBLE_ANGLES = re.compile(r"<<((?:[^<>\n]|<[^<>\n]*>)+)>>|《《([^《》\n]+)》》")
 # Not a comparison: no Latin letter or space just inside the angles (a<b且c>d stays).
 _ANGLES_AROUND_HAN = re.compile(rf"<(?![A-Za-z ])([^<>\n]*[{HAN}][^<>\n]*)(?<![A-Za-z ])>")
 _MISMATCHED = re.compile(r"《([^《》<>\n]*)>|<([^《》<>\n]*)》")

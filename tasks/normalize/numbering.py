@@ -12,17 +12,19 @@ from typing import NamedTuple
 from .base import CN_NUMBER, WS, Edit, Flag, Rule, Step, cn_to_int, rewrite
 
 _LEAD = rf"^(?P<lead>[{WS}]*)"
-_GAP = rf"[{WS}]*"  # spaces after a marker go with it
+_GAP = rf"[{WS}]*"  # spaces after a marker go with it; R11 would otherwise close "1 、" up after R3 ran
+# "一、二季度", "第一、二批": a series of numerals opening a sentence, not a marker.
+_SERIES = rf"(?!{CN_NUMBER}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月))"
 
 # One alternative per level; group names say which.
 _MARKER = re.compile(
     _LEAD
     + "(?:"
-    + rf"(?P<l1>{CN_NUMBER})[、.．,，:：。]{_GAP}(?=[^{WS}\n])"
+    + rf"(?P<l1>{CN_NUMBER}){_GAP}[、.．,，:：。]{_GAP}{_SERIES}(?=[^{WS}\n])"
     + rf"|[(（](?P<l2>{CN_NUMBER})[)）]、?{_GAP}"
-    + rf"|(?P<l3>\d{{1,2}})(?:[、，,．]|\.(?!\d)){_GAP}(?=[^{WS}\d\n])"
+    + rf"|(?P<l3>\d{{1,2}}){_GAP}(?:[、，,．]|\.(?!\d)){_GAP}(?=[^{WS}\d\n])"
     + rf"|(?:[(（](?P<l4>\d{{1,2}})[)）]、?|(?P<c4>[⑴-⒇])){_GAP}"
-    + rf"|第(?P<ord>{CN_NUMBER})、(?!第)"
+    + rf"|第(?P<ord>{CN_NUMBER})、(?!第){_SERIES}"
     + ")",
     re.MULTILINE,
 )
@@ -69,8 +71,11 @@ RULES = (
 
 
 def _style(raw: str) -> str:
-    """The marker with its number blanked: "(四)" -> "(N)", "1、" -> "N、"."""
-    return _NUMBER.sub("N", raw)
+    """The marker with its number blanked and spaces dropped: "(四)" -> "(N)", "1 、" -> "N、"."""
+    return _NUMBER.sub("N", _SPACE.sub("", raw))
+
+
+_SPACE = re.compile(f"[{WS}]+")
 
 
 _NUMBER = re.compile(rf"{CN_NUMBER}|\d+|[⑴-⒇]")
@@ -93,7 +98,9 @@ def structure_flags(text: str) -> list[Flag]:
         start = m.end("lead")
         raw = text[start : m.end()].rstrip(WS)
         prev = last.get(marker.level)
-        if prev and marker.number not in (1, prev[0] + 1):
+        if prev and marker.number == prev[0]:
+            flags.append(Flag(start, m.end(), f"number repeated: {raw} follows {prev[1]}"))
+        elif prev and marker.number not in (1, prev[0] + 1):
             flags.append(Flag(start, m.end(), f"numbering gap: {raw} follows {prev[1]}"))
         style = _style(raw)
         if styles.setdefault(marker.level, style) != style:

@@ -39,8 +39,12 @@ def _dash(m: re.Match[str]) -> str | None:
 # R7 --------------------------------------------------------------------------------------------
 _FULL = str.maketrans(",;:?!()", "，；：？！（）")
 _ASCII_MARKS = re.compile("[,;:?!]+")
-# After a hanzi, or after a closing mark that ends Chinese text: "（见附件）."
-_PERIOD = re.compile(rf"\.(?<=[{HAN}”’）》〉】〕]\.)(?![\d.A-Za-z{P_NUM}{P_TEXT}])")
+# After a hanzi, after a closing mark that ends Chinese text ("（见附件）."), after a straight quote
+# closing Chinese text (R9 curls it later: "服务"."), or after a protected span set in Chinese
+# ("邮箱a@b.cn.").
+_PERIOD = re.compile(
+    rf"\.(?:(?<=[{HAN}”’）》〉】〕]\.)|(?<=[{CJK}][\"'{P_TEXT}]\.))(?![\d.A-Za-z{P_NUM}{P_TEXT}])"
+)
 # 国发[2018]5号, 国办发（2018）123号 -> 〔2018〕
 _DOC_YEAR = re.compile(rf"[\[【［(（](?<=[{HAN}].)((?:19|20)\d\d)[\]】］)）](?=\d{{1,4}}号)")
 # A pair of ASCII brackets, or a lone one.

@@ -1,9 +1,13 @@
 """R11: spaces. Remove them between CJK characters, around full-width marks and between hanzi and
 digits; trim lines. Never add any.
 
-Two kinds of deliberate spacing survive: ideographic spaces that separate paragraphs of a text with
-no line breaks ("……。　　刚才"), and wide gaps in a line without sentence marks, where they align a
-name, a title or joint issuers ("海拉尔区人民政府区长　　张天喜", "中共中央　国务院").
+Deliberate spacing survives:
+- paragraph breaks of a text with no line breaks: "……。　　刚才", and in a line long enough to be a
+  whole text, any space after a sentence, a title or a heading ("……意义 巡察是……");
+- gaps in a line without sentence marks, where they align a name, a title, joint issuers or table
+  cells ("县委副书记、县长　王建国", "中共中央　国务院", "序号\t指标名称", "办公室　　2023年12月20日印发");
+- ideographic spaces in a list of names ("出席：赵立新　孙海涛　王　芳"), and the space after an
+  article number ("第一条　为了……").
 """
 
 from __future__ import annotations
@@ -11,17 +15,26 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .base import CJK, FW_PUNCT, HAN, P_NUM, WS, Edit, Rule, Step, rewrite
+from .base import CJK, CN_NUMBER, FW_PUNCT, HAN, P_NUM, WS, Edit, Rule, Step, rewrite
 
 _SPACES = re.compile(f"[{WS}\r]+")
 _DIGIT = re.compile(rf"[\d{P_NUM}%]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _FW_CHAR = re.compile(f"[{FW_PUNCT}]")
-_HAN_CHAR = re.compile(f"[{HAN}]")
 _PARAGRAPH_BREAK = re.compile("\u3000{2,}")
 _SENTENCE_END = "。！？”…"
-FLATTENED_LINE_CHARS = 300  # a line this long holding "　　" gaps is several paragraphs run together
-_SENTENCE_MARK = re.compile("[，。；！？、：]")
+# A line this long with a numbered heading after a sentence is several paragraphs run together.
+FLATTENED_LINE_CHARS = 300
+_INNER_HEADING = re.compile(rf"[。！？{WS}](?:{CN_NUMBER}、|[（(]{CN_NUMBER}[）)]|第{CN_NUMBER}，)")
+_SENTENCE_MARK = re.compile("[，。；！？：]")  # 、 lists roles in a speaker line: "副书记、县长　王建国"
+_NAME_LIST = re.compile(rf"(?<![{HAN}])[{HAN}]{{1,4}}(?:\u3000+[{HAN}]{{1,4}}){{2,}}(?![{HAN}])")
+_ARTICLE = re.compile(rf"[{WS}]*第[{HAN}]{{1,5}}[条章节编]")
+# In a flattened line: what ends a paragraph, and a heading or title that runs up to a space.
+_PIECE_END = re.compile(rf".*[。！？”…；：）{WS}]", re.DOTALL)
+_HEADING_PIECE = 60
+_MARKER_START = re.compile(
+    rf"{CN_NUMBER}、|[（(](?:{CN_NUMBER}|\d{{1,2}})[）)]|\d{{1,2}}[.、]|第{CN_NUMBER}[，、]"
+)
 
 
 def _trim(m: re.Match[str]) -> str | None:
@@ -41,31 +54,73 @@ def _removable(text: str, start: int, end: int) -> bool:
     return bool(_DIGIT.match(left) and _CJK_CHAR.match(right))
 
 
-def _inner_spaces(text: str) -> Step:
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    plain_lines: dict[int, bool] = {}  # line start -> the line has no sentence marks
+class _Lines:
+    """What R11 asks about the line around a space, each answer computed once per line and only when
+    asked: most spaces are settled by their neighbours and the line's length."""
 
-    def line_bounds(at: int) -> tuple[int, int]:
-        line = bisect_right(newlines, at)
-        start = newlines[line - 1] + 1 if line else 0
-        return start, newlines[line] if line < len(newlines) else len(text)
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self._plain: dict[int, bool] = {}
+        self._flattened: dict[int, bool] = {}
+        self._names: dict[int, tuple[list[int], list[int]]] = {}
+
+    def bounds(self, at: int) -> tuple[int, int]:
+        number = bisect_right(self.newlines, at)
+        start = self.newlines[number - 1] + 1 if number else 0
+        return start, self.newlines[number] if number < len(self.newlines) else len(self.text)
+
+    def plain(self, start: int, end: int) -> bool:
+        """No sentence marks and no heading number: a title, a name, a signature or a table row."""
+        if start not in self._plain:
+            marked = _SENTENCE_MARK.search(self.text, start, end) or _MARKER_START.match(self.text, start)
+            self._plain[start] = marked is None
+        return self._plain[start]
+
+    def flattened(self, start: int, end: int) -> bool:
+        if end - start < FLATTENED_LINE_CHARS:
+            return False
+        if start not in self._flattened:
+            self._flattened[start] = _INNER_HEADING.search(self.text, start, end) is not None
+        return self._flattened[start]
+
+    def in_name_list(self, start: int, end: int, at: int) -> bool:
+        if start not in self._names:
+            spans = [m.span() for m in _NAME_LIST.finditer(self.text, start, end)]
+            self._names[start] = ([a for a, _ in spans], [b for _, b in spans])
+        starts, ends = self._names[start]
+        k = bisect_right(starts, at) - 1
+        return k >= 0 and at < ends[k]
+
+
+def _paragraph_break(text: str, line_start: int, m: re.Match[str]) -> bool:
+    """In a flattened line: the space after a sentence, or after a title or heading it closes."""
+    if text[m.start() - 1] in _SENTENCE_END + "；：）":
+        return True
+    window_start = max(line_start, m.start() - _HEADING_PIECE)
+    last = _PIECE_END.match(text, window_start, m.start())
+    if last is None and window_start > line_start:
+        return False  # a long stretch without a break: the space is inside a sentence
+    piece_start = last.end() if last else line_start
+    return piece_start == line_start or _MARKER_START.match(text, piece_start) is not None
+
+
+def _inner_spaces(text: str) -> Step:
+    lines = _Lines(text)
 
     def deliberate(m: re.Match[str]) -> bool:
-        if _PARAGRAPH_BREAK.fullmatch(m.group()):
-            if text[m.start() - 1] in _SENTENCE_END:
-                return True
-            # In a whole text pasted as one line, the gap after a heading is its paragraph break too.
-            start, end = line_bounds(m.start())
-            if end - start >= FLATTENED_LINE_CHARS:
-                return True
-        if len(m.group()) < 2 and "\u3000" not in m.group():
-            return False
-        if not (_HAN_CHAR.match(text, m.start() - 1) and _HAN_CHAR.match(text, m.end())):
-            return False
-        start, end = line_bounds(m.start())
-        if start not in plain_lines:
-            plain_lines[start] = _SENTENCE_MARK.search(text, start, end) is None
-        return plain_lines[start]
+        gap = m.group()
+        wide = _PARAGRAPH_BREAK.fullmatch(gap) is not None
+        if wide and text[m.start() - 1] in _SENTENCE_END:
+            return True
+        start, end = lines.bounds(m.start())
+        if lines.flattened(start, end) and (wide or _paragraph_break(text, start, m)):
+            return True
+        if (len(gap) > 1 or gap in "\u3000\t") and lines.plain(start, end):
+            return True
+        if "\u3000" in gap and lines.in_name_list(start, end, m.start()):
+            return True
+        return _ARTICLE.fullmatch(text, start, m.start()) is not None
 
     edits = [
         Edit(m.start(), m.end(), "", "whitespace")
