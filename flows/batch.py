@@ -9,10 +9,11 @@ the task run in the flow's process waits for its document and carries retries an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextvars import ContextVar
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -60,6 +61,28 @@ def convert_task(path: Path, settings: Settings, output_name: str, pool: Executo
     return result.as_dict()
 
 
+def _converted(
+    settings: Settings, todo: list[tuple[Path, str, str]], pool: Executor | None
+) -> Iterator[tuple[Path, str, str, dict | None, Exception | None]]:
+    """(path, name, sha256, result, error) per document, in batch order.
+
+    Without worker processes documents are converted one at a time: in threads they would share
+    one core and all finish together at the very end, so a killed run would lose all of them.
+    """
+    if pool is None:
+        runs = [(path, name, sha, partial(convert_task, path, settings, name)) for path, name, sha in todo]
+    else:
+        runs = [
+            (path, name, sha, convert_task.submit(path, settings, name, pool).result)
+            for path, name, sha in todo
+        ]
+    for path, name, sha, run in runs:
+        try:
+            yield path, name, sha, run(), None
+        except Exception as error:  # a failed document must not stop the batch
+            yield path, name, sha, None, error
+
+
 def run_batch(
     settings: Settings, paths: list[Path], force: bool, progress: ProgressHook | None = None
 ) -> list[FileOutcome]:
@@ -74,16 +97,7 @@ def run_batch(
                 progress(outcome)
         pool = make_pool(settings, len(batch.todo))
         try:
-            futures = [
-                (path, name, sha, convert_task.submit(path, settings, name, pool))
-                for path, name, sha in batch.todo
-            ]
-            for path, name, sha, future in futures:
-                result, error = None, None
-                try:
-                    result = future.result()
-                except Exception as exc:  # a failed document must not stop the batch
-                    error = exc
+            for path, name, sha, result, error in _converted(settings, batch.todo, pool):
                 outcome = finish_outcome(settings, ledger, path, name, sha, result, error)
                 outcomes.append(outcome)
                 if progress:
