@@ -85,6 +85,9 @@ def test_date_line_is_not_a_heading() -> None:
         "——坚持党管农村工作。毫不动摇。",
         "包括第一、第二两个部分。",
         "1 北京市 100 200",
+        "一、二季度全县降雨量偏少。",
+        "3、4月份群众反映的问题已整改。",
+        "第一、二批试点单位已完成验收。",
     ],
 )
 def test_not_headings(line: str) -> None:
@@ -148,6 +151,31 @@ def test_trailer_dropped_and_reported() -> None:
     doc = build_document("标题\n正文。\n谢谢大家！\n责任编辑：张三\n【我要纠错】", "x.txt")
     assert doc.blocks[-1].kind is BlockKind.CLOSING
     assert [(d.line, d.reason) for d in doc.dropped] == [(4, "editor credit"), (5, "website widget")]
+
+
+def test_boilerplate_at_the_start_is_dropped_and_reported() -> None:
+    doc = build_document(
+        "首页 > 政务公开 > 通知公告\n发布日期：2023年5月12日\n关于做好防汛工作的通知\n正文。", "x.txt"
+    )
+    assert doc.title == "关于做好防汛工作的通知"
+    assert [(d.line, d.reason) for d in doc.dropped] == [(1, "website menu"), (2, "portal metadata")]
+
+
+def test_agency_mark_becomes_metadata() -> None:
+    doc = build_document("云山市人民政府文件\n云政发〔2024〕1号\n关于印发方案的通知\n正文。", "x.txt")
+    assert doc.metadata.agency == "云山市人民政府文件" and doc.title == "关于印发方案的通知"
+    assert [b.kind for b in doc.blocks[:2]] == [BlockKind.DOC_NUMBER, BlockKind.TITLE]
+
+
+def test_attachment_list_and_joint_signature() -> None:
+    text = "标题\n正文。\n附件：1.值班表\n2.报告流程\n中共某县委办公室\n某县人民政府办公室\n2024年1月2日"
+    assert kinds(text)[2:] == [
+        ("attachment", "附件：1.值班表"),
+        ("attachment", "2.报告流程"),
+        ("signature", "中共某县委办公室"),
+        ("signature", "某县人民政府办公室"),
+        ("signed_date", "2024年1月2日"),
+    ]
 
 
 def test_numbering_problems_are_warnings() -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from pathlib import PurePath
 
-from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
+from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, Metadata, Run
 from tasks.structure import parts
 from tasks.structure.headings import Draft, Resolved, read_numbered, resolve
 from tasks.structure.numbering import numbering_warnings
-from tasks.structure.segments import Segment, drop_trailer, split_segments
+from tasks.structure.segments import Segment, drop_boilerplate, split_segments
 
 _MAX_TITLE_LINES = 3
+_MAX_SIGNERS = 3  # lines of a joint signature
+_MAX_SIGNATURE = 40  # characters: 中共云山县委办公室　　云山县人民政府办公室 on one line
 
 
 @dataclass(frozen=True)
@@ -34,21 +36,22 @@ def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part
     i = start
     while i < len(segments):
         seg, text = segments[i], segments[i].text
+        following = segments[i + 1].text if i + 1 < len(segments) else ""
         if parts.is_doc_number(text):
             kind = BlockKind.DOC_NUMBER
-        elif parts.is_date_line(text):
+        elif parts.is_date_line(text) or (title and parts.is_plain_date(text)):
             kind = BlockKind.DATE
         elif parts.is_subtitle(text):
             kind = BlockKind.SUBTITLE
         elif parts.is_note(text):
             kind = BlockKind.PARAGRAPH  # （此件公开发布） （本文有删减）: a note, not a title
+        elif parts.is_attachment_label(text) or parts.is_attachment_note(text):
+            break
         elif parts.is_salutation(text):
             found.append(Part(BlockKind.SALUTATION, (seg,), section))
             i += 1
             break
-        elif not parts.is_short_label(text):
-            break
-        elif _takes_title_line(title, found, text):
+        elif _takes_title_line(title, found, text, following):
             title.append(seg)
             i += 1
             continue
@@ -63,32 +66,67 @@ def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part
     return sorted(found, key=lambda part: part.segments[0].offset), i
 
 
-def _takes_title_line(title: list[Segment], found: list[Part], text: str) -> bool:
-    """The first short line (a 发文字号 or a note may come first), or the next line of a broken title."""
+def _takes_title_line(title: list[Segment], found: list[Part], text: str, following: str) -> bool:
+    """The first title line (a 发文字号 or a note may come first), or the next line of a broken title."""
     if not title:
-        return all(p.kind in (BlockKind.DOC_NUMBER, BlockKind.PARAGRAPH) for p in found)
-    return not found and len(title) < _MAX_TITLE_LINES and parts.continues_title(title[-1].text, text)
+        if not all(p.kind in (BlockKind.DOC_NUMBER, BlockKind.PARAGRAPH) for p in found):
+            return False
+        return parts.is_title_line(text) or (parts.is_subtitle(following) and parts.is_headline(text))
+    interrupted = any(p.segments[0].offset > title[0].offset for p in found)
+    return (
+        not interrupted
+        and len(title) < _MAX_TITLE_LINES
+        and parts.is_title_line(text)
+        and parts.continues_title(title[-1].text, text)
+    )
+
+
+def _joint_signers(found: list[Part], section: int) -> None:
+    """Agency lines right above a signature sign with it: 中共云山市委办公室 / 云山市人民政府办公室."""
+    for index in range(len(found) - 1, max(len(found) - _MAX_SIGNERS, -1), -1):
+        part = found[index]
+        if part.kind is not None or part.section != section or not parts.is_agency_name(part.text):
+            return
+        found[index] = replace(part, kind=BlockKind.SIGNATURE)
+
+
+def _lists_attachments(text: str, following: str, signed: bool) -> bool:
+    """The 附件说明 between body and signature ("附件：1.……" or "附件：" over "1.……"); after the
+    signature a 附件 line heads the attached text itself."""
+    if signed:
+        return False
+    return parts.is_attachment_note(text) or (
+        parts.is_attachment_label(text) and parts.is_attachment_item(following)
+    )
 
 
 def _classify(segments: list[Segment]) -> list[Part]:
     """Every segment's role; body paragraphs are left with kind None for the heading pass."""
     found, i = _front(segments, 0, 0)
     section = 0
+    signed = False
     while i < len(segments):
         seg, text = segments[i], segments[i].text
         following = segments[i + 1].text if i + 1 < len(segments) else ""
         if parts.is_closing(text):
             found.append(Part(BlockKind.CLOSING, (seg,), section))
-        elif parts.is_attachment(text):
-            section += 1
+        elif _lists_attachments(text, following, signed):
+            found.append(Part(BlockKind.ATTACHMENT, (seg,), section))  # 附件说明 under the body
+            while i + 1 < len(segments) and parts.is_attachment_item(segments[i + 1].text):
+                i += 1
+                found.append(Part(BlockKind.ATTACHMENT, (segments[i],), section))
+        elif parts.is_attachment_label(text) or parts.is_attachment_note(text):
+            section += 1  # an attached text: its own title and numbering
             found.append(Part(BlockKind.ATTACHMENT, (seg,), section))
             front, i = _front(segments, i + 1, section)
             found.extend(front)
             continue
-        elif parts.is_short_label(text, 30) and parts.is_plain_date(following):
+        elif parts.is_short_label(text, _MAX_SIGNATURE) and parts.is_plain_date(following):
+            _joint_signers(found, section)
             found.append(Part(BlockKind.SIGNATURE, (seg,), section))
             found.append(Part(BlockKind.SIGNED_DATE, (segments[i + 1],), section))
             section += 1  # what follows a signature is another document (转发) or a note
+            signed = True
             front, i = _front(segments, i + 2, section)
             found.extend(front)
             continue
@@ -159,10 +197,20 @@ def _front_of_main(blocks: list[Block]) -> list[Block]:
     return blocks[:end]
 
 
-def _merged(metadata: Metadata, blocks: list[Block], title: str) -> Metadata:
+def _agency_mark(segments: list[Segment]) -> tuple[list[Segment], tuple[DroppedLine, ...]]:
+    """The red-header line over a 发文字号 (云山市人民政府办公室文件) is no paragraph: the writers draw
+    it from metadata.agency."""
+    if len(segments) > 1 and parts.is_agency_mark(segments[0].text) and parts.is_doc_number(segments[1].text):
+        mark = segments[0]
+        return segments[1:], (DroppedLine(mark.line, mark.text, "agency mark: kept as metadata.agency"),)
+    return segments, ()
+
+
+def _merged(metadata: Metadata, blocks: list[Block], title: str, agency: str | None) -> Metadata:
     """The metadata given, completed with what the text itself says."""
     found = {
         "title": title,
+        "agency": agency,
         "subtitle": _first_text(blocks, BlockKind.SUBTITLE),
         "speaker": _first_text(blocks, BlockKind.SPEAKER),
         "date": (_first_text(blocks, BlockKind.DATE) or "").strip("（）()") or None,
@@ -183,7 +231,8 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     name stem. The Document always opens with a TITLE block (line 0 when not from the text).
     """
     metadata = metadata or Metadata()
-    segments, dropped = drop_trailer(split_segments(text))
+    segments, dropped = drop_boilerplate(split_segments(text))
+    segments, mark = _agency_mark(segments)
     found = _classify(segments)
     numbered = _numbered(found)
     resolved_list = resolve(
@@ -213,8 +262,8 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
         title=title,
         title_source=source,
         blocks=tuple(head + blocks),
-        metadata=_merged(metadata, _front_of_main(blocks), title),
-        dropped=dropped,
+        metadata=_merged(metadata, _front_of_main(blocks), title, mark[0].text if mark else None),
+        dropped=tuple(sorted(dropped + mark, key=lambda d: d.line)),
         warnings=tuple(warnings),
     )
 

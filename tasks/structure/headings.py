@@ -16,9 +16,11 @@ from tasks.structure.markers import ORDINAL, Marker, parse_marker
 _LONG_TITLE = 45  # beyond this a "title" is a provision, not a heading (longest real ones ~ 44)
 _LONG_ORDINAL = 30  # 第一，… longer than this opens an ordinary sentence
 _MAX_COLON_TITLE = 30  # "（二）工作目标：到2022年……" takes the ： as the heading's end
-_SENTENCE_END = re.compile(r"[。！？!?]")
+# A raw draft may end a sentence with an ASCII full stop after hanzi ("压缩审批时限.一般……"); a
+# decimal, a file name or a URL keeps its dot.
+_SENTENCE_END = re.compile(r"[。！？!?]|(?<=[\u4e00-\u9fff”’）》])\.(?![\dA-Za-z])")
 _COLON = re.compile(r"[：:]")
-_TABLE_ROW = re.compile(r"\S[ \t\u3000]+\S+[ \t\u3000]+\S")  # cells of a flattened table
+_TABLE_ROW = re.compile(r"\w[ \t\u3000]+[\w.%]+[ \t\u3000]+\w")  # cells of a flattened table
 _TRAILING = " \u3000。.：:；;，,"
 
 
@@ -120,11 +122,15 @@ def resolve(drafts: list[tuple[Draft, int, bool]]) -> list[Resolved]:
         draft.self_contained or (not draft.inline and not body and _next_is_sibling(levels[i], next_level(i)))
         for i, (draft, _, body) in enumerate(drafts)
     ]
-    item = list(signals)
+    # A rule-like clause is a provision. A bare line followed by its sibling is one only in a list that
+    # holds rule-like clauses or reads mostly as provisions: beside sub-numbered siblings it is a task
+    # heading ("1.全面推行“一窗受理”" next to "2.开展……" with （1）（2） under it).
+    item = [draft.self_contained for draft, _, _ in drafts]
     for members in groups.values():
-        if 2 * sum(signals[i] for i in members) > len(members):
-            for i in members:
-                item[i] = True
+        ruled = any(item[i] for i in members)
+        mostly = 2 * sum(signals[i] for i in members) > len(members)
+        for i in members:
+            item[i] = item[i] or mostly or (ruled and signals[i])
     for i, parent in enumerate(parents):
         if parent is not None and item[parent]:
             item[i] = True  # the sub-clauses of a provision are provisions too

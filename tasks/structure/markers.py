@@ -15,14 +15,18 @@ _CN = "一二三四五六七八九十"
 _CN_NUMERAL = rf"[{_CN}]{{1,3}}"
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
+# A series of numbers opening a sentence is no marker: "一、二季度", "3、4月份", "第一、二批".
+_CN_SERIES = rf"(?!{_CN_NUMERAL}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月))"
+_DIGIT_SERIES = r"(?![0-9０-９]{1,2}(?:[、，,至到~\-]|月|日|号|季度|年级|批|类))"
+
 # Each pattern matches at the start of a stripped line; group 1 is the numeral.
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"({_CN_NUMERAL})\s*[、.．，,:：。]\s*")),
+    (1, re.compile(rf"({_CN_NUMERAL})\s*[、.．，,:：。]\s*{_CN_SERIES}")),
     (2, re.compile(rf"[（(]\s*({_CN_NUMERAL})\s*[）)]\s*[、.．，,]?\s*")),
-    (3, re.compile(r"(\d{1,2})\s*(?:[、，,]|[.．](?!\d))\s*")),
+    (3, re.compile(rf"(\d{{1,2}})\s*(?:[、，,]|[.．](?!\d))\s*{_DIGIT_SERIES}")),
     (4, re.compile(r"[（(]\s*(\d{1,2})\s*[）)]\s*[、.．，,]?\s*")),
     (4, re.compile(r"([\u2474-\u2487\u2460-\u2473])\s*")),  # ⑴…⒇ and ①…⑳
-    (ORDINAL, re.compile(rf"第({_CN_NUMERAL})\s*[，,、：:](?!第)\s*")),
+    (ORDINAL, re.compile(rf"第({_CN_NUMERAL})\s*[，,、：:](?!第)\s*{_CN_SERIES}")),
 )
 
 

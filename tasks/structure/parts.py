@@ -14,31 +14,47 @@ _HAN = r"\u4e00-\u9fff"
 _CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
 _DATE = rf"(?:\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*[\d{_CN_DIGIT}]{{1,3}}\s*月\s*[\d{_CN_DIGIT}]{{1,3}}\s*日"
 
-_DOC_NUMBER = re.compile(rf"[{_HAN}]{{1,12}}\s*[〔\[【(（]\s*\d{{4}}\s*[〕\]】)）]\s*\d{{1,4}}\s*号")
+# 国办发〔2018〕123号; a 纪要 or 简报 numbers its issues: 〔2023〕第9次, 〔2023〕12期.
+_DOC_NUMBER = re.compile(
+    rf"[{_HAN}]{{0,12}}\s*[〔\[【(（]\s*\d{{4}}\s*[〕\]】)）]\s*第?\s*\d{{1,4}}\s*(?:号|期|次)"
+)
 _DATE_LINE = re.compile(rf"[（(][^（）()]{{0,20}}?{_DATE}[^（）()]{{0,12}}[）)]")
 _PLAIN_DATE = re.compile(_DATE)
 _SUBTITLE = re.compile(r"(?:——|--|－－|――|──|—|-{2,}|―)\s*\S")
 _SALUTATION_START = re.compile(
     r"(?:同志们|各位|尊敬的|亲爱的|女士们|先生们|朋友们|老师们|同学们|各[省市县区乡镇])"
 )
-_AGENCY_END = re.compile(r"(?:人民政府|各部门|各单位|委员会|办公厅|办公室|直属机构|党委|党组|各部委)[：:]")
-_CLOSING = re.compile(
-    r"(?:谢谢(?:大家|各位|你们)?|特此(?:通知|报告|函告|函复|批复|公告|通告|通报|说明|证明)"
-    r"|此复|妥否，?请批示|以上报告，?请审议|现予(?:公布|印发))[。！!.]?"
+# An agency's name ends in its kind: 人民政府, 自然资源厅, 直属机构 …
+_AGENCY = (
+    r"(?:政府|部门|单位|委员会|办公厅|办公室|机构|党委|党组|部委|办事处|"
+    r"厅|局|委|办|院|署|中心|公司|集团|学校)"
 )
-_ATTACHMENT = re.compile(rf"附\s*件\s*[\d{_CN_DIGIT}]*\s*(?:[:：].*)?")
+_AGENCY_END = re.compile(rf"{_AGENCY}[：:]")
+_AGENCY_NAME = re.compile(rf"[{_HAN}（）]{{2,30}}{_AGENCY}")
+_AGENCY_MARK = re.compile(rf"[{_HAN}（）\s]{{2,40}}文件")  # 发文机关标志: 云山市人民政府办公室文件
+_CLOSING = re.compile(
+    r"(?:谢谢(?:大家|各位|你们)?|特此(?:通知|报告|函告|函达|函复|批复|公告|通告|通报|说明|证明|请示)"
+    r"|此复|此函|盼复|专此(?:函告|报告)|(?:妥否|当否)，?请(?:批示|批复|函复|示)"
+    r"|以上(?:报告|请示)，?请(?:予)?(?:审议|批示|审阅)|请予?(?:函复|批复)|现予(?:公布|印发))[。！!.]?"
+)
+_ATTACHMENT_LABEL = re.compile(rf"附\s*件\s*[\d{_CN_DIGIT}]*\s*[:：]?")
+_ATTACHMENT_NOTE = re.compile(rf"附\s*件\s*[\d{_CN_DIGIT}]*\s*[:：]\s*\S.*")
+_LIST_ITEM = re.compile(r"\d{1,2}\s*[.．、]\s*[^。；，,;]+")  # 2.突发事件信息报告流程
 _SPEAKER_ROLE = re.compile(
     r"(?:书记|市长|区长|县长|省长|主任|部长|局长|厅长|主席|委员|秘书长|总理|院长|校长|处长|同志|董事长|总经理|代表)"
 )
 _SPACED_OUT = re.compile(rf"(?:[{_HAN}][ \u3000]+)+[{_HAN}]")
 _NAME = re.compile(rf"[{_HAN}]{{1,2}}[ \u3000]*[{_HAN}]{{1,2}}")
-_BINDING_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "暨", "并", "进一步", "加强", "推进")
+_BINDING_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "暨", "并", "进一步", "加强", "推进", "、")
 _GENRE_END = re.compile(
     r"(?:通知|意见|报告|讲话|决定|办法|规定|方案|批复|函|纪要|公告|通报|请示|条例|细则|规划|要点|总结"
     r"|发言|致辞|讲稿)$"
 )
 _NOTE = re.compile(r"[（(][^（）()]{1,30}[）)]")
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
+_SENTENCE_END = re.compile(r"[。；！？!?;]")
+_SENTENCE_PUNCTUATION = re.compile(r"[，。；：！？,.;:!?]")  # a title or a speaker line may hold 、
+_LONG_TITLE = 100  # one line of a title naming its genre (……关于印发《……》的通知)
 
 
 def is_doc_number(text: str) -> bool:
@@ -78,9 +94,29 @@ def is_closing(text: str) -> bool:
     return _CLOSING.fullmatch(text) is not None
 
 
-def is_attachment(text: str) -> bool:
-    """附件：1. …… (the 附件说明) or a bare 附件 / 附件2 label over an attached text."""
-    return _ATTACHMENT.fullmatch(text) is not None
+def is_attachment_label(text: str) -> bool:
+    """附件 / 附件2 / 附件1： on its own line, over an attached text."""
+    return _ATTACHMENT_LABEL.fullmatch(text) is not None
+
+
+def is_attachment_note(text: str) -> bool:
+    """附件：1. …… (the 附件说明 under the body), or 附件1：标题 over an attached text."""
+    return _ATTACHMENT_NOTE.fullmatch(text) is not None
+
+
+def is_attachment_item(text: str) -> bool:
+    """A further line of a 附件说明 that lists several attachments: "2.突发事件信息报告流程"."""
+    return _LIST_ITEM.fullmatch(text) is not None and len(text) <= 60
+
+
+def is_agency_mark(text: str) -> bool:
+    """云山市人民政府办公室文件: the red header line above a formal document."""
+    return _AGENCY_MARK.fullmatch(text) is not None
+
+
+def is_agency_name(text: str) -> bool:
+    """中共云山市委办公室, 云山县人民政府: one line of a joint signature."""
+    return _AGENCY_NAME.fullmatch(text) is not None
 
 
 def is_short_label(text: str, limit: int = 40) -> bool:
@@ -88,9 +124,22 @@ def is_short_label(text: str, limit: int = 40) -> bool:
     return len(text) <= limit and not _PUNCTUATION.search(text) and parse_marker(text) is None
 
 
+def is_title_line(text: str) -> bool:
+    """A line of a title: no sentence marks (关于做好元旦、春节期间……的通知 holds 、); a long line
+    must name the document's genre at its end."""
+    if _SENTENCE_PUNCTUATION.search(text) or parse_marker(text) is not None:
+        return False
+    return len(text) <= 40 or (len(text) <= _LONG_TITLE and _GENRE_END.search(text) is not None)
+
+
+def is_headline(text: str) -> bool:
+    """A title over a subtitle line may be a slogan with commas: 坚定信心，真抓实干，奋力……."""
+    return len(text) <= 60 and _SENTENCE_END.search(text) is None and parse_marker(text) is None
+
+
 def is_speaker(text: str) -> bool:
-    """海拉尔区人民政府区长　　张天喜, 张三 or 李 四."""
-    if not is_short_label(text, 30):
+    """海拉尔区人民政府区长　　张天喜, 县委副书记、县长　王建国, 张三 or 李 四."""
+    if len(text) > 30 or _SENTENCE_PUNCTUATION.search(text) or parse_marker(text) is not None:
         return False
     return _SPEAKER_ROLE.search(text) is not None or _NAME.fullmatch(text) is not None
 

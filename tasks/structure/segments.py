@@ -1,8 +1,9 @@
-"""Cutting the text into paragraphs (segments), and dropping website/newspaper trailers.
+"""Cutting the text into paragraphs (segments), and dropping website/newspaper boilerplate.
 
 A segment is normally one non-empty line. Texts copied from web pages or CSV dumps may hold a
-whole speech on one line, paragraphs separated only by two or more U+3000 (or spaces); such a line is
-cut at those gaps, so every segment keeps its true line number and character offset.
+whole speech on one line, paragraphs separated by spaces (two or more U+3000, or a single space) or
+by nothing at all; such a line is cut at those gaps, so every segment keeps its true line number and
+character offset.
 """
 
 from __future__ import annotations
@@ -15,15 +16,21 @@ from tasks.model import DroppedLine
 from tasks.structure.markers import parse_marker
 
 _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
+_ANY_GAP = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_END = "。！？；：!?;:”’）"
-_ONE_LINE_TEXT = 1000  # characters: a line this long is a whole text pasted without line breaks
-_GLUED = re.compile(
-    r"(?<=[。！？])(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十]{1,3}，))"
-)
+_CN = "一二三四五六七八九十"
+# A line this long with a numbered heading after a sentence is a whole text run together.
+_FLATTENED = 300
+_INNER_HEADING = re.compile(rf"[。！？\s](?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}，)")
+_GLUED = re.compile(rf"(?<=[。！？])(?=(?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}，))")
+# A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
+_SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
+_FRONT_LABEL = 40  # a title, date or speaker line at the start of a flattened text
 _CLAUSE_END = re.compile(r"[；;。]")
 _SENTENCE_MARKS = re.compile(r"[。！？!?]")
+_PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
 
-# Trailing boilerplate from news sites and government portals, with the reason reported.
+# Website and newspaper boilerplate at either end of the text, with the reason reported.
 _BOILERPLATE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[（(]?\s*责任编辑|责编[:：]|[（(]\s*编辑[:：]"), "editor credit"),
     (re.compile(r"^(?:【[^】]{1,12}】\s*)+$"), "website widget"),
@@ -32,12 +39,24 @@ _BOILERPLATE: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"^[（(]\s*(?:新华社|中新社|人民网|新华网|央视网)[^）)]{0,20}电\s*[）)]$"),
         "news agency dateline",
     ),
-    (re.compile(r"打印本页|关闭窗口|分享到|扫一扫|网站地图|我要纠错|字号[:：]\s*大"), "website widget"),
-    (re.compile(r"版权所有|Copyright|ICP备|主办单位[:：]|联系我们"), "site footer"),
-    (re.compile(r"^(?:来源|稿源|编辑|校对|审核)[:：]\S{0,20}$"), "source credit"),
+    (
+        re.compile(r"打印本页|关闭窗口|分享到|扫一扫|网站地图|我要纠错|字号[:：]\s*大|^分享.{0,12}$"),
+        "website widget",
+    ),
+    (re.compile(r"^(?:上一篇|下一篇|相关链接|相关阅读|相关新闻|相关文件)"), "website navigation"),
+    (re.compile(r"版权所有|Copyright|ICP备|公网安备|网站标识码|主办单位[:：]|联系我们"), "site footer"),
+    (re.compile(r"^[（(]?\s*(?:来源|稿源|编辑|校对|审核|信息来源)\s*[:：][^。！？]{0,40}$"), "source credit"),
+    (
+        re.compile(
+            r"^(?:索\s*引\s*号|主题分类|主\s*题\s*词|发文机关|发文字号|成文日期|发布日期|发布时间|浏览次数)\s*[:：]"
+        ),
+        "portal metadata",
+    ),
+    (re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?$"), "publication time"),
     (re.compile(r"^(?:[^\s。，！？]{1,8}\s*[|｜>＞/]\s*){2,}[^\s。，！？]{1,8}$"), "website menu"),
-    (re.compile(r"^(?:[^\s。，！？：]{2,6}[ \u3000]+){3,}[^\s。，！？：]{2,6}$"), "website menu"),
 )
+# Words set apart by spaces: a menu at the end, but at the start as likely a title (凝心聚力　真抓实干……).
+_SPACED_MENU = re.compile(r"^(?:[^\s。，！？：]{2,6}[ \u3000]+){3,}[^\s。，！？：]{2,6}$")
 
 
 @dataclass(frozen=True)
@@ -47,18 +66,25 @@ class Segment:
     text: str  # stripped
 
 
+def _flattened(line: str) -> bool:
+    return len(line) >= _FLATTENED and _INNER_HEADING.search(line) is not None
+
+
 def _gaps(line: str) -> list[re.Match[str]]:
-    """Paragraph gaps; in a whole text on one line that lost them, the point before a numbered
-    paragraph glued to the sentence before it ("……意见。第一，……") serves as one."""
-    if len(line) < _ONE_LINE_TEXT:
+    """Paragraph gaps. In a whole text on one line any space may be one, and so is the point before a
+    numbered paragraph glued to the sentence before it ("……意见。第一，……") or a sub-heading glued to
+    its heading."""
+    if not _flattened(line):
         return list(_GAP.finditer(line))
-    return sorted([*_GAP.finditer(line), *_GLUED.finditer(line)], key=lambda m: m.start())
+    found = [*_ANY_GAP.finditer(line), *_GLUED.finditer(line), *_SUBHEADING_GLUED.finditer(line)]
+    return sorted(found, key=lambda m: m.start())
 
 
 def _cut_points(line: str) -> list[tuple[int, int]]:
     """(start, end) of the paragraphs within one line."""
     pieces: list[tuple[int, int]] = []
     start = 0
+    front = _flattened(line)  # the title, date and speaker lines that open a flattened text
     for gap in _gaps(line):
         piece = line[start : gap.start()].strip()
         if not piece:
@@ -66,7 +92,9 @@ def _cut_points(line: str) -> list[tuple[int, int]]:
         ends_sentence = piece[-1] in _SENTENCE_END
         # A heading glued to its paragraph by the gap: "一、总体要求\u3000\u3000党的……"
         lone_heading = parse_marker(piece) is not None and not _SENTENCE_MARKS.search(piece)
-        if ends_sentence or lone_heading:
+        front = front and len(piece) <= _FRONT_LABEL
+        label = front and not _PUNCTUATION.search(piece)
+        if ends_sentence or lone_heading or label:
             pieces.append((start, gap.start()))
             start = gap.end()
     pieces.append((start, len(line)))
@@ -107,19 +135,24 @@ def split_segments(text: str) -> list[Segment]:
     return segments
 
 
-def boilerplate_reason(text: str) -> str | None:
+def boilerplate_reason(text: str, at_end: bool = True) -> str | None:
     for pattern, reason in _BOILERPLATE:
         if pattern.search(text):
             return reason
-    return None
+    return "website menu" if at_end and _SPACED_MENU.search(text) else None
 
 
-def drop_trailer(segments: list[Segment]) -> tuple[list[Segment], tuple[DroppedLine, ...]]:
-    """Remove boilerplate segments at the end of the text (and only there)."""
+def drop_boilerplate(segments: list[Segment]) -> tuple[list[Segment], tuple[DroppedLine, ...]]:
+    """Remove website and newspaper boilerplate at the start and at the end of the text (only there)."""
+    first = 0
+    while first < len(segments) and boilerplate_reason(segments[first].text, at_end=False):
+        first += 1
     keep = len(segments)
-    while keep and boilerplate_reason(segments[keep - 1].text):
+    while keep > first and boilerplate_reason(segments[keep - 1].text):
         keep -= 1
     dropped = tuple(
-        DroppedLine(seg.line, seg.text, boilerplate_reason(seg.text) or "") for seg in segments[keep:]
+        DroppedLine(seg.line, seg.text, boilerplate_reason(seg.text, at_end=index >= keep) or "")
+        for index, seg in enumerate(segments)
+        if index < first or index >= keep
     )
-    return segments[:keep], dropped
+    return segments[first:keep], dropped
