@@ -8,6 +8,7 @@ glyphs stay inside the type area. Pages break between lines.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -92,15 +93,19 @@ class _Page:
         else:
             x = profile.page_number_indent_pt
         em_top = self.bottom - mm_to_pt(profile.page_number_below_mm)
-        _draw_line(self.canvas, Line(tuple(glyphs), x), self.left, _baseline(em_top, glyphs[0]))
+        _draw_line(self.canvas, Line(tuple(glyphs), x), self.left, _baseline(em_top, glyphs))
 
     def uncovered_font(self, char: str, role: FontRole) -> ResolvedFont:
         self.uncovered.setdefault(char, None)
         return self.fonts.font(role)
 
 
-def _baseline(em_top: float, glyph: Glyph) -> float:
-    """Baseline that puts the top of the font's em box (ascent = size + descent) at `em_top`."""
+def _baseline(em_top: float, glyphs: Sequence[Glyph]) -> float:
+    """The line's baseline: the top of its Chinese font's em box (ascent = size + descent) at `em_top`.
+
+    Every glyph sits on it; a Latin font's own descent would shift the whole line.
+    """
+    glyph = next((g for g in glyphs if is_full_width(g.char, g.advance, g.size)), glyphs[0])
     descent = glyph.font.face().face.descent / 1000
     return em_top - glyph.size * (1 + descent)
 
@@ -250,7 +255,7 @@ class _Writer:
         top = self.page.slot(pitch)
         size = line.glyphs[0].size
         em_top = top - (pitch - size) / 2
-        _draw_line(self.page.canvas, line, self.page.left, _baseline(em_top, line.glyphs[0]))
+        _draw_line(self.page.canvas, line, self.page.left, _baseline(em_top, line.glyphs))
         return top
 
     def _bookmark(self, block: Block, top: float) -> None:

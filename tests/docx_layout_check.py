@@ -1,4 +1,5 @@
-"""Layout checks on the XML of a DOCX file, independent of the writer that made it.
+"""Layout checks on the XML of a DOCX file, independent of the writer that made it, and the LibreOffice
+round trip that sets it as a PDF to count the grid.
 
 Each `*_problems` function returns what is wrong, as readable strings (an empty list: nothing), so a
 test can assert `== []` and see every problem at once. The expected values come from the Profile.
@@ -6,10 +7,16 @@ test can assert `== []` and see every problem at once. The expected values come 
 
 from __future__ import annotations
 
+import os
+import subprocess
 import zipfile
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+import pdfplumber
 from lxml import etree
 
 from tasks.layout import OFFICIAL_FONT_NAMES, TWIPS_PER_PT, FontRole, PageNumberStyle, Profile, mm_to_pt
@@ -215,13 +222,132 @@ def footer_problems(xml: DocxXml, profile: Profile) -> list[str]:
     return problems
 
 
+def indent_problems(xml: DocxXml) -> list[str]:
+    """Indents in character units (firstLineChars) on every body paragraph; justified ones indent 2."""
+    problems = []
+    for p in body_paragraphs(xml):
+        ind = p.find("w:pPr/w:ind", NS)
+        first = None if ind is None else ind.get(w("firstLineChars"))
+        jc = p.find("w:pPr/w:jc", NS)
+        if first is None or (jc is not None and jc.get(w("val")) == "both" and first != "200"):
+            problems.append(f"firstLineChars {first} in {paragraph_text(p)[:12]!r}")
+    return problems
+
+
+def grid_problems(xml: DocxXml, profile: Profile) -> list[str]:
+    """The grid the numbers make: lines_per_page exact lines fill the type height, and chars_per_line
+    body characters (size plus character spacing) fit the type width where one more would not."""
+    sect = xml.document.find("w:body/w:sectPr", NS)
+    size, margin = sect.find("w:pgSz", NS), sect.find("w:pgMar", NS)
+    height = int(size.get(w("h"))) - int(margin.get(w("top"))) - int(margin.get(w("bottom")))
+    width = int(size.get(w("w"))) - int(margin.get(w("left"))) - int(margin.get(w("right")))
+    pitch = int(sect.find("w:docGrid", NS).get(w("linePitch")))
+    problems = []
+    if height // pitch != profile.lines_per_page:
+        problems.append(f"{height} twips of type height hold {height // pitch} lines of {pitch}")
+    advances = set()
+    for run in xml.document.iterfind("w:body/w:p/w:r", NS):
+        sz, spacing = run.find("w:rPr/w:sz", NS), run.find("w:rPr/w:spacing", NS)
+        if sz is not None and int(sz.get(w("val"))) == round(profile.body_size_pt * 2):
+            advances.add(int(sz.get(w("val"))) * 10 + int(0 if spacing is None else spacing.get(w("val"))))
+    for advance in sorted(advances):
+        if width // advance != profile.chars_per_line:
+            problems.append(f"{width} twips of type width hold {width // advance} characters of {advance}")
+    if not advances:
+        problems.append("no body-size run")
+    return problems
+
+
+def inline_heading_problems(
+    xml: DocxXml, paragraphs: Sequence[tuple[str, str]], heading_font: str, body_font: str
+) -> list[str]:
+    """Each (heading run, rest of its paragraph; empty for a heading on its own line): the heading text
+    in runs of `heading_font`, the rest in runs of `body_font` (East Asian font names), in one paragraph."""
+    by_text = {paragraph_text(p): p for p in body_paragraphs(xml)}
+    problems = []
+    for heading, rest in paragraphs:
+        p = by_text.get(heading + rest)
+        if p is None:
+            problems.append(f"no paragraph reads {heading}{rest[:20]}")
+            continue
+        fonts = [font for run in runs(p) for font in [run.east_asia] * len(run.text)]
+        found = (set(fonts[: len(heading)]), set(fonts[len(heading) :]))
+        if found != ({heading_font}, {body_font} if rest else set()):
+            problems.append(f"{heading}: fonts {sorted(found[0])} then {sorted(found[1])}")
+    return problems
+
+
 def layout_problems(path: Path, profile: Profile) -> list[str]:
     """Every check above on one file."""
     xml = read_docx_xml(path)
     return [
         *page_problems(xml, profile),
+        *grid_problems(xml, profile),
         *spacing_problems(xml, profile),
+        *indent_problems(xml),
         *font_problems(xml),
         *size_problems(xml, profile),
         *footer_problems(xml, profile),
     ]
+
+
+# LibreOffice round trip -----------------------------------------------------------------------------
+
+
+class SetLine(NamedTuple):
+    """A line of text in a PDF that LibreOffice set."""
+
+    top: float
+    x0: float
+    x1: float
+    text: str
+    font: str  # of its first character, subset prefix removed
+
+
+def libreoffice_pdf(docx_path: Path, work: Path, alias_file: Path) -> Path:
+    """Convert with LibreOffice, the official font names resolved through the project's alias file."""
+    fonts_conf = work / "fonts.conf"
+    fonts_conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <include>{alias_file}</include>\n"
+        f"  <cachedir>{work / 'fc-cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(fonts_conf)}
+    command = [
+        "soffice",
+        f"-env:UserInstallation={(work / 'lo-profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(work),
+        str(docx_path),
+    ]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=180)
+    return work / f"{docx_path.stem}.pdf"
+
+
+def lines_by_page(pdf_path: Path) -> list[list[SetLine]]:
+    """Per page, its text lines from top to bottom."""
+    pages = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            by_top: dict[int, list[dict]] = defaultdict(list)
+            for char in page.chars:
+                by_top[round(char["top"])].append(char)
+            lines = []
+            for top in sorted(by_top):
+                chars = sorted(by_top[top], key=lambda c: c["x0"])
+                text = "".join(c["text"] for c in chars)
+                font = chars[0]["fontname"].split("+")[-1]
+                lines.append(SetLine(chars[0]["top"], chars[0]["x0"], chars[-1]["x1"], text, font))
+            pages.append(lines)
+    return pages
+
+
+def type_area_lines(profile: Profile, lines: list[SetLine]) -> list[SetLine]:
+    """The lines above the bottom of the type area (the page number is below it)."""
+    bottom_pt = mm_to_pt(profile.page.height_mm - profile.page.bottom_mm)
+    return [line for line in lines if line.top < bottom_pt]

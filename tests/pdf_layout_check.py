@@ -8,7 +8,9 @@ line-breaking marks are the issue's own lists, not the writer's.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,11 +129,17 @@ def lines_per_page_problems(pdf: pdfplumber.PDF, profile: Profile, pages: list[i
         found = by_page.get(number, [])
         if len(found) != profile.lines_per_page:
             problems.append(f"page {number}: {len(found)} lines, want {profile.lines_per_page}")
-        tops = [min(c["top"] for c in line.chars if c["size"] == line.size) for line in found]
+        tops = [_top(line) for line in found]
         pitches = {round(b - a, 2) for a, b in itertools.pairwise(tops)}
         if any(abs(p - profile.line_pitch_pt) > 0.05 for p in pitches):
             problems.append(f"page {number}: line pitches {sorted(pitches)}, want {profile.line_pitch_pt}")
     return problems
+
+
+def _top(line: TextLine) -> float:
+    """Top of the line's Chinese characters: Latin fonts' boxes (ascent + descent over an em) stand taller."""
+    chars = [c for c in line.chars if abs(c["size"] - line.size) < _SIZE_TOLERANCE]
+    return min(c["top"] for c in ([c for c in chars if _full_width(c)] or chars))
 
 
 def _full_width(char: Char) -> bool:
@@ -144,7 +152,8 @@ def full_line_problems(pdf: pdfplumber.PDF, profile: Profile) -> list[str]:
     """Full body lines of full-width characters: chars_per_line cells at the grid pitch, justified.
 
     A line may hold one or two characters fewer where the next line starts with a character pulled
-    down for the line-breaking rules, or more where closing marks were squeezed in.
+    down for the line-breaking rules or with a number too wide for the rest of the line, or more where
+    closing marks were squeezed in.
     """
     area = TypeArea.of(profile)
     pitch = profile.char_pitch_pt
@@ -168,6 +177,7 @@ def full_line_problems(pdf: pdfplumber.PDF, profile: Profile) -> list[str]:
         pulled = following is not None and (
             any(ch in NO_LINE_START for ch in following.text[1 : 2 + profile.chars_per_line - cells])
             or any(ch in NO_LINE_END for ch in following.text[: profile.chars_per_line - cells])
+            or not _full_width(following.chars[0])  # a number or Latin word kept whole
         )
         squeezed = cells > profile.chars_per_line and line.text[-1] in NO_LINE_START
         if not (pulled or squeezed):
@@ -256,6 +266,44 @@ def fonts_of(pdf: pdfplumber.PDF, profile: Profile, text: str) -> list[str]:
         if start >= 0:
             return [c["fontname"] for c in line.chars[start : start + len(text)]]
     raise AssertionError(f"{text!r} not found on any line")
+
+
+def base_font_name(fontname: str) -> str:
+    """A PDF font name without its subset tag ("AAAAAB+") or subset number ("-0"): the PostScript name."""
+    return re.sub(r"-\d+$", "", fontname.split("+")[-1])
+
+
+def _is_hanzi(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+def inline_heading_problems(
+    pdf: pdfplumber.PDF,
+    profile: Profile,
+    paragraphs: Sequence[tuple[str, str]],
+    heading_font: str,
+    body_font: str,
+) -> list[str]:
+    """Each (heading run, rest of its paragraph; empty for a heading on its own line): the heading's
+    Chinese characters in `heading_font`, the rest's in `body_font` (PostScript names). Paragraphs are
+    found in the text of all pages in reading order."""
+    chars = [c for line in lines(pdf, profile) for c in line.chars]
+    text = "".join(c["text"] for c in chars)
+    problems = []
+    for heading, rest in paragraphs:
+        start = text.find(heading + rest)
+        if start < 0:
+            problems.append(f"paragraph not found: {heading}{rest[:20]}")
+            continue
+        for part, want, offset in ((heading, heading_font, start), (rest, body_font, start + len(heading))):
+            wrong = [
+                f"{c['text']} in {base_font_name(c['fontname'])}"
+                for c in chars[offset : offset + len(part)]
+                if _is_hanzi(c["text"]) and base_font_name(c["fontname"]) != want
+            ]
+            if wrong:
+                problems.append(f"{heading}: {', '.join(wrong[:5])}, want {want}")
+    return problems
 
 
 def outline_titles(path: Path) -> list[tuple[int, str]]:

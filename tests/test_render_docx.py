@@ -3,14 +3,9 @@ grid (lines a page, characters a line) in the PDF that LibreOffice sets from it.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-from collections import defaultdict
 from pathlib import Path
-from typing import NamedTuple
 
-import pdfplumber
 import pytest
 from lxml import etree
 
@@ -20,18 +15,21 @@ from tasks.render_docx import render_docx
 from tasks.title import break_title
 from tests.docx_layout_check import (
     NS,
+    SetLine,
     body_paragraphs,
     layout_problems,
+    libreoffice_pdf,
+    lines_by_page,
     outline_levels,
     paragraph_text,
     read_docx_xml,
     runs,
+    type_area_lines,
     w,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 ALIAS_FILE = ROOT / "fonts" / "fontconfig" / "65-gongwen.conf"
-SAMPLE = ROOT.parent / "shared" / "samples" / "speech_office_directors.txt"
 TITLE = "在全市四套班子秘书长和办公室主任工作座谈会上关于进一步加强办公室工作的讲话"
 # 56 characters (two full lines), no punctuation: no line-breaking rule moves a character.
 FILLER = (
@@ -103,7 +101,7 @@ def test_title_is_one_paragraph_broken_as_break_title_says(tmp_path: Path) -> No
     title = body_paragraphs(xml)[0]
     run = title.find("w:r", NS)
     lines = "".join("\n" if el.tag == w("br") else el.text for el in run if el.tag in (w("t"), w("br")))
-    assert tuple(lines.split("\n")) == break_title(TITLE, int(GBT9704.type_width_pt // GBT9704.title_size_pt))
+    assert tuple(lines.split("\n")) == break_title(TITLE, GBT9704.title_chars_per_line)
     assert len(lines.split("\n")) > 1
     assert [(r.east_asia, r.size_half_pt) for r in runs(title)] == [(OFFICIAL_FONT_NAMES[FontRole.TITLE], 44)]
     assert title.find("w:pPr/w:jc", NS).get(w("val")) == "center"
@@ -137,80 +135,13 @@ def test_fontconfig_alias_names_every_official_and_windows_family() -> None:
     assert set(OFFICIAL_FONT_NAMES.values()) | windows <= aliased
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample speech not present")
-def test_sample_speech_renders_to_the_layout(tmp_path: Path) -> None:
-    structure = pytest.importorskip("tasks.structure")
-    doc = structure.build_document(SAMPLE.read_text(encoding="utf-8"), SAMPLE.name)
-    out = _render(doc, GBT9704, tmp_path)
-    assert layout_problems(out, GBT9704) == []
-    assert len(outline_levels(read_docx_xml(out))) >= len(doc.outline)
-
-
 # LibreOffice round trip ----------------------------------------------------------------------------
-
-
-def _libreoffice_pdf(docx_path: Path, work: Path) -> Path:
-    """Convert with LibreOffice, the official font names resolved through the project's alias file."""
-    fonts_conf = work / "fonts.conf"
-    fonts_conf.write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-        f"  <include>{ALIAS_FILE}</include>\n"
-        f"  <cachedir>{work / 'fc-cache'}</cachedir>\n</fontconfig>\n",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "HOME": str(work), "FONTCONFIG_FILE": str(fonts_conf)}
-    command = [
-        "soffice",
-        f"-env:UserInstallation={(work / 'lo-profile').as_uri()}",
-        "--headless",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(work),
-        str(docx_path),
-    ]
-    subprocess.run(command, env=env, check=True, capture_output=True, timeout=180)
-    return work / f"{docx_path.stem}.pdf"
-
-
-class Line(NamedTuple):
-    top: float
-    x0: float
-    x1: float
-    text: str
-    font: str  # of its first character, subset prefix removed
-
-
-def _lines_by_page(pdf_path: Path) -> list[list[Line]]:
-    """Per page, its text lines from top to bottom."""
-    pages = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
-            by_top: dict[int, list[dict]] = defaultdict(list)
-            for char in page.chars:
-                by_top[round(char["top"])].append(char)
-            lines = []
-            for top in sorted(by_top):
-                chars = sorted(by_top[top], key=lambda c: c["x0"])
-                text = "".join(c["text"] for c in chars)
-                lines.append(
-                    Line(
-                        chars[0]["top"],
-                        chars[0]["x0"],
-                        chars[-1]["x1"],
-                        text,
-                        chars[0]["fontname"].split("+")[-1],
-                    )
-                )
-            pages.append(lines)
-    return pages
 
 
 @pytest.fixture(scope="module", params=PROFILES.values(), ids=PROFILES.keys())
 def libreoffice_pages(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Profile, list[list[Line]]]:
+) -> tuple[Profile, list[list[SetLine]]]:
     """A speech of 14 full body paragraphs after the front matter, set by LibreOffice, per profile."""
     if shutil.which("soffice") is None:
         pytest.skip(
@@ -220,34 +151,29 @@ def libreoffice_pages(
     work = tmp_path_factory.mktemp(f"libreoffice-{profile.name}")
     docx_path = work / "speech.docx"
     render_docx(_speech(paragraphs=14), profile, docx_path)
-    return profile, _lines_by_page(_libreoffice_pdf(docx_path, work))
-
-
-def _type_area_lines(profile: Profile, lines: list[Line]) -> list[Line]:
-    bottom_pt = mm_to_pt(profile.page.height_mm - profile.page.bottom_mm)
-    return [line for line in lines if line.top < bottom_pt]
+    return profile, lines_by_page(libreoffice_pdf(docx_path, work, ALIAS_FILE))
 
 
 def test_libreoffice_sets_22_lines_on_a_full_page(
-    libreoffice_pages: tuple[Profile, list[list[Line]]],
+    libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
     profile, pages = libreoffice_pages
     assert len(pages) >= 3
-    assert len(_type_area_lines(profile, pages[1])) == profile.lines_per_page  # page 2: body text only
+    assert len(type_area_lines(profile, pages[1])) == profile.lines_per_page  # page 2: body text only
 
 
 def test_libreoffice_sets_28_characters_on_full_lines(
-    libreoffice_pages: tuple[Profile, list[list[Line]]],
+    libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
     profile, pages = libreoffice_pages
-    lengths = [len(line.text) for page in pages for line in _type_area_lines(profile, page)]
+    lengths = [len(line.text) for page in pages for line in type_area_lines(profile, page)]
     # Each body paragraph of 113 characters sets as 26 (indented 2), 28, 28, 28 and 3.
     assert max(lengths) == profile.chars_per_line
     assert lengths.count(profile.chars_per_line) >= 3 * 14
 
 
 def test_libreoffice_uses_the_aliased_substitute_fonts(
-    libreoffice_pages: tuple[Profile, list[list[Line]]],
+    libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
     fonts = {line.text[:2]: line.font for page in libreoffice_pages[1] for line in page}
     assert fonts["一、"].startswith("WenQuanYi")  # 黑体
@@ -257,7 +183,7 @@ def test_libreoffice_uses_the_aliased_substitute_fonts(
 
 
 def test_libreoffice_page_numbers_below_the_type_area(
-    libreoffice_pages: tuple[Profile, list[list[Line]]],
+    libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
     profile, pages = libreoffice_pages
     page = profile.page

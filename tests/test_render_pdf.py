@@ -30,7 +30,6 @@ from tests.pdf_layout_check import (
     unembedded_fonts,
 )
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "speech_office_directors.txt"
 TITLE = "在全市四套班子秘书长和办公室主任工作座谈会上的讲话"
 INLINE_HEADING = "（一）坚持学以立德。"
 INLINE_REST = "深入学习十九大"
@@ -219,21 +218,6 @@ def test_red_header_for_formal_documents(fonts: FontSet, tmp_path: Path) -> None
     assert type_area_problems(pdf, GBT9704) == []
     signature = next(line for line in lines(pdf, GBT9704) if line.text == "某某市人民政府办公室")
     assert abs(signature.chars[-1]["x1"] - (area.right - 2 * GBT9704.char_pitch_pt)) < 1
-
-
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared samples not present")
-def test_sample_speech_renders_on_the_grid(fonts: FontSet, tmp_path: Path) -> None:
-    from tasks.structure import build_document
-
-    doc = build_document(SAMPLE.read_text(encoding="utf-8"), SAMPLE.name)
-    out = tmp_path / "speech.pdf"
-    result, pdf = _render(doc, GBT9704, fonts, out)
-    assert result.uncovered == []
-    assert type_area_problems(pdf, GBT9704) == []
-    assert full_line_problems(pdf, GBT9704) == []
-    assert line_break_problems(pdf, GBT9704) == []
-    assert page_number_problems(pdf, GBT9704) == []
-    assert unembedded_fonts(out) == []
 
 
 def test_warm_render_is_fast(fonts: FontSet, tmp_path: Path) -> None:

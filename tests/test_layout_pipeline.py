@@ -1,0 +1,167 @@
+"""The official layout on real pipeline output.
+
+The sample speech (inputs/) and the longest corpus text go through `convert_document` as a user's files
+do; the PDF is checked with pdfplumber, the DOCX by its XML and, for the sample, as LibreOffice sets it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from flows.config import Settings
+from flows.document import convert_document
+from tasks.fonts import resolve_fonts
+from tasks.ingest import read_source
+from tasks.layout import OFFICIAL_FONT_NAMES, FontRole, Profile, get_profile, text_cells
+from tasks.metadata import load_metadata
+from tasks.model import Document
+from tasks.normalize import normalize
+from tasks.structure import build_document
+from tests import docx_layout_check as docx_check
+from tests import pdf_layout_check as pdf_check
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = next((ROOT / "inputs").glob("*.txt"))
+CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
+LONGEST = CORPUS / "hailar_2016_report.txt"
+ALIAS_FILE = ROOT / "fonts" / "fontconfig" / "65-gongwen.conf"
+
+
+@dataclass(frozen=True)
+class Converted:
+    document: Document  # what the writers read, built by the pipeline's own stages
+    pdf_path: Path
+    docx_path: Path
+    report: dict
+    profile: Profile
+
+    @property
+    def level2_headings(self) -> list[tuple[str, str]]:
+        """(level-2 heading run, rest of its paragraph: empty for a heading on its own line)."""
+        return [
+            (block.runs[0].text, "".join(run.text for run in block.runs[1:]))
+            for block in self.document.blocks
+            if block.runs[0].heading_level == 2
+        ]
+
+
+def _convert(path: Path, outputs: Path) -> Converted:
+    settings = Settings(outputs=outputs)
+    convert_document(path, settings, path.stem)
+    out = outputs / path.stem
+    source = read_source(path, settings.max_input_bytes)
+    metadata, body = load_metadata(path, source.text)
+    document = build_document(normalize(body).text, source.name, metadata)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return Converted(
+        document, out / f"{path.stem}.pdf", out / f"{path.stem}.docx", report, get_profile(report["profile"])
+    )
+
+
+@pytest.fixture(scope="module", params=[SAMPLE, LONGEST], ids=["sample", "longest"])
+def converted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Converted:
+    return _convert(request.param, tmp_path_factory.mktemp("outputs"))
+
+
+@pytest.fixture(scope="module")
+def pdf(converted: Converted) -> pdfplumber.PDF:
+    return pdfplumber.open(converted.pdf_path)
+
+
+def test_the_longest_corpus_text_is_the_one_checked() -> None:
+    assert max(CORPUS.glob("*.txt"), key=lambda p: p.stat().st_size) == LONGEST
+
+
+def test_pdf_page_size_and_every_glyph_inside_the_type_area(
+    converted: Converted, pdf: pdfplumber.PDF
+) -> None:
+    assert pdf_check.page_size_problems(pdf, converted.profile) == []
+    assert pdf_check.type_area_problems(pdf, converted.profile, tolerance_mm=1.0) == []
+
+
+def test_pdf_full_pages_hold_22_lines_at_the_exact_pitch(converted: Converted, pdf: pdfplumber.PDF) -> None:
+    assert len(pdf.pages) >= 4
+    full_pages = list(range(2, len(pdf.pages)))  # neither the title page nor the last page
+    assert pdf_check.lines_per_page_problems(pdf, converted.profile, full_pages) == []
+
+
+def test_pdf_full_lines_hold_28_characters_on_the_grid(converted: Converted, pdf: pdfplumber.PDF) -> None:
+    assert pdf_check.full_line_problems(pdf, converted.profile) == []
+
+
+def test_pdf_no_line_starts_or_ends_with_a_forbidden_mark(converted: Converted, pdf: pdfplumber.PDF) -> None:
+    assert pdf_check.line_break_problems(pdf, converted.profile) == []
+
+
+def test_pdf_body_16pt_and_title_22pt(converted: Converted, pdf: pdfplumber.PDF) -> None:
+    profile = converted.profile
+    assert pdf_check.size_problems(pdf, profile, converted.document.title) == []
+    title_lines = [line.text for line in pdf_check.lines(pdf, profile) if line.size == profile.title_size_pt]
+    assert "".join(title_lines) == converted.document.title
+    assert all(text_cells(text) <= profile.title_chars_per_line for text in title_lines)
+
+
+def test_pdf_every_font_embedded(converted: Converted) -> None:
+    assert pdf_check.unembedded_fonts(converted.pdf_path) == []
+
+
+def test_pdf_page_numbers_odd_right_even_left(converted: Converted, pdf: pdfplumber.PDF) -> None:
+    assert pdf_check.page_number_problems(pdf, converted.profile) == []
+
+
+def test_pdf_level2_heading_run_in_kaiti_rest_in_fangsong(converted: Converted, pdf: pdfplumber.PDF) -> None:
+    fonts = resolve_fonts()
+    kaiti, fangsong = (fonts.font(role).face().face.name.decode() for role in (FontRole.KAITI, FontRole.BODY))
+    assert len(converted.level2_headings) >= 3
+    problems = pdf_check.inline_heading_problems(
+        pdf, converted.profile, converted.level2_headings, kaiti, fangsong
+    )
+    assert problems == []
+
+
+def test_report_names_the_font_file_of_every_role(converted: Converted) -> None:
+    assert set(converted.report["fonts"]) == {role.value for role in FontRole} | {"latin"}
+    assert converted.report["uncovered_characters"] == []
+
+
+def test_docx_layout(converted: Converted) -> None:
+    assert docx_check.layout_problems(converted.docx_path, converted.profile) == []
+
+
+def test_docx_level2_heading_run_in_kaiti_rest_in_fangsong(converted: Converted) -> None:
+    xml = docx_check.read_docx_xml(converted.docx_path)
+    fonts = (OFFICIAL_FONT_NAMES[FontRole.KAITI], OFFICIAL_FONT_NAMES[FontRole.BODY])
+    assert docx_check.inline_heading_problems(xml, converted.level2_headings, *fonts) == []
+
+
+# The sample's DOCX as LibreOffice sets it ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def libreoffice_sample(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Profile, list[list[docx_check.SetLine]]]:
+    assert shutil.which("soffice"), "LibreOffice: scripts/setup.sh installs libreoffice-writer-nogui"
+    work = tmp_path_factory.mktemp("libreoffice-sample")
+    sample = _convert(SAMPLE, work / "outputs")
+    return sample.profile, docx_check.lines_by_page(
+        docx_check.libreoffice_pdf(sample.docx_path, work, ALIAS_FILE)
+    )
+
+
+def test_libreoffice_sets_the_sample_on_22_lines_of_28_characters(
+    libreoffice_sample: tuple[Profile, list[list[docx_check.SetLine]]],
+) -> None:
+    profile, pages = libreoffice_sample
+    assert len(pages) >= 3
+    body_pages = [docx_check.type_area_lines(profile, page) for page in pages[1:-1]]
+    assert [len(lines) for lines in body_pages] == [profile.lines_per_page] * len(body_pages)
+    lengths = [len(line.text) for page in pages for line in docx_check.type_area_lines(profile, page)]
+    assert max(lengths) == profile.chars_per_line
+    assert lengths.count(profile.chars_per_line) >= len(lengths) // 2
