@@ -22,6 +22,7 @@ _SENTENCE_END = re.compile(r"[。！？!?]|(?<=[\u4e00-\u9fff”’）》])\.(?!
 _COLON = re.compile(r"[：:]")
 _TABLE_ROW = re.compile(r"\w[ \t\u3000]+[\w.%]+[ \t\u3000]+\w")  # cells of a flattened table
 _TRAILING = " \u3000。.：:；;，,"
+_KEPT_END = "？！?!"
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ def read_numbered(text: str) -> Draft | None:
         return None
     rest = text[marker.end :]
     end = _heading_end(rest)
-    title = (rest if end is None else rest[:end]).strip().rstrip(_TRAILING)
+    # A question stays one: "为什么要开展主题教育？" keeps its ？ (only 。 and ： close a heading).
+    stop = len(rest) if end is None else end + 1 if rest[end] in _KEPT_END else end
+    title = rest[:stop].strip().rstrip(_TRAILING)
     if not title or _TABLE_ROW.search(title):
         return None
     if marker.level == ORDINAL and len(title) > _LONG_ORDINAL:
