@@ -165,3 +165,81 @@ def test_libreoffice_sets_the_sample_on_22_lines_of_28_characters(
     lengths = [len(line.text) for page in pages for line in docx_check.type_area_lines(profile, page)]
     assert max(lengths) == profile.chars_per_line
     assert lengths.count(profile.chars_per_line) >= len(lengths) // 2
+
+
+# A formal notice and a profile chosen in metadata --------------------------------------------------
+
+
+def _with_front_matter(tmp_path: Path, source: Path, front_matter: str) -> Path:
+    path = tmp_path / source.name
+    path.write_text(f"---\n{front_matter}\n---\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def notice(tmp_path_factory: pytest.TempPathFactory) -> Converted:
+    """国办发〔2018〕123号 as published (document number under the title), its agency named in metadata."""
+    work = tmp_path_factory.mktemp("notice")
+    source = _with_front_matter(
+        work, CORPUS / "gov_2018_gov_new_media_opinion.txt", "发文机关: 国务院办公厅文件"
+    )
+    return _convert(source, work / "outputs")
+
+
+def test_notice_red_header_then_title_then_addressees(notice: Converted) -> None:
+    profile = notice.profile
+    area = pdf_check.TypeArea.of(profile)
+    with pdfplumber.open(notice.pdf_path) as pdf:
+        page = pdf.pages[0]
+        found = {line.text: line for line in pdf_check.lines(pdf, profile) if line.page == 1}
+        mark, number = found["国务院办公厅文件"], found["国办发〔2018〕123号"]
+        assert all(c["non_stroking_color"] in ((1, 0, 0), [1, 0, 0]) for c in mark.chars)
+        assert (
+            abs(min(c["top"] for c in mark.chars) - (area.top + pdf_check.MM * profile.red_header_top_mm)) < 1
+        )
+        rules = [e for e in page.edges if e["orientation"] == "h" and e["width"] > area.right - area.left - 1]
+        assert len(rules) == 1
+        assert mark.chars[0]["bottom"] < number.chars[0]["top"] < rules[0]["top"]
+        title = [line for line in found.values() if line.size == profile.title_size_pt and line is not mark]
+        addressees = next(line for text, line in found.items() if text.startswith("各省、自治区"))
+        assert rules[0]["top"] < title[0].chars[0]["top"]
+        assert "".join(line.text for line in title) == notice.document.title
+        assert abs(addressees.chars[0]["x0"] - area.left) < 1  # 主送机关 flush left
+        # one blank line between the title's last line and the addressees
+        gap = addressees.chars[0]["top"] - title[-1].chars[0]["bottom"]
+        assert profile.line_pitch_pt < gap < 2 * profile.line_pitch_pt
+    xml = docx_check.read_docx_xml(notice.docx_path)
+    first = [docx_check.paragraph_text(p) for p in docx_check.body_paragraphs(xml)[:3]]
+    assert first == [
+        "国务院办公厅文件",
+        "国办发〔2018〕123号",
+        notice.document.title,
+    ]
+
+
+def test_notice_signature_and_date_per_the_standard(notice: Converted) -> None:
+    """Agency and date without a seal (GB/T 9704 7.3.5.2): the date starts 2 characters right of the
+    agency and ends 2 characters in from the right, since it is the longer line."""
+    profile = notice.profile
+    area, cell = pdf_check.TypeArea.of(profile), profile.char_pitch_pt
+    with pdfplumber.open(notice.pdf_path) as pdf:
+        found = {line.text: line for line in pdf_check.lines(pdf, profile)}
+    signature, date = found["国务院办公厅"], found["2018年12月7日"]
+    assert abs(date.chars[-1]["x1"] - (area.right - 2 * cell)) < 1
+    assert abs(date.chars[0]["x0"] - signature.chars[0]["x0"] - 2 * cell) < 2
+    xml = docx_check.read_docx_xml(notice.docx_path)
+    right = {
+        docx_check.paragraph_text(p): p.find("w:pPr/w:ind", docx_check.NS).get(docx_check.w("rightChars"))
+        for p in docx_check.body_paragraphs(xml)
+    }
+    assert (right["国务院办公厅"], right["2018年12月7日"]) == ("450", "200")
+
+
+def test_profile_chosen_in_metadata_is_used(tmp_path: Path) -> None:
+    source = _with_front_matter(tmp_path, CORPUS / "sichuan_2014_inspection_notice.txt", "版式: centered")
+    converted = _convert(source, tmp_path / "outputs")
+    assert converted.report["profile"] == "centered"
+    with pdfplumber.open(converted.pdf_path) as pdf:
+        assert len(pdf.pages) == 2
+        assert pdf_check.page_number_problems(pdf, get_profile("centered")) == []
+    assert docx_check.footer_problems(docx_check.read_docx_xml(converted.docx_path), converted.profile) == []
