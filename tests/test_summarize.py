@@ -1,4 +1,5 @@
-"""Summaries: gist from the top-level headings, key sentences from the text, budget, determinism."""
+"""Summaries: gist from the top-level headings, verbatim key sentences within a shared budget, every
+section covered, nothing said twice, no procedure or filler, specific keywords, determinism, speed."""
 
 from __future__ import annotations
 
@@ -12,12 +13,17 @@ from types import ModuleType
 
 import pytest
 
-from tasks.model import Block, BlockKind, Document, Heading, Run
+from tasks.model import Block, BlockKind, Document, Heading, KeySentence, Run, Summary
 from tasks.summarize import summarize, summary_dict, summary_markdown
+from tasks.summarize.rank import MAX_NEIGHBOURS, similarity_graph
+from tasks.summarize.units import collect
 from tasks.words import tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = Path("/work/shared/samples/speech_office_directors.txt")
+SAMPLES = Path("/work/shared/samples")
+SAMPLE = SAMPLES / "speech_office_directors.txt"
+REFERENCES = sorted((ROOT / "tests" / "data" / "summaries").glob("*.txt"))
+needs_samples = pytest.mark.skipif(not SAMPLE.exists(), reason="shared samples not mounted")
 
 
 @cache
@@ -40,6 +46,10 @@ def _paragraph(text: str, line: int) -> Block:
     return Block(BlockKind.PARAGRAPH, (Run(text),), line)
 
 
+def _document(*blocks: Block, title: str = "在机关工作会议上的讲话", source: str = "text") -> Document:
+    return Document(title=title, title_source=source, blocks=blocks)
+
+
 SECTIONS = {
     ("一、", "抓学习，提升理论水平"): "学习是提高素质的重要途径，机关干部要勤于学习、善于学习。"
     "要把学习作为履职的第一要求，学以致用，提高解决实际问题的本领。",
@@ -48,16 +58,31 @@ SECTIONS = {
     ("三、", "抓落实，提高服务质量"): "落实是推动各项决策部署见到实效的关键环节。"
     "要讲求工作效率，见事快、行动快，保证服务质量，做到参谋不乱谋、服务不出错。",
 }
+CEREMONY = "刚才，几位同志作了很好的发言，我都赞成。下面，我讲几点意见。"
 
 
 def _speech() -> Document:
-    blocks = [Block(BlockKind.SALUTATION, (Run("同志们："),), 1)]
-    blocks.append(_paragraph("今天召开机关工作会议，主要是总结经验、部署任务。下面我讲三点意见。", 2))
+    blocks = [Block(BlockKind.SALUTATION, (Run("同志们："),), 1), _paragraph(CEREMONY, 2)]
     for (number, title), body in SECTIONS.items():
         blocks.append(_heading(1, number, title, len(blocks) + 1))
         blocks.append(_paragraph(body, len(blocks) + 1))
     blocks.append(Block(BlockKind.CLOSING, (Run("谢谢大家！"),), len(blocks) + 1))
-    return Document(title="在机关工作会议上的讲话", title_source="text", blocks=tuple(blocks))
+    return _document(*blocks)
+
+
+def _is_title(doc: Document, sentence: KeySentence) -> bool:
+    heading = doc.blocks[sentence.block_index].heading
+    return heading is not None and sentence.text == heading.title + "。"
+
+
+def _sections_spoken(doc: Document, summary: Summary) -> set[int]:
+    """Ordinals (from 1) of the top-level sections a key sentence comes from, titles not counted."""
+    starts = [i for i, b in enumerate(doc.blocks) if b.heading is not None and b.heading.level == 1]
+    return {
+        sum(1 for start in starts if start <= s.block_index)
+        for s in summary.sentences
+        if not _is_title(doc, s)
+    }
 
 
 def test_gist_names_each_top_level_point() -> None:
@@ -65,66 +90,141 @@ def test_gist_names_each_top_level_point() -> None:
 
 
 def test_gist_keeps_first_clause_when_headings_are_not_parallel() -> None:
-    blocks = (
+    doc = _document(
         _heading(1, "一、", "总体要求", 1),
         _paragraph("到2022年，建成整体协同、响应迅速的政务新媒体矩阵体系。", 2),
         _heading(1, "二、", "明确工作职责，理顺管理体制", 3),
         _paragraph("主管单位负责推进、指导、协调、监督政务新媒体工作。", 4),
     )
-    doc = Document(title="意见", title_source="text", blocks=blocks)
     assert summarize(doc).gist == "共两个方面：总体要求、明确工作职责。"
 
 
-def test_key_sentences_are_whole_sentences_of_the_text_in_order() -> None:
+def test_key_sentences_are_whole_sentences_of_the_text_in_reading_order() -> None:
     doc = _speech()
-    summary = summarize(doc, budget_chars=300)
+    summary = summarize(doc, budget_chars=1000)
     indices = [s.block_index for s in summary.sentences]
-    assert indices == sorted(indices)
+    assert summary.sentences and indices == sorted(indices)
     for sentence in summary.sentences:
-        assert sentence.text in doc.blocks[sentence.block_index].text
+        assert _is_title(doc, sentence) or sentence.text in doc.blocks[sentence.block_index].text
         assert sentence.text.endswith(("。", "！", "？"))
 
 
-def test_every_top_level_section_gets_a_sentence_within_the_budget() -> None:
+@pytest.mark.parametrize("budget", [120, 200, 300])
+def test_gist_and_key_sentences_share_the_budget_and_every_section_speaks(budget: int) -> None:
     doc = _speech()
-    summary = summarize(doc, budget_chars=120)
-    assert len(summary.text) <= 120
-    heading_blocks = [i for i, b in enumerate(doc.blocks) if b.kind == BlockKind.HEADING]
-    covered = {sum(1 for h in heading_blocks if h < s.block_index) for s in summary.sentences}
-    assert covered == {1, 2, 3}
+    summary = summarize(doc, budget_chars=budget)
+    assert len(summary.gist) + len(summary.text) <= budget
+    assert _sections_spoken(doc, summary) == {1, 2, 3}
 
 
-def test_text_without_headings_uses_plain_textrank() -> None:
-    body = "".join(SECTIONS.values())
-    doc = Document(title="通知", title_source="text", blocks=(_paragraph(body, 1),))
-    summary = summarize(doc, budget_chars=80)
-    assert summary.gist == "通知"
-    assert summary.sentences and len(summary.text) <= 80
+def test_sub_heading_titles_are_summary_material() -> None:
+    doc = _document(
+        _heading(1, "一、", "加强功能建设", 1),
+        _paragraph("各地区要遵循政务新媒体发展规律，明确政务新媒体定位，不断强化发布、互动、办事等功能。", 2),
+        _heading(2, "（一）", "推进政务公开，强化解读回应", 3),
+        _paragraph("积极运用政务新媒体传播党和政府声音，做大做强正面宣传，巩固拓展主流舆论阵地。", 4),
+        _heading(2, "（二）", "突出民生事项，优化掌上服务", 5),
+        _paragraph("强化政务新媒体办事服务功能，聚合办事入口，推动更多事项掌上办。", 6),
+    )
+    summary = summarize(doc)
+    assert {"推进政务公开，强化解读回应。", "突出民生事项，优化掌上服务。"} <= {
+        s.text for s in summary.sentences
+    }
+    assert "**推进政务公开，强化解读回应**。" in summary_markdown(doc, summary)
+
+
+def test_procedure_filler_and_asides_are_never_chosen() -> None:
+    body = (
+        "学习是提高素质的重要途径，机关干部要勤于学习、善于学习。学习的目的在于运用。（办公厅负责）"
+        "现就有关工作通知如下。"
+    )
+    doc = _document(_paragraph(CEREMONY, 1), _heading(1, "一、", "抓学习", 2), _paragraph(body, 3))
+    chosen = {s.text for s in summarize(doc, budget_chars=1000).sentences}
+    assert chosen == {"学习是提高素质的重要途径，机关干部要勤于学习、善于学习。"}
+
+
+def test_nothing_is_said_twice() -> None:
+    repeated = "要把学习作为履职的第一要求，学以致用，提高解决实际问题的本领。"
+    blocks = [*_speech().blocks]
+    blocks.insert(4, _paragraph(repeated, 4))
+    summary = summarize(_document(*blocks), budget_chars=1000)
+    texts = [s.text for s in summary.sentences]
+    assert texts.count(repeated) == 1 and len(texts) == len(set(texts))
+
+
+def test_text_without_headings_leads_with_its_opening_sentence() -> None:
+    opening = "为推动机关作风建设，决定在全系统开展为期三个月的作风整顿活动。"
+    doc = _document(_paragraph(opening + "".join(SECTIONS.values()), 1), title="关于开展作风整顿的通知")
+    summary = summarize(doc, budget_chars=150)
+    assert summary.gist == "关于开展作风整顿的通知"
+    assert summary.sentences[0].text == opening
+    assert len(summary.gist) + len(summary.text) <= 150
+
+
+def test_without_headings_or_title_the_opening_sentence_is_the_gist() -> None:
+    opening = "为推动机关作风建设，决定在全系统开展为期三个月的作风整顿活动。"
+    doc = _document(_paragraph(opening + "".join(SECTIONS.values()), 1), title="notice", source="file name")
+    summary = summarize(doc)
+    assert summary.gist == opening
+    assert opening not in summary.text
 
 
 def test_empty_document_gives_an_empty_summary() -> None:
-    summary = summarize(Document(title="空", title_source="file name", blocks=()))
-    assert summary.sentences == () and summary.keywords == ()
+    summary = summarize(_document(title="空", source="file name"))
+    assert summary == Summary(gist="", sentences=(), keywords=())
 
 
-def test_keywords_are_content_words_not_stop_words() -> None:
-    keywords = summarize(_speech(), keyword_count=6).keywords
+def test_keywords_prefer_the_specific_and_keep_compounds_whole() -> None:
+    sentences = [
+        "政务新媒体是推进政务公开、加快发展的重要渠道。",
+        "各地区要加强政务新媒体建设，推动经济社会发展。",
+        "政务新媒体主办单位要做好发布审核，服务发展大局。",
+        "县级政务新媒体要与融媒体中心建立协调机制，促进发展。",
+        "政务新媒体名称应简洁规范，加快建设步伐。",
+    ]
+    keywords = summarize(_document(_paragraph("".join(sentences), 1)), keyword_count=6).keywords
     assert 0 < len(keywords) <= 6
-    assert not {"工作", "要", "进一步", "加强"} & set(keywords)
+    assert keywords[0] == "政务新媒体"
+    assert not {"政务", "媒体", "发展", "建设", "工作", "加强", "推进"} & set(keywords)
 
 
 def test_same_input_same_summary() -> None:
     assert summarize(_speech()) == summarize(_speech())
 
 
-def test_markdown_and_json_carry_gist_sentences_and_keywords() -> None:
+def test_markdown_gives_a_paragraph_per_section_and_json_the_same_content() -> None:
     doc = _speech()
     summary = summarize(doc)
     markdown = summary_markdown(doc, summary)
     data = json.loads(json.dumps(summary_dict(summary), ensure_ascii=False))
-    assert summary.gist in markdown and all(s.text in markdown for s in summary.sentences)
+    assert f"**要点**：{summary.gist}" in markdown and "## 关键句" in markdown and "## 关键词" in markdown
+    paragraphs = markdown.split("## 关键句")[1].split("## 关键词")[0].strip().split("\n\n")
+    assert [p[:2] for p in paragraphs] == ["一、", "二、", "三、"]
+    assert all(s.text in markdown for s in summary.sentences if not _is_title(doc, s))
     assert data["gist"] == summary.gist and data["keywords"] == list(summary.keywords)
+    assert data["chars"] == len(summary.gist) + len(summary.text) <= 300
     assert [s["block_index"] for s in data["sentences"]] == [s.block_index for s in summary.sentences]
+
+
+def test_markdown_escapes_what_markdown_would_read_as_markup() -> None:
+    doc = _document(
+        _paragraph("第*1*项工作要按照<规定>完成，不得拖延，各单位要抓紧落实到位。", 1), title="a_b"
+    )
+    markdown = summary_markdown(doc, summarize(doc))
+    assert "# a\\_b" in markdown and "第\\*1\\*项" in markdown and "\\<规定\\>" in markdown
+
+
+def test_sentence_graph_stays_sparse_for_long_texts() -> None:
+    """Edges grow with the number of sentences, not its square: long reports stay near-linear."""
+    topics = ["学习", "团结", "落实", "创新", "服务", "纪律", "作风", "调研"]
+    text = "".join(
+        f"第{n}项要求是把{topics[n % 8]}和{topics[n % 5]}结合起来，推动{topics[n % 7]}取得实效。"
+        for n in range(3000)
+    )
+    units = collect(_document(_paragraph(text, 1)))
+    graph = similarity_graph(units)
+    assert len(units) == 3000
+    assert sum(len(edges) for edges in graph) <= 2 * MAX_NEIGHBOURS * len(units)
 
 
 def test_rouge_l_is_character_level_lcs() -> None:
@@ -132,17 +232,46 @@ def test_rouge_l_is_character_level_lcs() -> None:
     assert (precision, recall) == (4 / 6, 4 / 6) and f1 == pytest.approx(4 / 6)
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared samples not mounted")
-def test_sample_speech_scores_above_floor_and_is_fast() -> None:
+def test_coverage_does_not_count_a_sections_own_title() -> None:
+    doc = _speech()
+    title_only = Summary("", (KeySentence("抓学习，提升理论水平。", 2, 1.0),), ())
+    assert _benchmark().heading_coverage(doc, title_only) == 0.0
+    assert _benchmark().heading_coverage(doc, summarize(doc)) == 1.0
+
+
+@needs_samples
+def test_sample_speech_names_its_four_points_scores_and_is_fast() -> None:
     benchmark = _benchmark()
-    score = benchmark.score_file("speech_office_directors")
-    assert score.coverage == 1.0
-    assert score.f1 >= 0.22
-    assert score.chars <= 300
     doc = benchmark.load_document(SAMPLE)
     summary = summarize(doc)
+    score = benchmark.score_summary("speech_office_directors", doc, summary)
     assert summary.gist == "共四个方面：讲学习、讲团结、讲责任、讲创新。"
+    assert score.coverage == 1.0 and score.chars <= 300
+    assert score.f1 >= 0.35  # 0.28 before titles, coverage-first selection and the shared budget
+    assert not any(s.text.startswith(("刚才", "下面")) for s in summary.sentences)
     tokenizer()
     start = time.perf_counter()
     summarize(doc)
-    assert time.perf_counter() - start < 0.2  # ~25 ms on a quiet machine; room for a busy CI box
+    assert time.perf_counter() - start < 0.2  # ~20 ms on a quiet machine; room for a busy CI box
+
+
+@needs_samples
+@pytest.mark.parametrize("reference", REFERENCES, ids=lambda p: p.stem)
+def test_reference_summaries_are_office_length_and_are_matched(reference: Path) -> None:
+    benchmark = _benchmark()
+    assert 100 <= len(reference.read_text(encoding="utf-8").strip()) <= 300
+    doc = benchmark.load_document(benchmark.source_for(reference.stem, SAMPLES))
+    score = benchmark.score_summary(reference.stem, doc, summarize(doc))
+    assert score.chars <= 300 and score.coverage >= 0.9
+    assert score.f1 >= 0.3  # mean over the references 0.44 (0.28 before)
+
+
+@needs_samples
+@pytest.mark.slow
+def test_a_long_report_is_summarized_in_near_linear_time() -> None:
+    doc = _benchmark().long_document(SAMPLES)
+    tokenizer()
+    start = time.process_time()
+    summary = summarize(doc)
+    assert time.process_time() - start < 3.0  # ~1.2 s CPU for 100,000 characters, most of it jieba
+    assert summary.sentences and len(summary.gist) + len(summary.text) <= 300

@@ -1,0 +1,67 @@
+"""Keywords and key phrases: the words most specific to this text, weighed by TF-IDF.
+
+Frequency in the text (damped by a logarithm) times rarity in general Chinese (lexicon.idf) puts
+the text's own subject (政务新媒体, 社会团体) above the vocabulary every 公文 shares (发展, 建设).
+jieba splits compounds (政务/新/媒体); runs of two or three words that recur together and account
+for most uses of their outer words become one phrase, and their parts count only their uses outside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+
+from tasks.summarize.lexicon import idf, stopwords
+from tasks.summarize.units import Unit
+
+# A count with its unit (五年, 万亩, 万平方米) says how much, not what about.
+_QUANTITY = re.compile(
+    r"^[零一二两三四五六七八九十百千万亿几多]+(?:[年月日天亩元个项次户人家名座条所批吨]|平方米|公里|公顷)$"
+)
+_MIN_PHRASE_COUNT = 3
+_PHRASE_SHARE = 0.5  # a phrase holds at least this share of the uses of each of its outer words
+
+
+def _runs(words: Sequence[str], terms: Collection[str]) -> Iterable[tuple[str, ...]]:
+    """Runs of two or three words opening and closing on a content word (one of `terms`), linked by
+    no stop word."""
+    content = [w in terms for w in words]
+    for start in (i for i, flag in enumerate(content) if flag):
+        if start + 1 < len(words) and content[start + 1]:
+            yield words[start], words[start + 1]
+        if start + 2 < len(words) and content[start + 2] and _is_link(words[start + 1]):
+            yield words[start], words[start + 1], words[start + 2]
+
+
+def _is_link(word: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in word) and word not in stopwords()
+
+
+def keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
+    """The `count` best keywords of a text given as its sentences; no two overlap."""
+    freq: Counter[str] = Counter()
+    runs: Counter[tuple[str, ...]] = Counter()
+    for sentence in sentences:
+        terms = frozenset(sentence.terms)
+        freq.update(w for w in sentence.words if w in terms)
+        runs.update(_runs(sentence.words, terms))
+    weights: dict[str, float] = {}
+    for run, together in runs.items():
+        if together >= _MIN_PHRASE_COUNT and all(
+            together >= _PHRASE_SHARE * freq[w] for w in (run[0], run[-1])
+        ):
+            weights["".join(run)] = (1 + math.log(together)) * max(idf(w) for w in run)
+            for word in (run[0], run[-1]):
+                freq[word] -= together
+    for word, n in freq.items():
+        if n > 0 and not _QUANTITY.match(word):
+            weights[word] = max(weights.get(word, 0.0), (1 + math.log(n)) * idf(word))
+    picked: list[str] = []
+    for term in sorted(weights, key=lambda t: (-weights[t], t)):
+        if len(picked) == count:
+            break
+        if not any(term in other or other in term for other in picked):
+            picked.append(term)
+    return tuple(picked)
