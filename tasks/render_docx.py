@@ -20,6 +20,7 @@ from docx.text.run import Run as DocxRun
 
 from tasks import docx_xml
 from tasks.layout import (
+    FRONT_MATTER,
     LATIN_FONT_NAME,
     OFFICIAL_FONT_NAMES,
     TWIPS_PER_PT,
@@ -173,6 +174,8 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle,
 def _add_block(document: DocxDocument, block: Block, style: BlockStyle, profile: Profile) -> Paragraph:
     paragraph = document.add_paragraph()
     _format_paragraph(paragraph, profile, style, _twips(profile.line_pitch_of(style)))
+    if block.kind in FRONT_MATTER:  # a title is never left at the foot of a page alone
+        paragraph.paragraph_format.keep_together = paragraph.paragraph_format.keep_with_next = True
     centred = balanced_lines(block.kind, block.text, profile)
     if centred is not None:  # title and subtitle: one paragraph, broken where the PDF breaks it
         _format_run(paragraph.add_run("\n".join(centred)), profile, style.role, style.size_pt, style.bold)

@@ -18,6 +18,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from tasks.fonts import FontSet, ResolvedFont
 from tasks.layout import (
+    FRONT_MATTER,
     Align,
     BlockStyle,
     FontRole,
@@ -69,6 +70,11 @@ class _Page:
         top = self.top - self.used
         self.used += pitch
         return top
+
+    def keep(self, height: float) -> None:
+        """Start a new page unless `height` more fits on this one (or this one is still empty)."""
+        if self.used > 0 and self.used + height > self.profile.type_height_pt + _EPS:
+            self.new_page()
 
     def skip_lines(self, count: float) -> None:
         """Blank lines before a block; none at the top of a page."""
@@ -225,25 +231,33 @@ class _Writer:
 
     def _block(self, block: Block, style: BlockStyle) -> None:
         self.page.skip_lines(style.space_before_lines)
+        width = self.profile.type_width_pt - style.right_chars * self.profile.cell_pt(style.size_pt)
+        lines = self._lines(block, style, width)
+        pitch = self.profile.line_pitch_of(style)
+        if lines and block.kind in FRONT_MATTER:  # a title is never left at the foot of a page alone
+            self.page.keep(len(lines) * pitch + self.profile.line_pitch_pt)
+        for i, line in enumerate(lines):
+            top = self._place(line, style.align, pitch, width)
+            if i == 0 and block.heading is not None and block.heading.kind == "heading":
+                self._bookmark(block, top)
+
+    def _lines(self, block: Block, style: BlockStyle, width: float) -> list[Line]:
+        """The block's lines: a title or subtitle as balanced, else broken on the grid."""
         centred = balanced_lines(block.kind, block.text, self.profile)
         if centred is not None:
-            for text in centred:
-                self._centred(text, style)
-            return
+            return [
+                Line(tuple(_glyphs(text, style.role, style.size_pt, style.bold, self.page)), 0.0)
+                for text in centred
+            ]
         glyphs: list[Glyph] = []
         for run in block.runs:
             role, bold = self.profile.run_style(run.heading_level, style)
             glyphs += _glyphs(run.text, role, style.size_pt, bold, self.page)
         if not glyphs:
-            return
+            return []
         cell = self.profile.cell_pt(style.size_pt)
-        width = self.profile.type_width_pt - style.right_chars * cell
         justify = style.align in (Align.JUSTIFY, Align.LEFT)
-        lines = break_lines(glyphs, width, style.first_line_chars * cell, justify, style.left_chars * cell)
-        for i, line in enumerate(lines):
-            top = self._place(line, style.align, self.profile.line_pitch_of(style), width)
-            if i == 0 and block.heading is not None and block.heading.kind == "heading":
-                self._bookmark(block, top)
+        return break_lines(glyphs, width, style.first_line_chars * cell, justify, style.left_chars * cell)
 
     def _place(self, line: Line, align: Align, pitch: float, width: float | None = None) -> float:
         """Put one line in the next slot of `pitch`, aligned within `width`; return the slot's top."""

@@ -105,6 +105,7 @@ def test_title_is_one_paragraph_broken_as_break_title_says(tmp_path: Path) -> No
     assert len(lines.split("\n")) > 1
     assert [(r.east_asia, r.size_half_pt) for r in runs(title)] == [(OFFICIAL_FONT_NAMES[FontRole.TITLE], 44)]
     assert title.find("w:pPr/w:jc", NS).get(w("val")) == "center"
+    assert title.find("w:pPr/w:keepNext", NS) is not None  # never alone at the foot of a page
 
 
 def test_body_indents_two_characters_in_character_units(tmp_path: Path) -> None:

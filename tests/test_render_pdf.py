@@ -175,6 +175,20 @@ def test_line_breaking_rules(text: str, fonts: FontSet, tmp_path: Path) -> None:
     assert full_line_problems(pdf, GBT9704) == []
 
 
+def test_a_title_is_not_left_at_the_foot_of_a_page(fonts: FontSet, tmp_path: Path) -> None:
+    # 20 full lines, then a forwarded document's title: it would fit the page, its first line would not.
+    filler = "一" * (GBT9704.chars_per_line * 20 - 2)
+    blocks = (
+        Block(BlockKind.PARAGRAPH, (Run(filler),), 1),
+        Block(BlockKind.TITLE, (Run("关于清理整顿社会团体的意见"),), 2),
+        Block(BlockKind.PARAGRAPH, (Run(PARAGRAPH),), 3),
+    )
+    _, pdf = _render(Document("", "text", blocks), GBT9704, fonts, tmp_path / "keep.pdf")
+    found = lines(pdf, GBT9704)
+    assert [line.page for line in found if line.text == "关于清理整顿社会团体的意见"] == [2]
+    assert sum(line.page == 1 for line in found) == 20
+
+
 def test_fallback_font_and_uncovered_characters(fonts: FontSet, tmp_path: Path) -> None:
     rare = "镕"  # outside GB2312: not in FandolFang, covered by the fallback
     nothing = "\U0002a6d7"  # CJK Extension B: no installed font covers it
