@@ -11,11 +11,11 @@ so the same input gives the same summary.
 from __future__ import annotations
 
 from tasks.model import Document, KeySentence, Summary
-from tasks.summarize.gist import gist
-from tasks.summarize.keywords import keywords
+from tasks.summarize.gist import gist_line
+from tasks.summarize.keywords import top_keywords
 from tasks.summarize.rank import textrank
 from tasks.summarize.render import summary_dict, summary_markdown
-from tasks.summarize.select import select
+from tasks.summarize.select import choose
 from tasks.summarize.units import collect, top_headings
 
 __all__ = ["summarize", "summary_dict", "summary_markdown"]
@@ -27,7 +27,7 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
     """Gist, then key sentences in document order: at most `budget_chars` characters together."""
     units = collect(doc)
     scores = textrank(units)
-    line = gist(top_headings(doc), budget_chars // _GIST_SHARE) or (
+    line = gist_line(top_headings(doc), budget_chars // _GIST_SHARE) or (
         doc.title if doc.title_source != "file name" else ""
     )
     if not line:  # no points to name, no title: the opening sentence says what the text is for
@@ -35,11 +35,11 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
         if opening is not None:
             line = units[opening].text
             units, scores = units[:opening] + units[opening + 1 :], scores[:opening] + scores[opening + 1 :]
-    chosen = select(units, scores, budget_chars - len(line))
+    chosen = choose(units, scores, budget_chars - len(line))
     return Summary(
         gist=line,
         sentences=tuple(
             KeySentence(units[i].text, units[i].block_index, round(scores[i], 4)) for i in chosen
         ),
-        keywords=keywords([u for u in units if u.depth == 0], keyword_count),
+        keywords=top_keywords([u for u in units if u.depth == 0], keyword_count),
     )

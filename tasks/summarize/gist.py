@@ -47,7 +47,7 @@ def points(titles: Sequence[str]) -> list[str]:
     return found
 
 
-def gist(top: Sequence[Heading], max_chars: int) -> str:
+def gist_line(top: Sequence[Heading], max_chars: int) -> str:
     """The points named in one line: 共四个方面：讲学习、讲团结、讲责任、讲创新。
 
     A lone heading gives its point alone; no headings give "". When the points do not fit in

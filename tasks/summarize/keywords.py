@@ -39,7 +39,7 @@ def _is_link(word: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in word) and word not in stopwords()
 
 
-def keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
+def top_keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
     """The `count` best keywords of a text given as its sentences; no two overlap."""
     freq: Counter[str] = Counter()
     runs: Counter[tuple[str, ...]] = Counter()

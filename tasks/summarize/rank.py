@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from tasks.summarize.units import Unit
 
 _POSTING_WINDOW = 5  # neighbours looked at on each side in a word's posting list
-MAX_NEIGHBOURS = 10  # edges a unit keeps, strongest first
+MAX_NEIGHBOURS = 10  # links a unit makes, strongest first (links made to it come on top)
 _PAGERANK_ROUNDS = 40
 _DAMPING = 0.85
 _SETTLED = 1e-3  # largest change of a rank (ranks average 1) at which PageRank stops

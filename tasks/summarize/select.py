@@ -26,7 +26,9 @@ class _Selection:
         self.units, self.scores, self.budget = units, scores, budget
         self.chosen: list[int] = []
         self.used = 0
-        # Per unit, the weight of its words not yet covered, kept current as units are chosen.
+        # Per unit, how many of its words are not yet covered and their weight, kept current as
+        # units are chosen (the count, exact, says when nothing new is left).
+        self.unseen = [len(unit.terms) for unit in units]
         self.novel = [sum(idf(t) for t in unit.terms) for unit in units]
         self.total = list(self.novel)
         self.holders: dict[str, list[int]] = {}
@@ -42,11 +44,7 @@ class _Selection:
 
     def fitting(self, candidates: Iterable[int], reserve: int = 0) -> list[int]:
         room = self.budget - self.used - reserve
-        return [
-            i
-            for i in candidates
-            if len(self.units[i].text) <= room and self.novel[i] > 0 and i not in self.chosen
-        ]
+        return [i for i in candidates if self.unseen[i] and len(self.units[i].text) <= room]
 
     def add_best(self, candidates: Sequence[int]) -> None:
         if not candidates:
@@ -56,6 +54,7 @@ class _Selection:
         self.used += len(self.units[best].text)
         for term in self.units[best].terms:
             for i in self.holders.pop(term, ()):
+                self.unseen[i] -= 1
                 self.novel[i] -= idf(term)
 
 
@@ -81,7 +80,7 @@ def _cover_sections(picks: _Selection) -> bool:
     return bool(sections)
 
 
-def select(units: Sequence[Unit], scores: Sequence[float], budget: int) -> list[int]:
+def choose(units: Sequence[Unit], scores: Sequence[float], budget: int) -> list[int]:
     """Indices of the chosen units in reading order, at most `budget` characters in all."""
     picks = _Selection(units, scores, budget)
     if not _cover_sections(picks):

@@ -23,9 +23,9 @@ _MARKER = re.compile(
 )
 _LEADING_JUNK = "，,、；;：:。—- \u3000\t"
 _ANNOUNCES = ("：", ":")  # a sentence ending so introduces a list; it does not stand alone
-_ENDS = "。！？!?…"
+_ENDS = ("。", "！", "？", "!", "?", "…")
 
-MIN_SENTENCE_CHARS = 16  # shorter ones ("学习的目的在于运用。") rarely stand alone in a summary
+_MIN_SENTENCE_CHARS = 16  # shorter ones ("学习的目的在于运用。") rarely stand alone in a summary
 _MIN_POINT_CHARS = 6  # a paragraph's opening point ("——综合实力显著增强。") may be this short
 _MAX_POINT_CHARS = 20
 _DOCUMENT_LEAD = 2.0  # a 公文 states its purpose in its first sentence (unless that is ceremony)
@@ -33,7 +33,7 @@ _SECTION_LEAD = 1.3  # ... and a section's point in its first sentence
 _PARAGRAPH_LEAD = 1.1  # ... and a paragraph's point in its first
 _HEADING_ECHO = 1.0  # prior gained by a sentence holding all the words of its headings
 _HEADING_PRIOR = 2.5  # a title is its author's own summary of the section under it
-HEADING_DEPTHS = (1, 2)  # heading levels, counted from the top one present, that are summary material
+_HEADING_DEPTHS = (1, 2)  # heading levels, counted from the top one present, that are summary material
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def _body_text(block: Block) -> str:
     return "".join(run.text for run in block.runs if run.heading_level is None)
 
 
-def split(text: str) -> list[str]:
+def _split(text: str) -> list[str]:
     """Sentences of `text`, each stripped of leading punctuation and numbering."""
     sentences = []
     for match in _SENTENCE.finditer(text):
@@ -75,7 +75,7 @@ def _is_material(sentence: str, opens_paragraph: bool) -> bool:
     """Long enough to stand alone, not a bracketed aside ("（财政部负责）"), not procedure."""
     short_point = opens_paragraph and _MIN_POINT_CHARS <= len(sentence) <= _MAX_POINT_CHARS
     return (
-        (len(sentence) >= MIN_SENTENCE_CHARS or short_point)
+        (len(sentence) >= _MIN_SENTENCE_CHARS or short_point)
         and not sentence.endswith(_ANNOUNCES)
         and not (sentence[0] in "（(" and sentence[-1] in "）)")
         and not is_formulaic(sentence)
@@ -90,7 +90,7 @@ def _unit(text: str, index: int, section: int, depth: int, prior: float) -> Unit
 
 
 def _heading_unit(heading: Heading, index: int, section: int, depth: int) -> Unit:
-    title = heading.title if heading.title.endswith(tuple(_ENDS)) else heading.title + "。"
+    title = heading.title if heading.title.endswith(_ENDS) else heading.title + "。"
     return _unit(title, index, section, depth, _HEADING_PRIOR)
 
 
@@ -108,7 +108,7 @@ def collect(doc: Document) -> list[Unit]:
     top = min((h.level for h in doc.outline), default=1)
     section = -1
     lead = False  # the next material sentence opens a section
-    opening = True  # no sentence of the body has been read yet
+    opening = True  # neither a heading nor a sentence of the body has been read yet
     titles: dict[int, frozenset[str]] = {}  # depth -> words of the current heading at that depth
     found: list[Unit] = []
     for index, block in enumerate(doc.blocks):
@@ -117,15 +117,15 @@ def collect(doc: Document) -> list[Unit]:
             depth = heading.level - top + 1
             if depth == 1:
                 section += 1
-            lead = True
+            lead, opening = True, False
             unit = _heading_unit(heading, index, section, depth)
             titles = {d: words for d, words in titles.items() if d < depth} | {depth: frozenset(unit.terms)}
-            if depth in HEADING_DEPTHS and unit.terms:
+            if depth in _HEADING_DEPTHS and unit.terms:
                 found.append(unit)
         if block.kind != BlockKind.PARAGRAPH:
             continue
         context = frozenset().union(*titles.values())
-        for position, text in enumerate(split(_body_text(block))):
+        for position, text in enumerate(_split(_body_text(block))):
             first, opening = opening, False
             if not _is_material(text, position == 0 and heading is None):
                 continue
