@@ -72,13 +72,16 @@ def set_character_spacing(rPr: BaseOxmlElement, twips: int) -> None:
 
 
 def set_indent_chars(pPr: BaseOxmlElement, first_line: float, left: float, right: float) -> None:
-    """Indents in characters (Word's firstLineChars etc., in hundredths), which follow the font size.
+    """Indents in characters (Word's firstLineChars etc., in hundredths), which follow the font size; a
+    negative first line hangs (hangingChars).
 
     Set the twips indents too: LibreOffice 7 reads only those.
     """
     ind = pPr.get_or_add_ind()
+    first_line_attribute = "w:hangingChars" if first_line < 0 else "w:firstLineChars"
+    ind.attrib.pop(qn("w:firstLineChars" if first_line < 0 else "w:hangingChars"), None)
     for attribute, chars in (
-        ("w:firstLineChars", first_line),
+        (first_line_attribute, abs(first_line)),
         ("w:leftChars", left),
         ("w:rightChars", right),
     ):

@@ -8,11 +8,10 @@ with the standard's values as the default profile ("gbt9704").
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from tasks.model import Block, BlockKind, Document, Run
+from tasks.model import BlockKind
 
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
@@ -99,6 +98,7 @@ class BlockStyle:
     right_chars: float = 0.0
     bold: bool = False
     space_before_lines: float = 0.0  # blank lines before, in grid lines
+    new_page: bool = False  # starts a page (an attached text: 附件应当另面编排)
 
 
 def _default_heading_roles() -> dict[int, tuple[FontRole, bool]]:
@@ -216,41 +216,12 @@ class Profile:
             )
         return BlockStyle(FontRole.BODY, body)  # PARAGRAPH, CLOSING
 
-    def block_styles(self, blocks: Sequence[Block]) -> list[BlockStyle]:
-        """The style of each block where it stands: what `block_style` gives, adjusted for its neighbours.
-
-        The body starts one blank line below the front matter (title, subtitle, speaker, date), as the
-        salutation and 主送机关 do; a signature and its date are placed as a pair (`signature_indents`).
-        """
-        styles = [self.block_style(b.kind, b.heading.level if b.heading else None) for b in blocks]
-        for i, block in enumerate(blocks):
-            if i and blocks[i - 1].kind in FRONT_MATTER and block.kind not in FRONT_MATTER:
-                styles[i] = replace(styles[i], space_before_lines=max(styles[i].space_before_lines, 1.0))
-            following = blocks[i + 1] if i + 1 < len(blocks) else None
-            if block.kind is BlockKind.SIGNATURE and following and following.kind is BlockKind.SIGNED_DATE:
-                signature_right, date_right = self.signature_indents(block.text, following.text)
-                styles[i] = replace(styles[i], right_chars=signature_right)
-                styles[i + 1] = replace(styles[i + 1], right_chars=date_right)
-        return styles
-
-    def signature_indents(self, signature: str, date: str) -> tuple[float, float]:
-        """Right indents in characters of the agency line and the date line under it (GB/T 9704 7.3.5.2)."""
-        signature_cells, date_cells = text_cells(signature), text_cells(date)
-        shift, right = self.signed_date_shift_chars, self.signature_right_chars
-        date_right = max(right, right + signature_cells - shift - date_cells)
-        return date_right + date_cells + shift - signature_cells, date_right
-
     def run_style(self, heading_level: int | None, block: BlockStyle) -> tuple[FontRole, bool]:
         """Font role and boldness of a run inside a block of the given style."""
         if heading_level is None:
             return block.role, block.bold
         return self.heading_role(heading_level)
 
-
-# Blocks above the body: the body starts one blank line below them.
-FRONT_MATTER = frozenset(
-    {BlockKind.TITLE, BlockKind.SUBTITLE, BlockKind.SPEAKER, BlockKind.DATE, BlockKind.DOC_NUMBER}
-)
 
 GBT9704 = Profile()
 
@@ -286,22 +257,3 @@ def get_profile(name: str | None) -> Profile:
 def page_number_text(profile: Profile, number: int) -> str:
     dash = profile.page_number_dash
     return f"{dash} {number} {dash}"
-
-
-def blocks_to_set(doc: Document) -> tuple[str | None, tuple[Block, ...]]:
-    """What a writer sets: the 发文字号 for the red header (None without one), then the blocks in order.
-
-    A document without a title block gets its title (from metadata or the file name) set first. With a
-    red header (metadata names the issuing agency) the first 发文字号 moves up into the header, wherever
-    the text had it; without one the 发文字号 stays where the text put it.
-    """
-    blocks = list(doc.blocks)
-    if doc.title and not any(b.kind is BlockKind.TITLE for b in blocks):
-        blocks.insert(0, Block(BlockKind.TITLE, (Run(doc.title),), 0))
-    if not doc.metadata.agency:
-        return None, tuple(blocks)
-    number = next((b for b in blocks if b.kind is BlockKind.DOC_NUMBER), None)
-    if number is None:
-        return doc.metadata.doc_number, tuple(blocks)
-    blocks.remove(number)
-    return number.text, tuple(blocks)

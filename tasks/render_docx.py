@@ -20,7 +20,6 @@ from docx.text.run import Run as DocxRun
 
 from tasks import docx_xml
 from tasks.layout import (
-    FRONT_MATTER,
     LATIN_FONT_NAME,
     OFFICIAL_FONT_NAMES,
     TWIPS_PER_PT,
@@ -29,10 +28,10 @@ from tasks.layout import (
     FontRole,
     PageNumberStyle,
     Profile,
-    blocks_to_set,
     mm_to_pt,
 )
 from tasks.model import Block, BlockKind, Document, Run
+from tasks.placement import FRONT_MATTER, blocks_to_set, placed_styles
 from tasks.title import balanced_lines
 
 LANGUAGE = "zh-CN"
@@ -55,7 +54,7 @@ def render_docx(doc: Document, profile: Profile, out: Path) -> None:
     number, blocks = blocks_to_set(doc)
     if doc.metadata.agency:
         _add_red_header(document, doc.metadata.agency, number, profile)
-    styles = profile.block_styles(blocks)
+    styles = placed_styles(profile, blocks)
     for i, (block, style) in enumerate(zip(blocks, styles, strict=True)):
         paragraph = _add_block(document, block, style, profile)
         if i == 0 and doc.metadata.agency:
@@ -162,6 +161,7 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle,
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.space_before = _lines(profile, style.space_before_lines)
     fmt.space_after = Twips(0)
+    fmt.page_break_before = style.new_page or None
     char = _char_advance_pt(profile, style.size_pt)
     fmt.first_line_indent = _twips(style.first_line_chars * char)
     fmt.left_indent = _twips(style.left_chars * char)

@@ -18,18 +18,17 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from tasks.fonts import FontSet, ResolvedFont
 from tasks.layout import (
-    FRONT_MATTER,
     Align,
     BlockStyle,
     FontRole,
     PageNumberStyle,
     Profile,
-    blocks_to_set,
     mm_to_pt,
     page_number_text,
 )
 from tasks.model import Block, BlockKind, Document
 from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width
+from tasks.placement import FRONT_MATTER, blocks_to_set, placed_styles
 from tasks.title import balanced_lines
 
 log = logging.getLogger(__name__)
@@ -216,7 +215,7 @@ class _Writer:
         number, blocks = blocks_to_set(self.doc)
         if self.doc.metadata.agency:
             self._red_header(self.doc.metadata.agency, number)
-        for block, style in zip(blocks, self.profile.block_styles(blocks), strict=True):
+        for block, style in zip(blocks, placed_styles(self.profile, blocks), strict=True):
             self._block(block, style)
         self.page.finish_page()
         canvas = self.page.canvas
@@ -230,6 +229,8 @@ class _Writer:
         return PdfResult(page.number, fonts, list(page.uncovered), list(page.fallbacks_used))
 
     def _block(self, block: Block, style: BlockStyle) -> None:
+        if style.new_page and self.page.used > 0:
+            self.page.new_page()
         self.page.skip_lines(style.space_before_lines)
         width = self.profile.type_width_pt - style.right_chars * self.profile.cell_pt(style.size_pt)
         lines = self._lines(block, style, width)

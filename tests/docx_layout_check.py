@@ -223,10 +223,13 @@ def footer_problems(xml: DocxXml, profile: Profile) -> list[str]:
 
 
 def indent_problems(xml: DocxXml) -> list[str]:
-    """Indents in character units (firstLineChars) on every body paragraph; justified ones indent 2."""
+    """Indents in character units (firstLineChars, or hangingChars) on every body paragraph; justified
+    paragraphs that do not hang indent 2."""
     problems = []
     for p in body_paragraphs(xml):
         ind = p.find("w:pPr/w:ind", NS)
+        if ind is not None and ind.get(w("hangingChars")) is not None:
+            continue
         first = None if ind is None else ind.get(w("firstLineChars"))
         jc = p.find("w:pPr/w:jc", NS)
         if first is None or (jc is not None and jc.get(w("val")) == "both" and first != "200"):

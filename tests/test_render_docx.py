@@ -64,8 +64,9 @@ def _notice() -> Document:
         _block(BlockKind.TITLE, "国务院办公厅关于做好某项工作的通知", 2),
         _block(BlockKind.SALUTATION, "各省、自治区、直辖市人民政府：", 3),
         _block(BlockKind.PARAGRAPH, FILLER + "。", 4),
-        _block(BlockKind.SIGNATURE, "国务院办公厅", 5),
-        _block(BlockKind.SIGNED_DATE, "2024年1月2日", 6),
+        _block(BlockKind.ATTACHMENT, "附件：1." + FILLER[:30], 5),
+        _block(BlockKind.SIGNATURE, "国务院办公厅", 6),
+        _block(BlockKind.SIGNED_DATE, "2024年1月2日", 7),
     )
     return Document("国务院办公厅关于做好某项工作的通知", "text", blocks, Metadata(agency="国务院办公厅文件"))
 
@@ -128,6 +129,14 @@ def test_red_header_only_with_an_agency(tmp_path: Path) -> None:
     speech = read_docx_xml(_render(_speech(), GBT9704, tmp_path))
     assert speech.document.find(".//w:pBdr", NS) is None
     assert speech.document.find(".//w:color", NS) is None
+
+
+def test_attachment_note_hangs_in_character_units(tmp_path: Path) -> None:
+    xml = read_docx_xml(_render(_notice(), GBT9704, tmp_path))
+    note = next(p for p in body_paragraphs(xml) if paragraph_text(p).startswith("附件："))
+    ind = note.find("w:pPr/w:ind", NS)
+    # "附件：1." is 4 characters: the name's wrapped lines align under the name, 2 + 4 characters in.
+    assert [ind.get(w(a)) for a in ("hangingChars", "leftChars", "firstLineChars")] == ["400", "600", None]
 
 
 def test_fontconfig_alias_names_every_official_and_windows_family() -> None:

@@ -1,0 +1,120 @@
+"""Where each block stands: what a writer sets, and the styles that depend on a block's neighbours.
+
+`Profile.block_style` styles a block by its kind alone; both writers then take these adjustments:
+- the body starts one blank line below the front matter (title, subtitle, speaker, date, 发文字号);
+- the agency, or the agencies of a joint signature one below the other, and the date under them stand
+  as GB/T 9704 7.3.5.2 says for a document without a seal;
+- the 附件说明 ("附件：1.……" and its further items) hangs, so that wrapped lines and later items align
+  with the first attachment's name (7.3.4); an attached text starts a page, its 附件 label flush left in
+  黑体 on the first line and its title on the third.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from tasks.layout import Align, BlockStyle, FontRole, Profile, text_cells
+from tasks.model import Block, BlockKind, Document, Run
+
+# Blocks above the body: the body starts one blank line below them, and they stay with what follows.
+FRONT_MATTER = frozenset(
+    {BlockKind.TITLE, BlockKind.SUBTITLE, BlockKind.SPEAKER, BlockKind.DATE, BlockKind.DOC_NUMBER}
+)
+_LABEL = re.compile(r"附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?")  # 附件 / 附件2 / 附件1：
+_NOTE = re.compile(r"附\s*件\s*[:：]\s*")  # 附件：1.…… opens the 附件说明
+_NUMBER = re.compile(r"\d{1,2}\s*[.．、]\s*")  # 1. / 2、 before an attachment's name
+
+
+def blocks_to_set(doc: Document) -> tuple[str | None, tuple[Block, ...]]:
+    """What a writer sets: the 发文字号 for the red header (None without one), then the blocks in order.
+
+    A document without a title block gets its title (from metadata or the file name) set first. With a
+    red header (metadata names the issuing agency) the first 发文字号 moves up into the header, wherever
+    the text had it; without one the 发文字号 stays where the text put it.
+    """
+    blocks = list(doc.blocks)
+    if doc.title and not any(b.kind is BlockKind.TITLE for b in blocks):
+        blocks.insert(0, Block(BlockKind.TITLE, (Run(doc.title),), 0))
+    if not doc.metadata.agency:
+        return None, tuple(blocks)
+    number = next((b for b in blocks if b.kind is BlockKind.DOC_NUMBER), None)
+    if number is None:
+        return doc.metadata.doc_number, tuple(blocks)
+    blocks.remove(number)
+    return number.text, tuple(blocks)
+
+
+def placed_styles(profile: Profile, blocks: Sequence[Block]) -> list[BlockStyle]:
+    """The style of each block where it stands (see the module docstring)."""
+    styles = [profile.block_style(b.kind, b.heading.level if b.heading else None) for b in blocks]
+    for i, block in enumerate(blocks):
+        if i and blocks[i - 1].kind in FRONT_MATTER and block.kind not in FRONT_MATTER:
+            styles[i] = replace(styles[i], space_before_lines=max(styles[i].space_before_lines, 1.0))
+    _place_signatures(profile, blocks, styles)
+    _place_attachments(profile, blocks, styles)
+    return styles
+
+
+def signature_indents(profile: Profile, signature_cells: float, date_cells: float) -> tuple[float, float]:
+    """Right indents in characters of the agency line and of the date line under it (GB/T 9704 7.3.5.2):
+    the agency 2 characters in, the date starting 2 characters right of the agency's first character; a
+    date longer than that moves both left until the date is 2 characters in."""
+    shift, right = profile.signed_date_shift_chars, profile.signature_right_chars
+    date_right = max(right, right + signature_cells - shift - date_cells)
+    return date_right + date_cells + shift - signature_cells, date_right
+
+
+def _place_signatures(profile: Profile, blocks: Sequence[Block], styles: list[BlockStyle]) -> None:
+    """Each run of agency lines and the date after it; joint agencies start at one column."""
+    start = 0
+    while start < len(blocks):
+        if blocks[start].kind is not BlockKind.SIGNATURE:
+            start += 1
+            continue
+        end = start
+        while end < len(blocks) and blocks[end].kind is BlockKind.SIGNATURE:
+            end += 1
+        widths = [text_cells(block.text) for block in blocks[start:end]]
+        right = profile.signature_right_chars
+        if end < len(blocks) and blocks[end].kind is BlockKind.SIGNED_DATE:
+            right, date_right = signature_indents(profile, max(widths), text_cells(blocks[end].text))
+            styles[end] = replace(styles[end], right_chars=date_right)
+        for index, width in zip(range(start, end), widths, strict=True):
+            space = styles[index].space_before_lines if index == start else 0.0  # one blank line above all
+            styles[index] = replace(
+                styles[index], right_chars=right + max(widths) - width, space_before_lines=space
+            )
+        start = end
+
+
+def _place_attachments(profile: Profile, blocks: Sequence[Block], styles: list[BlockStyle]) -> None:
+    signed = False
+    note_cells = 0.0  # width of the 附件说明's "附件：", under which further items align
+    for i, block in enumerate(blocks):
+        signed = signed or block.kind is BlockKind.SIGNATURE
+        if block.kind is not BlockKind.ATTACHMENT:
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        listed = following is not None and following.kind is BlockKind.ATTACHMENT
+        if signed or (_LABEL.fullmatch(block.text) and not listed):  # the label over an attached text
+            styles[i] = BlockStyle(
+                FontRole.HEITI, profile.body_size_pt, Align.LEFT, first_line_chars=0, new_page=True
+            )
+            if following is not None and following.kind in FRONT_MATTER:
+                styles[i + 1] = replace(styles[i + 1], space_before_lines=1.0)
+            continue
+        style = styles[i]
+        note = _NOTE.match(block.text)
+        if note is not None:
+            note_cells = text_cells(note.group())
+            number = _NUMBER.match(block.text, note.end())
+            hang = note_cells + (text_cells(number.group()) if number else 0.0)
+            left = style.first_line_chars
+        else:
+            number = _NUMBER.match(block.text)
+            hang = text_cells(number.group()) if number else 0.0
+            left = style.first_line_chars + note_cells
+            style = replace(style, space_before_lines=0.0)
+        styles[i] = replace(style, left_chars=left + hang, first_line_chars=-hang)
