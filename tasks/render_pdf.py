@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import PDFTextObject
 
 from tasks.fonts import FontSet, ResolvedFont
 from tasks.layout import (
@@ -140,9 +140,9 @@ def _draw_line(canvas: Canvas, line: Line, left: float, baseline: float) -> None
     """Draw glyphs cell by cell, batching stretches that share font and spacing into one text run.
 
     A glyph is centred in its cell; reportlab's character spacing (Tc) then carries the pen from one
-    glyph's origin to the next.
+    glyph's origin to the next. The operators are the ones reportlab's text object writes, assembled
+    here: its textOut measures and re-splits every piece again, most of the time of a long document.
     """
-    text = canvas.beginText()
     if any(g.bold for g in line.glyphs):
         canvas.setLineWidth(line.glyphs[0].size * _FAKE_BOLD_STROKE)  # fill + stroke fakes bold
     origins = []
@@ -151,12 +151,18 @@ def _draw_line(canvas: Canvas, line: Line, left: float, baseline: float) -> None
         origins.append(x + (glyph.width - glyph.advance) / 2)
         x += glyph.width + line.space_after(i)
     spaces = [b - a - g.advance for a, b, g in zip(origins, origins[1:], line.glyphs, strict=False)]
+    code = ["BT 1 0 0 1 0 0 Tm"]
+    mode = 0
     for run in _runs(line.glyphs, spaces):
-        space = spaces[run.start] if len(run) > 1 else 0.0
-        _flush(
-            canvas, text, line.glyphs[run.start : run.stop], origins[run.start : run.stop], baseline, space
-        )
-    canvas.drawText(text)
+        first = line.glyphs[run.start]
+        code.append(f"{fp_str(spaces[run.start] if len(run) > 1 else 0.0)} Tc")
+        if (2 if first.bold else 0) != mode:
+            mode = 2 - mode
+            code.append(f"{mode} Tr")
+        chars = "".join(g.char for g in line.glyphs[run.start : run.stop])
+        _pieces(canvas, code, first, chars, origins[run.start : run.stop], baseline)
+    code.append("ET")
+    canvas.addLiteral(" ".join(code))
 
 
 def _runs(glyphs: tuple[Glyph, ...], spaces: list[float]) -> list[range]:
@@ -174,24 +180,17 @@ def _runs(glyphs: tuple[Glyph, ...], spaces: list[float]) -> list[range]:
     return runs
 
 
-def _flush(
-    canvas: Canvas,
-    text: PDFTextObject,
-    glyphs: list[Glyph],
-    origins: list[float],
-    baseline: float,
-    space: float,
+def _pieces(
+    canvas: Canvas, code: list[str], first: Glyph, chars: str, origins: list[float], baseline: float
 ) -> None:
     """One text run per font subset: readers that drop Tc after a run's last glyph stay on the grid."""
-    first = glyphs[0]
-    text.setFont(first.font.pdf_name, first.size)
-    text.setCharSpace(space)
-    text.setTextRenderMode(2 if first.bold else 0)
-    chars = "".join(g.char for g in glyphs)
+    face = first.font.face()
+    size = f"{fp_str(first.size)} Tf {fp_str(first.size * 1.2)} TL"  # reportlab's default leading
     start = 0
-    for _subset, codes in first.font.face().splitString(chars, canvas._doc):
-        text.setTextOrigin(origins[start], baseline)
-        text.textOut(chars[start : start + len(codes)])
+    for subset, codes in face.splitString(chars, canvas._doc):
+        name = face.getSubsetInternalName(subset, canvas._doc)
+        origin = fp_str(origins[start], baseline)
+        code.append(f"1 0 0 1 {origin} Tm {name} {size} ({escapePDF(codes)}) Tj")
         start += len(codes)
 
 
