@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
 import sys
 import time
 from functools import cache
@@ -190,6 +192,46 @@ def test_keywords_prefer_the_specific_and_keep_compounds_whole() -> None:
 
 def test_same_input_same_summary() -> None:
     assert summarize(_speech()) == summarize(_speech())
+
+
+@needs_samples
+def test_same_summary_in_every_process() -> None:
+    """Nothing may hang on the order of a set or dict of strings, which changes with PYTHONHASHSEED."""
+    script = (
+        "import json; from pathlib import Path; from tasks.normalize import normalize; "
+        "from tasks.structure import build_document; from tasks.summarize import summarize, summary_dict; "
+        f"text = Path({str(SAMPLE)!r}).read_text(encoding='utf-8'); "
+        "doc = build_document(normalize(text).text, 'speech.txt'); "
+        "print(json.dumps(summary_dict(summarize(doc)), ensure_ascii=False))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+
+
+def test_many_sections_are_named_in_half_the_budget_and_all_still_speak() -> None:
+    pairs = "农业工业教育医疗交通水利环保科技文化体育金融住房就业养老旅游商贸物流能源通信安全"
+    topics = [pairs[i : i + 2] for i in range(0, len(pairs), 2)]
+    blocks = []
+    for n, topic in enumerate(topics):
+        blocks.append(_heading(1, f"{n + 1}、", f"加快{topic}领域改革", 2 * n + 1))
+        blocks.append(
+            _paragraph(f"要围绕{topic}领域的突出问题，拿出管用的办法，确保{topic}改革落地见效。", 2 * n + 2)
+        )
+    doc = _document(*blocks)
+    summary = summarize(doc)
+    assert summary.gist.startswith("共二十个方面：加快农业领域改革、") and summary.gist.endswith("等。")
+    assert len(summary.gist) <= 150 and len(summary.gist) + len(summary.text) <= 300
+    assert summary.sentences
 
 
 def test_markdown_gives_a_paragraph_per_section_and_json_the_same_content() -> None:
