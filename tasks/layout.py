@@ -183,6 +183,10 @@ class Profile:
         """Exact line pitch of a block: the grid's, or the wider title pitch for 2号 title type."""
         return self.title_line_pitch_pt if style.role is FontRole.TITLE else self.line_pitch_pt
 
+    def half_leading_pt(self, style: BlockStyle) -> float:
+        """Space between a line's slot and its em box, above and below: lines sit centred in their pitch."""
+        return (self.line_pitch_of(style) - style.size_pt) / 2
+
     def heading_role(self, level: int) -> tuple[FontRole, bool]:
         return self.heading_roles.get(level, (FontRole.BODY, False))
 

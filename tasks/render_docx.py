@@ -198,20 +198,20 @@ def _add_red_header(document: DocxDocument, agency: str, number: str | None, pro
     _format_run(run, profile, style.role, style.size_pt)
     run.font.color.rgb = RGBColor.from_string(profile.red_header_color)
     if not number:
-        _add_red_rule(mark, profile)
+        _add_red_rule(mark, style, profile)
         return
     block = Block(BlockKind.DOC_NUMBER, (Run(number),), 0)
-    paragraph = _add_block(document, block, profile.block_style(BlockKind.DOC_NUMBER), profile)
+    number_style = profile.block_style(BlockKind.DOC_NUMBER)
+    paragraph = _add_block(document, block, number_style, profile)
     paragraph.paragraph_format.space_before = _lines(profile, profile.doc_number_below_mark_lines)
-    _add_red_rule(paragraph, profile)
+    _add_red_rule(paragraph, number_style, profile)
 
 
-def _add_red_rule(paragraph: Paragraph, profile: Profile) -> None:
+def _add_red_rule(paragraph: Paragraph, style: BlockStyle, profile: Profile) -> None:
     """The red rule, type-area wide, under the paragraph (the 发文字号, or the mark when there is none)."""
     paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Twips(0)
     # The border hangs below the line box, whose exact pitch already leaves leading under the glyphs.
-    leading_below_pt = (profile.line_pitch_pt - profile.body_size_pt) / 2
-    space_pt = max(0, round(mm_to_pt(profile.red_rule_below_mm) - leading_below_pt))
+    space_pt = max(0, round(mm_to_pt(profile.red_rule_below_mm) - profile.half_leading_pt(style)))
     docx_xml.set_bottom_border(
         paragraph._p.get_or_add_pPr(), profile.red_header_color, profile.red_rule_width_pt, space_pt
     )

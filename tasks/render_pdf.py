@@ -289,16 +289,16 @@ class _Writer:
         profile, page, canvas = self.profile, self.page, self.page.canvas
         red = HexColor("#" + profile.red_header_color)
         style = profile.block_style(BlockKind.TITLE)
-        page.used = mm_to_pt(profile.red_header_top_mm) - (profile.line_pitch_of(style) - style.size_pt) / 2
+        page.used = mm_to_pt(profile.red_header_top_mm) - profile.half_leading_pt(style)
         canvas.setFillColor(red)
         self._centred(agency, style)
         canvas.setFillColorRGB(0, 0, 0)
-        below = (profile.line_pitch_of(style) - style.size_pt) / 2  # em box bottom above the slot end
+        below = profile.half_leading_pt(style)  # em box bottom above the slot end
         if number:
             page.skip_lines(profile.doc_number_below_mark_lines)
             number_style = profile.block_style(BlockKind.DOC_NUMBER)
             self._centred(number, number_style)
-            below = (profile.line_pitch_of(number_style) - number_style.size_pt) / 2
+            below = profile.half_leading_pt(number_style)
         y = page.top - page.used + below - mm_to_pt(profile.red_rule_below_mm)
         canvas.setStrokeColor(red)
         canvas.setLineWidth(profile.red_rule_width_pt)
