@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from markdown_it import MarkdownIt
 
 from tasks.model import Block, BlockKind, Document, Heading, KeySentence, Run, Summary
 from tasks.summarize import summarize, summary_dict, summary_markdown
@@ -246,6 +247,19 @@ def test_markdown_gives_a_paragraph_per_section_and_json_the_same_content() -> N
     assert data["gist"] == summary.gist and data["keywords"] == list(summary.keywords)
     assert data["chars"] == len(summary.gist) + len(summary.text) <= 300
     assert [s["block_index"] for s in data["sentences"]] == [s.block_index for s in summary.sentences]
+
+
+def test_markdown_titles_render_bold_even_next_to_quotes_and_punctuation() -> None:
+    doc = _document(
+        _heading(1, "一、", "“十三五”时期的主要目标", 1),
+        _paragraph("今后五年要坚持发展第一要务，不断壮大地区综合实力，实现经济中高速增长。", 2),
+        _heading(2, "（一）", "坚持和完善党对“三农”工作的领导", 3),
+        _paragraph("各级党委和政府要把党管农村工作的要求落到实处，健全领导体制机制。", 4),
+    )
+    summary = summarize(doc, budget_chars=1000)
+    titles = [s for s in summary.sentences if _is_title(doc, s)]
+    html = MarkdownIt().render(summary_markdown(doc, summary))
+    assert len(titles) == 2 and html.count("<strong>") == 1 + len(titles) and "**" not in html
 
 
 def test_markdown_escapes_what_markdown_would_read_as_markup() -> None:
