@@ -1,0 +1,149 @@
+"""`gongwen run` as users run it, in new processes: killed with SIGKILL mid-batch, then twice at once.
+
+No process of the killed run (Prefect's ephemeral server, workers) is left running. After the
+restart, two runs started together, every input has complete outputs exactly once, each file was
+converted by one run only, nothing partial is left, and the ledger is valid JSON listing each input
+once. (One scenario for both: every cold `gongwen run` costs a Prefect start.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.config import Settings
+
+pytestmark = pytest.mark.flow
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = next((ROOT / "inputs").glob("*.txt"))
+OUTPUT_FILES = ("outline.json", "outline.md", "summary.md", "summary.json", "changes.html", "report.json")
+RUN_TIMEOUT = 600  # a cold Prefect start is 10-30 s; loaded CI machines are slower
+SUMMARY_LINE = re.compile(r"(\d+) done, (\d+) skipped, (\d+) failed")
+
+
+def _inbox(root: Path, count: int) -> Settings:
+    settings = Settings(inputs=root / "inputs", outputs=root / "outputs")
+    settings.inputs.mkdir(parents=True)
+    text = SAMPLE.read_text(encoding="utf-8")
+    for number in range(1, count + 1):
+        (settings.inputs / f"speech{number}.txt").write_text(f"{text}\n第{number}份。\n", encoding="utf-8")
+    return settings
+
+
+def _start(settings: Settings, prefect_home: Path) -> subprocess.Popen[str]:
+    """`gongwen run` in its own session, so that its process group holds exactly what it started."""
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    command = [sys.executable, "-m", "flows.cli", "run", "--inputs", str(settings.inputs)]
+    command += ["--outputs", str(settings.outputs), "--concurrency", "1"]
+    return subprocess.Popen(
+        command,
+        cwd=settings.inputs.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _finish(run: subprocess.Popen[str]) -> tuple[int, int, str]:
+    """(done, skipped) of a run that must succeed, and its output."""
+    output, _ = run.communicate(timeout=RUN_TIMEOUT)
+    assert run.returncode == 0, output
+    done, skipped, failed = map(int, SUMMARY_LINE.search(output).groups())
+    assert failed == 0, output
+    return done, skipped, output
+
+
+def _process_group(pgid: int) -> dict[int, str]:
+    """Live processes (zombies aside) of a process group: pid -> command line."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if entry.name.isdigit() and int(fields[2]) == pgid and fields[0] not in "ZX":
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _documents(settings: Settings) -> list[Path]:
+    """Document folders under outputs/ (not _failed, _thumbnails or .gongwen)."""
+    return sorted(p for p in settings.outputs.glob("*") if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def _assert_every_input_done_once(settings: Settings) -> None:
+    inputs = sorted(settings.inputs.iterdir())
+    assert [p.name for p in _documents(settings)] == [p.stem for p in inputs], "one folder per input"
+    for path in inputs:
+        folder = settings.outputs / path.stem
+        names = {p.name for p in folder.iterdir()}
+        assert names == {*OUTPUT_FILES, f"{path.stem}.docx", f"{path.stem}.pdf"}, names
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        assert report["input"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert (folder / f"{path.stem}.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+    ledger = json.loads((settings.state_dir / "ledger.json").read_text(encoding="utf-8"))
+    assert sorted(ledger) == [os.path.realpath(p) for p in inputs]
+    assert {entry["status"] for entry in ledger.values()} == {"done"}
+    assert not list((settings.state_dir / "staging").glob("*")), "no staging leftovers"
+    assert not [p for p in settings.outputs.rglob("*") if p.name.startswith(".tmp-")], "no temporary files"
+    assert not list(settings.failed_dir.glob("*"))
+
+
+def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
+    settings = _inbox(tmp_path, 8)
+    prefect_home = tmp_path / "prefect"
+    run = _start(settings, prefect_home)
+    staging = settings.state_dir / "staging"
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while not _documents(settings):
+            assert run.poll() is None, run.communicate()[0]
+            assert time.monotonic() < deadline, "the run published nothing"
+            time.sleep(0.01)
+        group = _process_group(run.pid)
+        while not list(staging.glob("*")):  # kill while the next document is being written
+            time.sleep(0.002)
+        os.kill(run.pid, signal.SIGKILL)  # the run alone, as `kill -9 PID` does
+        run.wait()
+        published = len(_documents(settings))
+        assert any("uvicorn" in command for command in group.values()), group
+        deadline = time.monotonic() + 15
+        while _process_group(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _process_group(run.pid) == {}, "the run's ephemeral server or workers outlived it"
+    finally:
+        if _process_group(run.pid):
+            os.killpg(run.pid, signal.SIGKILL)
+    assert 1 <= published < 8 and list(staging.glob("*")), "killed mid-batch, with a document half-written"
+    ledger = settings.state_dir / "ledger.json"
+    recorded = json.loads(ledger.read_text(encoding="utf-8")) if ledger.exists() else {}
+    # A ledger write cut short by the kill leaves a temporary file beside it: the restart removes it.
+    (settings.state_dir / ".tmp-cut-short.json").write_text('{"half', encoding="utf-8")
+
+    # The restart is two runs at once: the lock lets one convert while the other waits, then skips.
+    restarts = [_start(settings, prefect_home) for _ in range(2)]
+    try:
+        results = [_finish(restart) for restart in restarts]
+    finally:
+        for restart in restarts:
+            if restart.poll() is None:
+                os.killpg(restart.pid, signal.SIGKILL)
+
+    converted = sorted(name for _, _, output in results for name in re.findall(r"^✓ (\S+)", output, re.M))
+    left_over = sorted(p.stem for p in settings.inputs.iterdir() if os.path.realpath(p) not in recorded)
+    assert converted == left_over, "each file not yet in the ledger converted once, by one of the runs"
+    assert [done + skipped for done, skipped, _ in results] == [8, 8]
+    _assert_every_input_done_once(settings)
