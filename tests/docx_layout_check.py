@@ -354,3 +354,28 @@ def type_area_lines(profile: Profile, lines: list[SetLine]) -> list[SetLine]:
     """The lines above the bottom of the type area (the page number is below it)."""
     bottom_pt = mm_to_pt(profile.page.height_mm - profile.page.bottom_mm)
     return [line for line in lines if line.top < bottom_pt]
+
+
+def set_page_number_problems(profile: Profile, pages: list[list[SetLine]]) -> list[str]:
+    """Each page's last line is "— N —", 7 mm below the type area, odd pages right and even pages left
+    one character in (or centred, as the profile says). Glyph tops vary by font: 4 pt of slack there."""
+    page = profile.page
+    number_top = mm_to_pt(page.height_mm - page.bottom_mm + profile.page_number_below_mm)
+    left, right = mm_to_pt(page.left_mm), mm_to_pt(page.width_mm - page.right_mm)
+    problems = []
+    for number, lines in enumerate(pages, start=1):
+        line = lines[-1]
+        if line.text.replace(" ", "") != f"{profile.page_number_dash}{number}{profile.page_number_dash}":
+            problems.append(f"page {number}: last line {line.text!r}")
+            continue
+        if abs(line.top - number_top) > 4:
+            problems.append(f"page {number}: page number top at {line.top:.1f} pt, want {number_top:.1f}")
+        if profile.page_number_style is PageNumberStyle.CENTER:
+            off = (line.x0 + line.x1) / 2 - (left + right) / 2
+        elif number % 2:
+            off = line.x1 - (right - profile.page_number_indent_pt)
+        else:
+            off = line.x0 - (left + profile.page_number_indent_pt)
+        if abs(off) > 1:
+            problems.append(f"page {number}: page number {off:+.1f} pt off its place")
+    return problems

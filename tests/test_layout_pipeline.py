@@ -155,7 +155,7 @@ def libreoffice_sample(
     )
 
 
-def test_libreoffice_sets_the_sample_on_22_lines_of_28_characters(
+def test_libreoffice_sets_the_sample_on_22_lines_of_28_characters_with_page_numbers(
     libreoffice_sample: tuple[Profile, list[list[docx_check.SetLine]]],
 ) -> None:
     profile, pages = libreoffice_sample
@@ -165,6 +165,7 @@ def test_libreoffice_sets_the_sample_on_22_lines_of_28_characters(
     lengths = [len(line.text) for page in pages for line in docx_check.type_area_lines(profile, page)]
     assert max(lengths) == profile.chars_per_line
     assert lengths.count(profile.chars_per_line) >= len(lengths) // 2
+    assert docx_check.set_page_number_problems(profile, pages) == []
 
 
 # A formal notice and a profile chosen in metadata --------------------------------------------------
