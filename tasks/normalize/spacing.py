@@ -28,6 +28,7 @@ FLATTENED_LINE_CHARS = 300
 _INNER_HEADING = re.compile(rf"[。！？{WS}](?:{CN_NUMBER}、|[（(]{CN_NUMBER}[）)]|第{CN_NUMBER}，)")
 _SENTENCE_MARK = re.compile("[，。；！？：]")  # 、 lists roles in a speaker line: "副书记、县长　王建国"
 _NAME_LIST = re.compile(rf"(?<![{HAN}])[{HAN}]{{1,4}}(?:\u3000+[{HAN}]{{1,4}}){{2,}}(?![{HAN}])")
+_NAME_WINDOW = 60
 _ARTICLE = re.compile(rf"[{WS}]*第[{HAN}]{{1,5}}[条章节编]")
 # In a flattened line: what ends a paragraph, and a heading or title that runs up to a space.
 _PIECE_END = re.compile(rf".*[。！？”…；：）{WS}]", re.DOTALL)
@@ -63,7 +64,6 @@ class _Lines:
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self._plain: dict[int, bool] = {}
         self._flattened: dict[int, bool] = {}
-        self._names: dict[int, tuple[list[int], list[int]]] = {}
 
     def bounds(self, at: int) -> tuple[int, int]:
         number = bisect_right(self.newlines, at)
@@ -85,12 +85,12 @@ class _Lines:
         return self._flattened[start]
 
     def in_name_list(self, start: int, end: int, at: int) -> bool:
-        if start not in self._names:
-            spans = [m.span() for m in _NAME_LIST.finditer(self.text, start, end)]
-            self._names[start] = ([a for a, _ in spans], [b for _, b in spans])
-        starts, ends = self._names[start]
-        k = bisect_right(starts, at) - 1
-        return k >= 0 and at < ends[k]
+        """Whether the space at `at` parts names in a list; read in a window, a whole text may be one line."""
+        low, high = max(start, at - _NAME_WINDOW), min(end, at + _NAME_WINDOW)
+        return any(
+            m.start() < at < m.end() and (m.end() < high or high == end)
+            for m in _NAME_LIST.finditer(self.text, low, high)
+        )
 
 
 def _paragraph_break(text: str, line_start: int, m: re.Match[str]) -> bool:
@@ -114,7 +114,7 @@ def _inner_spaces(text: str) -> Step:
         if wide and text[m.start() - 1] in _SENTENCE_END:
             return True
         start, end = lines.bounds(m.start())
-        if lines.flattened(start, end) and (wide or _paragraph_break(text, start, m)):
+        if lines.flattened(start, end) and (len(gap) > 1 or _paragraph_break(text, start, m)):
             return True
         if (len(gap) > 1 or gap in "\u3000\t") and lines.plain(start, end):
             return True
