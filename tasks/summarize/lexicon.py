@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).resolve().parents[1] / "data"
-RARE_IDF = 8.0  # idf of any word not in idf_common.txt
+_RARE_IDF = 8.0  # idf of any word not in idf_common.txt
 
 
 def _entries(name: str) -> list[str]:
@@ -46,7 +46,7 @@ def _idf() -> dict[str, float]:
 
 
 def idf(word: str) -> float:
-    return _idf().get(word, RARE_IDF)
+    return _idf().get(word, _RARE_IDF)
 
 
 @lru_cache(maxsize=65536)
