@@ -153,6 +153,19 @@ def test_trailer_dropped_and_reported() -> None:
     assert [(d.line, d.reason) for d in doc.dropped] == [(4, "editor credit"), (5, "website widget")]
 
 
+@pytest.mark.parametrize(
+    ("line", "salutation"),
+    [
+        ("省自然资源厅：", True),
+        ("市直有关部门：", True),
+        ("各科室，局属各单位：", True),
+        ("填报单位：", False),
+    ],
+)
+def test_salutation_names_agencies(line: str, salutation: bool) -> None:
+    assert (kinds(f"关于报送材料的通知\n{line}\n正文。")[1][0] == "salutation") is salutation
+
+
 def test_boilerplate_at_the_start_is_dropped_and_reported() -> None:
     doc = build_document(
         "首页 > 政务公开 > 通知公告\n发布日期：2023年5月12日\n关于做好防汛工作的通知\n正文。", "x.txt"

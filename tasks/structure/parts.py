@@ -24,12 +24,10 @@ _SUBTITLE = re.compile(r"(?:——|--|－－|――|──|—|-{2,}|―)\s*\S")
 _SALUTATION_START = re.compile(
     r"(?:同志们|各位|尊敬的|亲爱的|女士们|先生们|朋友们|老师们|同学们|各[省市县区乡镇])"
 )
-# An agency's name ends in its kind: 人民政府, 自然资源厅, 直属机构 …
-_AGENCY = (
-    r"(?:政府|部门|单位|委员会|办公厅|办公室|机构|党委|党组|部委|办事处|"
-    r"厅|局|委|办|院|署|中心|公司|集团|学校)"
-)
-_AGENCY_END = re.compile(rf"{_AGENCY}[：:]")
+# An agency's name ends in its kind: 人民政府, 自然资源厅, 直属机构 …; 部门 and 单位 address a group
+# (各单位, 有关部门), never one: "填报单位：" opens a form.
+_AGENCY = r"(?:政府|委员会|办公厅|办公室|机构|党委|党组|部委|办事处|厅|局|委|办|院|署|中心|公司|集团|学校)"
+_AGENCY_END = re.compile(rf"(?:{_AGENCY}|(?:各|有关)[{_HAN}]{{0,6}}?(?:部门|单位))[：:]")
 _AGENCY_NAME = re.compile(rf"[{_HAN}（）]{{2,30}}{_AGENCY}")
 _AGENCY_MARK = re.compile(rf"[{_HAN}（）\s]{{2,40}}文件")  # 发文机关标志: 云山市人民政府办公室文件
 _CLOSING = re.compile(
