@@ -15,9 +15,9 @@ Order per role (first hit wins):
 reportlab embeds TrueType (glyf) outlines only, so CFF fonts (OTF) are converted once and cached
 under $XDG_CACHE_HOME/gongwen/fonts, keyed by the source file's hash. Characters the role font lacks
 fall back, character by character, to the fallback fonts; `FontSet.uncovered` names what nothing covers.
-Latin letters and digits come from one Latin font in every role, as Word sets them in Times New Roman:
-GONGWEN_FONT_LATIN, times.ttf in the usual folders, fontconfig's real Times New Roman, else the
-metric-compatible Liberation Serif (fonts-liberation); the role font's own Latin glyphs otherwise.
+Latin letters and digits come from one Latin font, as Word sets them in Times New Roman (page numbers
+keep their 宋体 digits): GONGWEN_FONT_LATIN, times.ttf in the usual folders, fontconfig's real Times New
+Roman, else the metric-compatible Liberation Serif (fonts-liberation); the role font's own otherwise.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from fontTools.ttLib import newTable
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from tasks.layout import LATIN_FONT_NAME, OFFICIAL_FONT_NAMES, FontRole
+from tasks.layout import LATIN_FONT_NAME, OFFICIAL_FONT_NAMES, OWN_LATIN_ROLES, FontRole
 
 ENV_PREFIX = "GONGWEN_FONT_"
 
@@ -154,9 +154,10 @@ class FontSet:
     def font_for(self, char: str, role: FontRole) -> ResolvedFont | None:
         """The first font of the role's chain that has a glyph for `char`; None if none has.
 
-        Latin letters and digits try the Latin font first.
+        Latin letters and digits try the Latin font first, in roles that do not set them in their own.
         """
-        first = (self.latin,) if self.latin is not None and is_latin(char) else ()
+        latin = self.latin is not None and role not in OWN_LATIN_ROLES and is_latin(char)
+        first = (self.latin,) if latin else ()
         for font in (*first, self.roles[role], *self.fallbacks):
             if font.covers(char):
                 return font

@@ -48,7 +48,15 @@ OFFICIAL_FONT_NAMES: dict[FontRole, str] = {
     FontRole.KAITI: "楷体_GB2312",
     FontRole.PAGE_NUMBER: "宋体",
 }
-LATIN_FONT_NAME = "Times New Roman"  # letters and digits in every role (practice)
+LATIN_FONT_NAME = "Times New Roman"  # letters and digits (practice) ...
+# ... except where the standard names the digits' font: page numbers are 4号半角宋体阿拉伯数字 (7.5).
+OWN_LATIN_ROLES = frozenset({FontRole.PAGE_NUMBER})
+
+
+def latin_font_name(role: FontRole) -> str:
+    """The family for a role's Latin letters and digits (w:ascii, w:hAnsi)."""
+    return OFFICIAL_FONT_NAMES[role] if role in OWN_LATIN_ROLES else LATIN_FONT_NAME
+
 
 # Font sizes by the Chinese size names the standard uses.
 SIZE_2HAO = 22.0

@@ -20,7 +20,6 @@ from docx.text.run import Run as DocxRun
 
 from tasks import docx_xml
 from tasks.layout import (
-    LATIN_FONT_NAME,
     OFFICIAL_FONT_NAMES,
     TWIPS_PER_PT,
     Align,
@@ -28,6 +27,7 @@ from tasks.layout import (
     FontRole,
     PageNumberStyle,
     Profile,
+    latin_font_name,
     mm_to_pt,
 )
 from tasks.model import Block, BlockKind, Document, Run
@@ -89,7 +89,7 @@ def _set_defaults(document: DocxDocument, profile: Profile) -> None:
     docx_xml.clear_theme_fonts(styles)
     defaults = styles.find(qn("w:docDefaults"))
     rPr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    docx_xml.set_run_fonts(rPr, OFFICIAL_FONT_NAMES[FontRole.BODY], LATIN_FONT_NAME)
+    docx_xml.set_run_fonts(rPr, OFFICIAL_FONT_NAMES[FontRole.BODY], latin_font_name(FontRole.BODY))
     docx_xml.set_east_asian_language(rPr, LANGUAGE)
     rPr.get_or_add_sz().val = Pt(profile.body_size_pt)
     normal = document.styles["Normal"].paragraph_format
@@ -147,7 +147,7 @@ def _format_run(run: DocxRun, profile: Profile, role: FontRole, size_pt: float, 
     run.font.size = Pt(size_pt)
     run.font.bold = True if bold else None  # not bold: inherit, which is not bold
     rPr = run._r.get_or_add_rPr()
-    docx_xml.set_run_fonts(rPr, OFFICIAL_FONT_NAMES[role], LATIN_FONT_NAME)
+    docx_xml.set_run_fonts(rPr, OFFICIAL_FONT_NAMES[role], latin_font_name(role))
     condense = _condense_twips(profile, size_pt)
     if condense:
         docx_xml.set_character_spacing(rPr, condense)

@@ -45,6 +45,7 @@ class RunInfo:
     text: str
     east_asia: str | None
     size_half_pt: int | None
+    ascii: str | None = None  # the font of Latin letters and digits
 
 
 def read_docx_xml(path: Path) -> DocxXml:
@@ -89,6 +90,7 @@ def runs(paragraph: etree._Element) -> list[RunInfo]:
                 text,
                 fonts.get(w("eastAsia")) if fonts is not None else None,
                 int(size.get(w("val"))) if size is not None else None,
+                fonts.get(w("ascii")) if fonts is not None else None,
             )
         )
     return found
@@ -213,12 +215,16 @@ def footer_problems(xml: DocxXml, profile: Profile) -> list[str]:
         dash = profile.page_number_dash
         if not (paragraph_text(p).startswith(f"{dash} ") and paragraph_text(p).endswith(f" {dash}")):
             problems.append(f"{kind} footer reads {paragraph_text(p)!r}")
+        song = OFFICIAL_FONT_NAMES[FontRole.PAGE_NUMBER]  # digits too: 4号半角宋体阿拉伯数字
         for run in runs(p):
-            if (run.east_asia, run.size_half_pt) != (
-                OFFICIAL_FONT_NAMES[FontRole.PAGE_NUMBER],
+            if (run.east_asia, run.ascii, run.size_half_pt) != (
+                song,
+                song,
                 round(profile.page_number_size_pt * 2),
             ):
-                problems.append(f"{kind} footer run {run.text!r} is {run.east_asia} sz {run.size_half_pt}")
+                problems.append(
+                    f"{kind} footer run {run.text!r} is {run.east_asia}/{run.ascii} sz {run.size_half_pt}"
+                )
     return problems
 
 

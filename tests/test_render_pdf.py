@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -17,8 +16,10 @@ from tests.pdf_layout_check import (
     NO_LINE_END,
     NO_LINE_START,
     TypeArea,
+    base_font_name,
     fonts_of,
     full_line_problems,
+    is_page_number,
     line_break_problems,
     lines,
     lines_per_page_problems,
@@ -120,12 +121,22 @@ def test_inline_heading_run_in_kaiti_rest_in_fangsong(fonts: FontSet, tmp_path: 
 
 def _roles_of(pdf: pdfplumber.PDF, text: str, fonts: FontSet) -> set[FontRole]:
     """The roles whose fonts printed `text` (PDF names: "TAG+PostScriptName", maybe "-subset number")."""
-    names = {re.sub(r"-\d+$", "", name.split("+")[-1]) for name in fonts_of(pdf, GBT9704, text)}
+    names = {base_font_name(name) for name in fonts_of(pdf, GBT9704, text)}
     return {role for role in FontRole if _postscript_name(fonts.font(role)) in names}
 
 
 def _postscript_name(font: ResolvedFont) -> str:
     return font.face().face.name.decode()
+
+
+def test_digits_in_the_latin_font_but_page_numbers_in_songti(fonts: FontSet, tmp_path: Path) -> None:
+    _, pdf = _render(_speech(), GBT9704, fonts, tmp_path / "digits.pdf")
+    area = TypeArea.of(GBT9704)
+    numbers = {base_font_name(c["fontname"]) for c in pdf.pages[0].chars if is_page_number(c, area)}
+    assert numbers == {_postscript_name(fonts.font(FontRole.PAGE_NUMBER))}  # 4号半角宋体阿拉伯数字
+    assert fonts.latin is not None
+    date_digits = [c for c in pdf.pages[0].chars if c["text"] == "2" and not is_page_number(c, area)]
+    assert {base_font_name(c["fontname"]) for c in date_digits} == {_postscript_name(fonts.latin)}
 
 
 def test_front_matter_placement(fonts: FontSet, tmp_path: Path) -> None:
