@@ -93,26 +93,28 @@ def break_lines(
     Lines other than the last are justified to the full width when `justify` is set.
     """
     tokens = _tokens(glyphs, width - left - first_indent)
+    widths = [_width(token) for token in tokens]
     lines: list[Line] = []
     start = 0
     while start < len(tokens):
         indent = left + (first_indent if not lines else 0.0)
         room = width - indent
         end, used = start, 0.0
-        while end < len(tokens) and used + _width(tokens[end]) <= room + _EPS:
-            used += _width(tokens[end])
+        while end < len(tokens) and used + widths[end] <= room + _EPS:
+            used += widths[end]
             end += 1
         end = max(end, start + 1)
         if end < len(tokens):
             end = _fix_break(tokens, start, end)
-        lines.append(_line(tokens[start:end], indent, room, justify and end < len(tokens)))
+        fill = justify and end < len(tokens)
+        lines.append(_line(tokens[start:end], widths[start:end], indent, room, fill))
         start = end
     return lines
 
 
-def _line(tokens: list[list[Glyph]], indent: float, room: float, justify: bool) -> Line:
+def _line(tokens: list[list[Glyph]], widths: list[float], indent: float, room: float, justify: bool) -> Line:
     """A line of `tokens`, spread to `room` between tokens when justified or when too wide (squeezed)."""
-    natural = sum(_width(token) for token in tokens)
+    natural = sum(widths)
     if len(tokens) < 2 or not (justify or natural > room + _EPS):
         return Line(tuple(g for token in tokens for g in token), indent)
     gap = (room - natural) / (len(tokens) - 1)

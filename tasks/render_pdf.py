@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -34,6 +35,9 @@ from tasks.title import balanced_lines
 log = logging.getLogger(__name__)
 
 _FAKE_BOLD_STROKE = 0.03  # stroke width per pt of size when a profile asks for a bold role
+# reportlab's number format, remembered: glyphs sit on a grid, so a few thousand x values serve a
+# 100-page report, and formatting is slow without reportlab's optional C accelerator.
+_number = lru_cache(maxsize=8192)(fp_str)
 _EPS = 1e-6
 
 
@@ -155,7 +159,7 @@ def _draw_line(canvas: Canvas, line: Line, left: float, baseline: float) -> None
     mode = 0
     for run in _runs(line.glyphs, spaces):
         first = line.glyphs[run.start]
-        code.append(f"{fp_str(spaces[run.start] if len(run) > 1 else 0.0)} Tc")
+        code.append(f"{_number(spaces[run.start] if len(run) > 1 else 0.0)} Tc")
         if (2 if first.bold else 0) != mode:
             mode = 2 - mode
             code.append(f"{mode} Tr")
@@ -171,7 +175,7 @@ def _runs(glyphs: tuple[Glyph, ...], spaces: list[float]) -> list[range]:
     start = 0
     for i in range(1, len(glyphs) + 1):
         if i == len(glyphs) or not (
-            glyphs[i].font == glyphs[start].font
+            (glyphs[i].font is glyphs[start].font or glyphs[i].font == glyphs[start].font)
             and glyphs[i].bold == glyphs[start].bold
             and abs(spaces[i - 1] - spaces[start]) < _EPS
         ):
@@ -185,12 +189,12 @@ def _pieces(
 ) -> None:
     """One text run per font subset: readers that drop Tc after a run's last glyph stay on the grid."""
     face = first.font.face()
-    size = f"{fp_str(first.size)} Tf {fp_str(first.size * 1.2)} TL"  # reportlab's default leading
+    size = f"{_number(first.size)} Tf {_number(first.size * 1.2)} TL"  # reportlab's default leading
+    y = _number(baseline)
     start = 0
     for subset, codes in face.splitString(chars, canvas._doc):
         name = face.getSubsetInternalName(subset, canvas._doc)
-        origin = fp_str(origins[start], baseline)
-        code.append(f"1 0 0 1 {origin} Tm {name} {size} ({escapePDF(codes)}) Tj")
+        code.append(f"1 0 0 1 {_number(origins[start])} {y} Tm {name} {size} ({escapePDF(codes)}) Tj")
         start += len(codes)
 
 
