@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,18 +18,6 @@ SAMPLES = ROOT.parent / "shared" / "samples"
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
 
 pytestmark = pytest.mark.flow
-
-
-@pytest.fixture(scope="module")
-def prefect_harness() -> Iterator[None]:
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-    from prefect.testing.utilities import prefect_test_harness
-
-    with (
-        prefect_test_harness(server_startup_timeout=90),
-        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
-    ):
-        yield
 
 
 @pytest.fixture(scope="module")
