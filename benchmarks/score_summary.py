@@ -15,6 +15,7 @@ runs, wall clock and CPU (a busy machine inflates the first, hardly the second).
 from __future__ import annotations
 
 import argparse
+import bisect
 import re
 import sys
 import time
@@ -75,25 +76,20 @@ def rouge_l(candidate: str, reference: str) -> tuple[float, float, float]:
 def heading_coverage(doc: Document, summary: Summary) -> float:
     """Share of top-level sections (headings of the highest level) holding at least one key sentence.
 
-    The section's own heading does not count: the gist names it already.
+    A section's own title does not count: the gist names it already.
     """
-    outline = doc.outline
-    if not outline:
+    if not doc.outline:
         return 1.0
-    top = min(h.level for h in outline)
-    section_of: list[int] = []
-    section = -1
-    for block in doc.blocks:
-        if block.heading is not None and block.heading.kind == "heading" and block.heading.level == top:
-            section += 1
-        section_of.append(section)
-    own_heading = {
-        i for i, block in enumerate(doc.blocks) if block.heading in outline and block.heading.level == top
-    }
-    covered = {section_of[s.block_index] for s in summary.sentences if s.block_index not in own_heading} - {
-        -1
-    }
-    return len(covered) / (section + 1)
+    top = min(h.level for h in doc.outline)
+    tops = [
+        (i, block.heading.title)
+        for i, block in enumerate(doc.blocks)
+        if block.heading is not None and block.heading.kind == "heading" and block.heading.level == top
+    ]
+    starts = [i for i, _ in tops]
+    titles = {title + "。" for _, title in tops}
+    spoken = {bisect.bisect_right(starts, s.block_index) for s in summary.sentences if s.text not in titles}
+    return len(spoken - {0}) / len(starts)
 
 
 def load_document(path: Path) -> Document:
