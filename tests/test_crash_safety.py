@@ -115,6 +115,7 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
             time.sleep(0.01)
         group = _process_group(run.pid)
         while not list(staging.glob("*")):  # kill while the next document is being written
+            assert run.poll() is None, run.communicate()[0]
             time.sleep(0.002)
         os.kill(run.pid, signal.SIGKILL)  # the run alone, as `kill -9 PID` does
         run.wait()
@@ -130,6 +131,8 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
     assert 1 <= published < 8 and list(staging.glob("*")), "killed mid-batch, with a document half-written"
     ledger = settings.state_dir / "ledger.json"
     recorded = json.loads(ledger.read_text(encoding="utf-8")) if ledger.exists() else {}
+    for entry in recorded.values():  # the ledger names only documents whose outputs all exist
+        assert len(list((settings.outputs / entry["output"]).iterdir())) == len(OUTPUT_FILES) + 2
     # A ledger write cut short by the kill leaves a temporary file beside it: the restart removes it.
     (settings.state_dir / ".tmp-cut-short.json").write_text('{"half', encoding="utf-8")
 
