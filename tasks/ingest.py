@@ -174,12 +174,9 @@ def _docx_text(path: Path, data: bytes) -> str:
             unpacked = sum(info.file_size for info in archive.infolist())
             if unpacked > DOCX_MAX_UNPACKED_BYTES:
                 raise IngestError(path, f"DOCX unpacks to {unpacked:,} bytes (zip bomb?); refused")
-            try:
-                xml = archive.read("word/document.xml")
-            except KeyError:
-                raise IngestError(path, "DOCX has no word/document.xml") from None
-    except zipfile.BadZipFile:
-        raise IngestError(path, "not a valid DOCX (not a zip archive)") from None
+            xml = _bounded_member(path, archive, "word/document.xml")
+    except zipfile.BadZipFile as error:
+        raise IngestError(path, f"not a valid DOCX (not a zip archive, or a damaged one: {error})") from None
     try:
         root = SafeET.fromstring(xml)
     except Exception as error:  # defusedxml raises several types for entities and DTDs
@@ -199,6 +196,24 @@ def _docx_text(path: Path, data: bytes) -> str:
     if not text.strip():
         raise IngestError(path, "DOCX has no text")
     return text
+
+
+def _bounded_member(path: Path, archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's bytes, never more than DOCX_MAX_UNPACKED_BYTES, whatever sizes the headers declare.
+
+    zipfile trusts the declared size: a bomb that declares 100 bytes is unpacked whole into memory
+    by read(), then cut. Declaring "unlimited" lets the bounded read() below do the limiting.
+    """
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise IngestError(path, f"DOCX has no {name}") from None
+    info.file_size = 1 << 62
+    with archive.open(info) as member:
+        data = member.read(DOCX_MAX_UNPACKED_BYTES + 1)
+    if len(data) > DOCX_MAX_UNPACKED_BYTES:
+        raise IngestError(path, f"DOCX {name} unpacks past {DOCX_MAX_UNPACKED_BYTES:,} bytes (zip bomb?)")
+    return data
 
 
 def _finish(path: Path, data: bytes, text: str, encoding: str, detection: str) -> SourceText:

@@ -14,6 +14,7 @@ import os
 import random
 import re
 import stat
+import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,6 +67,15 @@ def _docx_xml(document_xml: str) -> Callable[[Path, Path], None]:
 def _zip_bomb(path: Path, outside: Path) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"<a/>" + b" " * (60 * 1024 * 1024))
+
+
+def _lying_zip_bomb(path: Path, outside: Path) -> None:
+    """A bomb whose headers declare 100 bytes: a size check alone lets it through."""
+    _zip_bomb(path, outside)
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, data.find(b"PK\x03\x04") + 22, 100)  # local header: uncompressed size
+    struct.pack_into("<I", data, data.find(b"PK\x01\x02") + 24, 100)  # central directory: the same
+    path.write_bytes(bytes(data))
 
 
 def _real_docx(path: Path, outside: Path) -> None:
@@ -165,6 +175,7 @@ CRAFTED = [
     Crafted("bidi_controls.txt", _text(SPEECH.replace("落实", f"落{BIDI}实")), DONE),
     Crafted("not_a_zip.docx", _text(SPEECH), "not a zip"),
     Crafted("zip_bomb.docx", _zip_bomb, "zip bomb"),
+    Crafted("zip_bomb_lying_sizes.docx", _lying_zip_bomb, "zip bomb"),
     Crafted("entity_expansion.docx", _docx_xml(_doctype(LAUGHS)), "refused"),
     Crafted("external_entity.docx", _docx_xml(_doctype(EXTERNAL)), "refused"),
     Crafted("no_document_xml.docx", _bytes(b"PK\x05\x06" + b"\x00" * 18), "no word/document.xml"),
