@@ -136,12 +136,18 @@ def test_sub_heading_titles_are_summary_material() -> None:
     assert "**推进政务公开，强化解读回应**。" in summary_markdown(doc, summary)
 
 
-def test_procedure_filler_and_asides_are_never_chosen() -> None:
+def test_procedure_filler_asides_and_bylines_are_never_chosen() -> None:
     body = (
         "学习是提高素质的重要途径，机关干部要勤于学习、善于学习。学习的目的在于运用。（办公厅负责）"
         "现就有关工作通知如下。"
     )
-    doc = _document(_paragraph(CEREMONY, 1), _heading(1, "一、", "抓学习", 2), _paragraph(body, 3))
+    doc = _document(
+        _paragraph("来源：人民网－人民日报", 1),
+        _paragraph(CEREMONY, 2),
+        _heading(1, "一、", "抓学习", 3),
+        _paragraph(body, 4),
+        _paragraph("联系人：市政府办公室张明，联系电话：0470-8236501。", 5),
+    )
     chosen = {s.text for s in summarize(doc, budget_chars=1000).sentences}
     assert chosen == {"学习是提高素质的重要途径，机关干部要勤于学习、善于学习。"}
 
@@ -305,10 +311,8 @@ def test_sample_speech_names_its_four_points_scores_and_is_fast() -> None:
     assert score.coverage == 1.0 and score.chars <= 300
     assert score.f1 >= 0.35  # 0.28 before titles, coverage-first selection and the shared budget
     assert not any(s.text.startswith(("刚才", "下面")) for s in summary.sentences)
-    tokenizer()
-    start = time.perf_counter()
-    summarize(doc)
-    assert time.perf_counter() - start < 0.2  # ~20 ms on a quiet machine; room for a busy CI box
+    _, cpu_seconds = benchmark.best_of_three(lambda: summarize(doc))
+    assert cpu_seconds < 0.1  # ~20 ms CPU warm; CPU time, since a busy box stretches the wall clock
 
 
 @needs_samples

@@ -22,8 +22,8 @@ _MARKER = re.compile(
     r"|[一二三四五六七八九十]+是(?=[^，,。]{2}))"
 )
 _LEADING_JUNK = "，,、；;：:。—- \u3000\t"
-_ANNOUNCES = ("：", ":")  # a sentence ending so introduces a list; it does not stand alone
 _ENDS = ("。", "！", "？", "!", "?", "…")
+_CLOSERS = "”’」』）)"
 
 _MIN_SENTENCE_CHARS = 16  # shorter ones ("学习的目的在于运用。") rarely stand alone in a summary
 _MIN_POINT_CHARS = 6  # a paragraph's opening point ("——综合实力显著增强。") may be this short
@@ -72,11 +72,12 @@ def _split(text: str) -> list[str]:
 
 
 def _is_material(sentence: str, opens_paragraph: bool) -> bool:
-    """Long enough to stand alone, not a bracketed aside ("（财政部负责）"), not procedure."""
+    """A whole sentence (a line without 。！？ is a title, a byline, a list's lead-in "……如下："),
+    long enough to stand alone, not a bracketed aside ("（财政部负责）"), not procedure."""
     short_point = opens_paragraph and _MIN_POINT_CHARS <= len(sentence) <= _MAX_POINT_CHARS
     return (
-        (len(sentence) >= _MIN_SENTENCE_CHARS or short_point)
-        and not sentence.endswith(_ANNOUNCES)
+        sentence.rstrip(_CLOSERS).endswith(_ENDS)
+        and (len(sentence) >= _MIN_SENTENCE_CHARS or short_point)
         and not (sentence[0] in "（(" and sentence[-1] in "）)")
         and not is_formulaic(sentence)
     )
