@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from flows import cli_normalize, cli_outline
+from flows import cli_normalize, cli_outline, cli_service
 from flows.lifeline import start_lifeline
 
 # Prefect reads these at import: quiet, offline-safe defaults for a command-line tool.
@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_normalize.register(sub)
     cli_outline.register(sub)
+    cli_service.register(sub)
     return parser
 
 

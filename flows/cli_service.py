@@ -1,0 +1,132 @@
+"""`gongwen watch`, `gongwen serve`, `gongwen collect`: the pipeline as a service (docs/service.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from flows.config import Settings, load_settings
+
+# Command-line flags that override settings; each flag's dest is the setting's name.
+_SETTING_FLAGS = ("inputs", "outputs", "profile", "concurrency", "watch_settle_seconds", "watch_polling")
+_MARKS = {"done": "✓", "skipped": "·", "failed": "✗"}
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config, **{name: getattr(args, name, None) for name in _SETTING_FLAGS})
+
+
+def _prepare_prefect(args: argparse.Namespace) -> None:
+    from flows.cli import _prepare_prefect as prepare  # flows.cli imports this module
+
+    prepare(args.verbose)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    _prepare_prefect(args)
+    settings = _settings(args)
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.batch import run_with_progress
+    from flows.inbox import FileOutcome
+    from flows.report_table import counts
+    from flows.watch import warm_up, watch_inbox
+
+    def show(outcome: FileOutcome) -> None:
+        # Not print(): inside the flow, log_prints turns print() into Prefect log records.
+        sys.stdout.write(f"  {_MARKS[outcome.status]} {outcome.name}  {outcome.detail}\n")
+        sys.stdout.flush()
+
+    def run(paths: list[Path] | None) -> None:
+        started = time.perf_counter()
+        what = "whole inbox" if paths is None else f"{len(paths)} file{'s' * (len(paths) != 1)}"
+        print(f"{time.strftime('%H:%M:%S')} {what}", flush=True)
+        chosen = None if paths is None else [str(p) for p in paths]
+        rows = run_with_progress(show, paths=chosen, settings=settings)
+        outcomes = [FileOutcome(**row) for row in rows]
+        print(
+            f"{time.strftime('%H:%M:%S')} {what}: {counts(outcomes)} ({time.perf_counter() - started:.2f} s)"
+        )
+
+    how = "polling" if settings.watch_polling else "file events"
+    print(
+        f"gongwen watch: {settings.inputs} -> {settings.outputs} ({how}, "
+        f"settle {settings.watch_settle_seconds:g} s); Ctrl-C stops",
+        flush=True,
+    )
+    # One process, many short flow runs: the heartbeat thread would add ~1 s to each.
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        warm_up(settings)
+        watch_inbox(settings, run)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _prepare_prefect(args)
+    settings = _settings(args)  # a bad gongwen.toml fails here, not in the first scheduled run
+    if args.config:  # flow runs are child processes: they find the file through the environment
+        os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
+    from flows.serve import serve_inbox
+
+    serve_inbox(args.cron, args.interval, args.timezone, args.port, settings.state_dir / "prefect-server.log")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from flows.collect import build_index, bundle
+
+    settings = _settings(args)
+    if args.since and not args.zip:
+        raise ValueError("--since selects what goes into --zip FILE; the index always lists everything")
+    if args.zip:
+        entries = bundle(settings.outputs, args.zip, args.since)
+        print(f"{args.zip}: {len(entries)} documents" + (f" since {args.since}" if args.since else ""))
+    else:
+        entries = build_index(settings.outputs)
+        print(f"{settings.outputs / 'index.html'}: {len(entries)} documents")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    watch = subparsers.add_parser("watch", help="convert files as they are dropped into the inbox")
+    watch.add_argument("--inputs", type=Path, help="inbox folder")
+    watch.add_argument("--outputs", type=Path, help="outputs folder")
+    watch.add_argument("--profile", help="layout profile (gbt9704, gbt33476, centered)")
+    watch.add_argument("--concurrency", type=int, help="documents converted at once")
+    watch.add_argument(
+        "--settle",
+        dest="watch_settle_seconds",
+        type=float,
+        metavar="SECONDS",
+        help="how long a file must stay unchanged",
+    )
+    watch.add_argument(
+        "--poll", dest="watch_polling", action="store_const", const=True, help="poll (network shares)"
+    )
+    watch.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    watch.set_defaults(func=cmd_watch)
+
+    serve = subparsers.add_parser("serve", help="serve the inbox flow as a scheduled Prefect deployment")
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron schedule, e.g. "*/10 8-18 * * 1-5"')
+    when.add_argument("--interval", type=int, help="seconds between runs")
+    serve.add_argument(
+        "--timezone", default="Asia/Shanghai", help="time zone of --cron (default Asia/Shanghai)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=4200, help="port of the local Prefect server (no PREFECT_API_URL)"
+    )
+    serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    serve.set_defaults(func=cmd_serve)
+
+    collect = subparsers.add_parser("collect", help="rebuild outputs/index.html; bundle outputs in a zip")
+    collect.add_argument("--outputs", type=Path, help="outputs folder")
+    collect.add_argument("--zip", type=Path, help="write the documents and their index into this zip")
+    collect.add_argument(
+        "--since", type=date.fromisoformat, help="with --zip: documents made on or after YYYY-MM-DD"
+    )
+    collect.set_defaults(func=cmd_collect)

@@ -1,0 +1,157 @@
+"""The watcher without Prefect: settling, ignored files, bursts, catch-up, retries (a recording runner)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from flows import watch
+from flows.config import Settings
+from flows.watch import Settler, watch_inbox
+
+Batch = list[Path] | None
+
+
+class Recorder:
+    """A batch runner that remembers what it was given, and each file's size when it was given."""
+
+    def __init__(self, fail_first: bool = False) -> None:
+        self.batches: list[Batch] = []
+        self.sizes: dict[Path, list[int]] = {}
+        self.fail_first = fail_first
+        self.changed = threading.Condition()
+
+    def __call__(self, paths: Batch) -> None:
+        with self.changed:
+            self.batches.append(paths)
+            for path in paths or []:
+                self.sizes.setdefault(path, []).append(path.stat().st_size)
+            self.changed.notify_all()
+        if self.fail_first and len(self.batches) == 1:
+            raise RuntimeError("Prefect API unreachable")
+
+    def wait_for(self, done: Callable[[], bool], seconds: float = 30) -> None:
+        with self.changed:
+            assert self.changed.wait_for(done, timeout=seconds), f"batches so far: {self.batches}"
+
+    def files(self) -> list[Path]:
+        return [path for batch in self.batches if batch for path in batch]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    (tmp_path / "inputs").mkdir()
+    return Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", watch_settle_seconds=0.3)
+
+
+@pytest.fixture
+def watching(settings: Settings) -> Iterator[Callable[..., Recorder]]:
+    """Start watch_inbox in a thread with a Recorder; stop and join it after the test."""
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def start(recorder: Recorder | None = None, **changes: object) -> Recorder:
+        recorder = recorder or Recorder()
+        thread = threading.Thread(target=watch_inbox, args=(replace(settings, **changes), recorder, stop))
+        thread.start()
+        threads.append(thread)
+        recorder.wait_for(lambda: len(recorder.batches) >= 1)  # the catch-up run
+        return recorder
+
+    yield start
+    stop.set()
+    for thread in threads:
+        thread.join(10)
+        assert not thread.is_alive(), "watch_inbox must return once stop is set"
+
+
+def test_settler_holds_a_file_until_it_stops_growing(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 10)
+    settler = Settler(seconds=0.5)
+    settler.note(path, now=0.0)
+    assert settler.take_ready(now=0.3) == []
+    with path.open("ab") as handle:  # still being copied
+        handle.write(b"y" * 10)
+    assert settler.take_ready(now=0.6) == [], "grew at 0.6: the clock starts again"
+    assert settler.take_ready(now=1.0) == []
+    assert settler.take_ready(now=1.1) == [path]
+    assert settler.take_ready(now=2.0) == [], "handed out once"
+
+
+def test_settler_forgets_files_that_disappear(tmp_path: Path) -> None:
+    path = tmp_path / "a.part.txt"
+    path.write_text("x")
+    settler = Settler(seconds=0.1)
+    settler.note(path, now=0.0)
+    path.unlink()
+    assert settler.take_ready(now=1.0) == []
+    assert settler.waiting == {}
+
+
+def test_start_catches_up_with_a_whole_inbox_run(settings: Settings, watching) -> None:
+    (settings.inputs / "dropped-while-down.txt").write_text("同志们：\n正文。\n")
+    recorder = watching()
+    assert recorder.batches == [None], "one normal run over the whole inbox, nothing else"
+
+
+def test_empty_inbox_still_runs_once_at_start(watching) -> None:
+    """The first run warms Prefect (its client, an ephemeral server) before anything is dropped."""
+    assert watching().batches == [None]
+
+
+def test_burst_of_500_is_handed_over_once_each_and_ignored_files_never(settings: Settings, watching) -> None:
+    recorder = watching()
+    names = [f"doc-{n:03d}.txt" for n in range(500)]
+    for name in names:
+        (settings.inputs / name).write_text(f"第{name}号\n", encoding="utf-8")
+    for junk in ("~$draft.docx", "download.part", "x.tmp", ".hidden.txt", "notes.toml"):
+        (settings.inputs / junk).write_text("temporary")
+    recorder.wait_for(lambda: len(recorder.files()) >= 500)
+    time.sleep(1.0)  # anything handed over twice would arrive in this time
+    assert sorted(p.name for p in recorder.files()) == names
+    assert len(recorder.batches) <= 4, f"a burst is a few batches, not one per file: {len(recorder.batches)}"
+
+
+def test_a_file_still_being_written_waits_for_its_last_byte(settings: Settings, watching) -> None:
+    recorder = watching()
+    path = settings.inputs / "slow-copy.txt"
+    with path.open("wb") as handle:
+        for _ in range(5):  # 1 s of writes, 0.2 s apart: less than the 0.3 s settle time
+            handle.write(b"x" * 1000)
+            handle.flush()
+            time.sleep(0.2)
+    recorder.wait_for(lambda: path in recorder.sizes)
+    time.sleep(0.5)
+    assert recorder.sizes[path] == [5000], "handed over once, complete"
+
+
+def test_a_changed_file_is_handed_over_again(settings: Settings, watching) -> None:
+    recorder = watching()
+    path = settings.inputs / "a.txt"
+    path.write_text("第一稿")
+    recorder.wait_for(lambda: path in recorder.sizes)
+    path.write_text("第二稿，改过了")
+    recorder.wait_for(lambda: len(recorder.sizes[path]) == 2)
+    assert recorder.sizes[path] == [len("第一稿".encode()), len("第二稿，改过了".encode())]
+
+
+def test_polling_sees_drops_too(settings: Settings, watching) -> None:
+    recorder = watching(watch_polling=True)
+    path = settings.inputs / "on-a-share.txt"
+    path.write_text("正文")
+    recorder.wait_for(lambda: path in recorder.sizes)
+
+
+def test_a_failed_run_is_retried_as_a_whole_inbox_run(
+    settings: Settings, watching, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watch, "RETRY_SECONDS", 0.5)
+    recorder = watching(Recorder(fail_first=True))
+    recorder.wait_for(lambda: len(recorder.batches) >= 2)
+    assert recorder.batches[:2] == [None, None]
