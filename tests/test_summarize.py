@@ -178,6 +178,13 @@ def test_without_headings_or_title_the_opening_sentence_is_the_gist() -> None:
     assert opening not in summary.text
 
 
+def test_without_headings_title_or_opening_the_best_sentence_is_the_gist() -> None:
+    doc = _document(_paragraph(CEREMONY + "".join(SECTIONS.values()), 1), title="speech", source="file name")
+    summary = summarize(doc)
+    assert summary.gist and summary.gist in "".join(SECTIONS.values())
+    assert summary.gist not in summary.text and len(summary.gist) <= 150
+
+
 def test_empty_document_gives_an_empty_summary() -> None:
     summary = summarize(_document(title="空", source="file name"))
     assert summary == Summary(gist="", sentences=(), keywords=())

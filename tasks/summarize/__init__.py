@@ -16,30 +16,38 @@ from tasks.summarize.keywords import top_keywords
 from tasks.summarize.rank import textrank
 from tasks.summarize.render import summary_dict, summary_markdown
 from tasks.summarize.select import choose
-from tasks.summarize.units import collect, top_headings
+from tasks.summarize.units import Unit, collect, top_headings
 
 __all__ = ["summarize", "summary_dict", "summary_markdown"]
 
 _GIST_SHARE = 2  # the gist takes at most 1/this of the budget, leaving the rest to the sections
 
 
+def _stand_in(units: list[Unit], scores: list[float], max_chars: int) -> int | None:
+    """The sentence that stands for a text with neither points nor title: its opening sentence,
+    where a 公文 says what it is for, or else its best; one of at most `max_chars`."""
+    short = [i for i, unit in enumerate(units) if len(unit.text) <= max_chars]
+    opening = [i for i in short if units[i].opens]
+    return opening[0] if opening else max(short, key=lambda i: (scores[i], -i), default=None)
+
+
 def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) -> Summary:
     """Gist, then key sentences in document order: at most `budget_chars` characters together."""
     units = collect(doc)
     scores = textrank(units)
+    keywords = top_keywords([u for u in units if u.depth == 0], keyword_count)
     line = gist_line(top_headings(doc), budget_chars // _GIST_SHARE) or (
         doc.title if doc.title_source != "file name" else ""
     )
-    if not line:  # no points to name, no title: the opening sentence says what the text is for
-        opening = next((i for i, unit in enumerate(units) if unit.opens), None)
-        if opening is not None:
-            line = units[opening].text
-            units, scores = units[:opening] + units[opening + 1 :], scores[:opening] + scores[opening + 1 :]
+    stand_in = None if line else _stand_in(units, scores, budget_chars // _GIST_SHARE)
+    if stand_in is not None:
+        line = units[stand_in].text
+        units, scores = units[:stand_in] + units[stand_in + 1 :], scores[:stand_in] + scores[stand_in + 1 :]
     chosen = choose(units, scores, budget_chars - len(line))
     return Summary(
         gist=line,
         sentences=tuple(
             KeySentence(units[i].text, units[i].block_index, round(scores[i], 4)) for i in chosen
         ),
-        keywords=top_keywords([u for u in units if u.depth == 0], keyword_count),
+        keywords=keywords,
     )
