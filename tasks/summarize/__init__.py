@@ -32,7 +32,10 @@ def _stand_in(units: list[Unit], scores: list[float], max_chars: int) -> int | N
 
 
 def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) -> Summary:
-    """Gist, then key sentences in document order: at most `budget_chars` characters together."""
+    """Gist, then key sentences in document order: at most `budget_chars` characters together.
+
+    The gist takes at most half the budget; only a document title longer than that is kept whole.
+    """
     units = collect(doc)
     scores = textrank(units)
     keywords = top_keywords([u for u in units if u.depth == 0], keyword_count)
