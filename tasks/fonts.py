@@ -13,7 +13,8 @@ Order per role (first hit wins):
 5. "substitute": the open fonts of shared/spec/fonts.md that the set-up installs.
 
 reportlab embeds TrueType (glyf) outlines only, so CFF fonts (OTF) are converted once and cached
-under $XDG_CACHE_HOME/gongwen/fonts, keyed by the source file's hash. Characters the role font lacks
+under $XDG_CACHE_HOME/gongwen/fonts, keyed by the source file's hash; fonts missing from the cache are
+converted side by side, one process each (~10-30 s each). Characters the role font lacks
 fall back, character by character, to the fallback fonts; `FontSet.uncovered` names what nothing covers.
 Latin letters and digits come from one Latin font, as Word sets them in Times New Roman (page numbers
 keep their 宋体 digits): GONGWEN_FONT_LATIN, times.ttf in the usual folders, fontconfig's real Times New
@@ -23,10 +24,12 @@ Roman, else the metric-compatible Liberation Serif (fonts-liberation); the role 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import subprocess
 import tempfile
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -251,14 +254,33 @@ def _convert_cff(source: Path, index: int, target: Path) -> None:
             os.unlink(temp)
 
 
-def truetype_file(path: Path, index: int) -> tuple[Path, int]:
-    """A file reportlab can embed for (path, index): the font itself, or its cached TrueType twin."""
+def _embeddable(path: Path, index: int) -> tuple[Path, int]:
+    """What reportlab will embed for (path, index): the font itself, or its TrueType twin in the cache."""
     if not _is_cff(path, index):
         return path, index
-    target = cache_dir() / f"{path.stem}-{index}-{_file_hash(path)}.ttf"
-    if not target.exists():
+    return cache_dir() / f"{path.stem}-{index}-{_file_hash(path)}.ttf", 0
+
+
+def _convert_missing(fonts: list[ResolvedFont]) -> None:
+    """Convert the CFF fonts whose twin is not cached yet; two or more in parallel processes."""
+    jobs = {font.embed_path: font for font in fonts if font.embed_path != font.path}
+    missing = [(font.path, font.index, target) for target, font in jobs.items() if not target.exists()]
+    if len(missing) == 1:
+        _convert_cff(*missing[0])
+    elif missing:
+        # spawn, not fork: the caller may run threads (Prefect's engine).
+        context = multiprocessing.get_context("spawn")
+        workers = min(len(missing), os.cpu_count() or 1)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            list(pool.map(_convert_cff, *zip(*missing, strict=True)))
+
+
+def truetype_file(path: Path, index: int) -> tuple[Path, int]:
+    """A file reportlab can embed for (path, index): the font itself, or its cached TrueType twin."""
+    target, embed_index = _embeddable(path, index)
+    if target != path and not target.exists():
         _convert_cff(path, index, target)
-    return target, 0
+    return target, embed_index
 
 
 def _split_index(spec: str) -> tuple[Path, int]:
@@ -269,12 +291,26 @@ def _split_index(spec: str) -> tuple[Path, int]:
 def _make(path: Path, index: int, source: str, family: str | None = None) -> ResolvedFont:
     if not path.is_file():
         raise FontError(f"font file not found: {path} ({source})")
-    embed_path, embed_index = truetype_file(path, index)
+    embed_path, embed_index = _embeddable(path, index)  # converted by resolve_fonts, all at once
     return ResolvedFont(path, index, family or _family_name(path, index), source, embed_path, embed_index)
+
+
+@lru_cache(maxsize=1)
+def _fc_families() -> frozenset[str] | None:
+    """Every family name fontconfig knows (case-folded), from one fc-list; None if it cannot say."""
+    try:
+        command = ["fc-list", "--format", "%{family}\n"]
+        out = subprocess.run(command, capture_output=True, text=True, timeout=10, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return frozenset(name.strip().casefold() for line in out.splitlines() for name in line.split(","))
 
 
 def _fc_match(family: str) -> tuple[Path, int] | None:
     """fontconfig's file for `family`, only if the family it matched is really the one asked for."""
+    families = _fc_families()
+    if families is not None and family.casefold() not in families:
+        return None  # no installed font has that family: fc-match could only return another one
     try:
         command = ["fc-match", "-f", "%{file}\n%{index}\n%{family}", family]
         out = subprocess.run(command, capture_output=True, text=True, timeout=10, check=True).stdout
@@ -349,4 +385,6 @@ def resolve_fonts(user_fonts: dict[FontRole, Path] | None = None) -> FontSet:
     user_fonts = user_fonts or {}
     roles = {role: _resolve_role(role, user_fonts.get(role)) for role in FontRole}
     fallbacks = tuple(_substitute(*spec, "fallback") for spec in _FALLBACKS if spec[0].is_file())
-    return FontSet(roles, fallbacks, _resolve_latin())
+    latin = _resolve_latin()
+    _convert_missing([*roles.values(), *fallbacks, *([latin] if latin else [])])
+    return FontSet(roles, fallbacks, latin)
