@@ -174,13 +174,15 @@ def _html_row(entry: Entry) -> str:
         else ""
     )
     links = " · ".join(f'<a href="{quote(path)}">{label}</a>' for label, path in entry.files)
+    # The folder name, where it says more than the title (e.g. two versions of one document).
+    name = f'<div class="name">{html.escape(entry.name)}</div>' if entry.name != entry.title else ""
     warnings = ""
     if entry.warnings:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in entry.warnings)
         warnings = f"<details><summary>{len(entry.warnings)}</summary><ul>{items}</ul></details>"
     cells = (
         image,
-        f'<a href="{pdf}">{html.escape(entry.title)}</a><div class="name">{html.escape(entry.name)}</div>',
+        f'<a href="{pdf}">{html.escape(entry.title)}</a>{name}',
         _when(entry),
         str(entry.pages),
         str(entry.headings),
@@ -195,6 +197,7 @@ body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #ddd; padding: .5em; text-align: left; vertical-align: top; }
 td img { width: 120px; border: 1px solid #ccc; box-shadow: 1px 1px 3px #aaa; }
+td:nth-child(3) { white-space: nowrap; }
 .name { color: #777; font-size: .85em; }
 details ul { margin: .3em 0; padding-left: 1.2em; font-size: .85em; }
 """
