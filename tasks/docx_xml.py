@@ -29,6 +29,7 @@ _PPR_AFTER_PBDR = (
 )  # fmt: skip
 _PPR_AFTER_AUTOSPACE_DE = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:autoSpaceDE") + 1 :]
 _PPR_AFTER_AUTOSPACE_DN = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:autoSpaceDN") + 1 :]
+_PPR_AFTER_SNAP_TO_GRID = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:snapToGrid") + 1 :]
 _THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
@@ -93,6 +94,11 @@ def set_no_autospace(pPr: BaseOxmlElement) -> None:
     quarter em there by default, which the grid (and the PDF) does not have."""
     _child(pPr, "w:autoSpaceDE", _PPR_AFTER_AUTOSPACE_DE).set(qn("w:val"), "0")
     _child(pPr, "w:autoSpaceDN", _PPR_AFTER_AUTOSPACE_DN).set(qn("w:val"), "0")
+
+
+def set_snap_to_grid(pPr: BaseOxmlElement, snap: bool) -> None:
+    """Whether the paragraph's lines snap to the section's line grid (LibreOffice snaps even exact lines)."""
+    _child(pPr, "w:snapToGrid", _PPR_AFTER_SNAP_TO_GRID).set(qn("w:val"), "1" if snap else "0")
 
 
 def set_outline_level(pPr: BaseOxmlElement, heading_level: int) -> None:

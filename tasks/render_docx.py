@@ -154,10 +154,11 @@ def _format_run(run: DocxRun, profile: Profile, role: FontRole, size_pt: float, 
     docx_xml.set_east_asian_language(rPr, LANGUAGE)
 
 
-def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle, pitch: Twips) -> None:
+def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle) -> None:
     fmt = paragraph.paragraph_format
     fmt.alignment = _ALIGNMENT[style.align]
-    fmt.line_spacing = pitch
+    pitch = profile.line_pitch_of(style)
+    fmt.line_spacing = _twips(pitch)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.space_before = _lines(profile, style.space_before_lines)
     fmt.space_after = Twips(0)
@@ -169,11 +170,13 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle,
     pPr = paragraph._p.get_or_add_pPr()
     docx_xml.set_indent_chars(pPr, style.first_line_chars, style.left_chars, style.right_chars)
     docx_xml.set_no_autospace(pPr)
+    if pitch != profile.line_pitch_pt:  # title lines: LibreOffice would snap them to the line grid
+        docx_xml.set_snap_to_grid(pPr, False)
 
 
 def _add_block(document: DocxDocument, block: Block, style: BlockStyle, profile: Profile) -> Paragraph:
     paragraph = document.add_paragraph()
-    _format_paragraph(paragraph, profile, style, _twips(profile.line_pitch_of(style)))
+    _format_paragraph(paragraph, profile, style)
     if block.kind in FRONT_MATTER:  # a title is never left at the foot of a page alone
         paragraph.paragraph_format.keep_together = paragraph.paragraph_format.keep_with_next = True
     centred = balanced_lines(block.kind, block.text, profile)
@@ -192,8 +195,11 @@ def _add_red_header(document: DocxDocument, agency: str, number: str | None, pro
     """发文机关标志 in red title type, red_header_top_mm into the type area; the 发文字号 and the red rule."""
     mark = document.add_paragraph()
     style = profile.block_style(BlockKind.TITLE)
-    _format_paragraph(mark, profile, style, _twips(profile.line_pitch_of(style)))
-    mark.paragraph_format.space_before = _mm(profile.red_header_top_mm)
+    _format_paragraph(mark, profile, style)
+    # The mark's glyphs, not its line box, start red_header_top_mm into the type area.
+    mark.paragraph_format.space_before = _twips(
+        mm_to_pt(profile.red_header_top_mm) - profile.half_leading_pt(style)
+    )
     run = mark.add_run(agency)
     _format_run(run, profile, style.role, style.size_pt)
     run.font.color.rgb = RGBColor.from_string(profile.red_header_color)

@@ -166,6 +166,8 @@ def test_libreoffice_sets_the_sample_on_22_lines_of_28_characters_with_page_numb
     assert max(lengths) == profile.chars_per_line
     assert lengths.count(profile.chars_per_line) >= len(lengths) // 2
     assert docx_check.set_page_number_problems(profile, pages) == []
+    first, second = pages[0][:2]  # the title's two lines, at the title pitch, not snapped to the grid
+    assert abs(second.top - first.top - profile.title_line_pitch_pt) < 0.5
 
 
 # A formal notice and a profile chosen in metadata --------------------------------------------------
@@ -216,6 +218,24 @@ def test_notice_red_header_then_title_then_addressees(notice: Converted) -> None
         "国办发〔2018〕123号",
         notice.document.title,
     ]
+
+
+def test_libreoffice_sets_the_notice_red_header_in_place(notice: Converted, tmp_path: Path) -> None:
+    """The mark's glyphs 35 mm into the type area, the red rule 4 mm under the 发文字号, within 1 mm."""
+    profile, mm = notice.profile, pdf_check.MM
+    area = pdf_check.TypeArea.of(profile)
+    with pdfplumber.open(docx_check.libreoffice_pdf(notice.docx_path, tmp_path, ALIAS_FILE)) as pdf:
+        page = pdf.pages[0]
+        rule = next(
+            e for e in page.edges if e["orientation"] == "h" and e["width"] > area.right - area.left - 1
+        )
+        above = [c for c in page.chars if c["bottom"] < rule["top"]]
+    mark = [c for c in above if c["size"] == profile.title_size_pt]
+    number = [c for c in above if c["size"] == profile.body_size_pt]
+    assert "".join(c["text"] for c in mark) == "国务院办公厅文件"
+    assert "".join(c["text"] for c in number) == "国办发〔2018〕123号"
+    assert abs(min(c["top"] for c in mark) - (area.top + mm * profile.red_header_top_mm)) < mm
+    assert abs(rule["top"] - max(c["bottom"] for c in number) - mm * profile.red_rule_below_mm) < mm
 
 
 def test_notice_signature_and_date_per_the_standard(notice: Converted) -> None:
