@@ -15,8 +15,8 @@ from tasks.layout import Profile, text_cells
 from tasks.model import BlockKind
 from tasks.words import cut
 
-# Words a title line must not end with: they bind to the next word.
-_BAD_LINE_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "以", "暨", "并", "或", "等")
+# Words a title line must not end with: they bind to the next word (等 binds to the one before).
+_BAD_LINE_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "以", "暨", "并", "或")
 _NO_LINE_END = frozenset("（《“‘")
 _NO_LINE_START = frozenset("，。、；：？！）》”’…—·")
 _MAX_LINES = 4
