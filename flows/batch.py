@@ -87,7 +87,10 @@ def run_batch(
     settings: Settings, paths: list[Path], force: bool, progress: ProgressHook | None = None
 ) -> list[FileOutcome]:
     """The batch body, shared by the flow and by callers that already run inside one."""
-    with run_lock(settings.state_dir, on_wait="another gongwen run holds the inbox; waiting for it"):
+    # A warning, not a print: the CLI shows warnings, and a waiting run must not look hung.
+    logger = get_run_logger()
+    waiting = partial(logger.warning, "another gongwen run holds %s; waiting for it", settings.outputs)
+    with run_lock(settings.state_dir, on_wait=waiting):
         clear_leftovers(settings.state_dir, settings.failed_dir)
         ledger = Ledger(settings.state_dir)
         batch = plan_batch(settings, ledger, paths, force)

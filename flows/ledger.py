@@ -11,7 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -72,7 +72,7 @@ class Ledger:
 
 
 @contextmanager
-def run_lock(state_dir: Path, on_wait: str | None = None) -> Iterator[None]:
+def run_lock(state_dir: Path, on_wait: Callable[[], object] | None = None) -> Iterator[None]:
     """Exclusive lock for the duration of a run; a second run waits for the first to finish."""
     state_dir.mkdir(parents=True, exist_ok=True)
     with (state_dir / LOCK_FILE).open("a") as handle:
@@ -80,7 +80,7 @@ def run_lock(state_dir: Path, on_wait: str | None = None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if on_wait:
-                print(on_wait, flush=True)
+                on_wait()
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from flows.config import Settings
+from flows.ledger import run_lock
 
 pytestmark = pytest.mark.flow
 
@@ -77,6 +78,13 @@ def _process_group(pgid: int) -> dict[int, str]:
         except (OSError, ValueError):
             continue
     return found
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    try:
+        return any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # a descriptor closed while looking
+        return False
 
 
 def _documents(settings: Settings) -> list[Path]:
@@ -136,9 +144,18 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
     # A ledger write cut short by the kill leaves a temporary file beside it: the restart removes it.
     (settings.state_dir / ".tmp-cut-short.json").write_text('{"half', encoding="utf-8")
 
-    # The restart is two runs at once: the lock lets one convert while the other waits, then skips.
-    restarts = [_start(settings, prefect_home) for _ in range(2)]
+    # The restart is two runs at once. Holding the lock until both wait for it makes them meet
+    # whatever their start-up times; then one converts while the other waits, and skips.
+    lock = settings.state_dir / "run.lock"
+    restarts = []
     try:
+        with run_lock(settings.state_dir):
+            restarts = [_start(settings, prefect_home) for _ in range(2)]
+            deadline = time.monotonic() + RUN_TIMEOUT
+            while not all(_has_open(restart.pid, lock) for restart in restarts):
+                assert all(restart.poll() is None for restart in restarts), restarts
+                assert time.monotonic() < deadline, "the runs never reached the lock"
+                time.sleep(0.05)
         results = [_finish(restart) for restart in restarts]
     finally:
         for restart in restarts:
@@ -149,4 +166,5 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
     left_over = sorted(p.stem for p in settings.inputs.iterdir() if os.path.realpath(p) not in recorded)
     assert converted == left_over, "each file not yet in the ledger converted once, by one of the runs"
     assert [done + skipped for done, skipped, _ in results] == [8, 8]
+    assert all("waiting for it" in output for _, _, output in results), "each run said it was waiting"
     _assert_every_input_done_once(settings)
