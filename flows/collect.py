@@ -107,7 +107,11 @@ def draw_thumbnail(pdf: Path, target: Path) -> bool:
         page = Path(scratch) / "page"
         size = ("-scale-to", str(THUMBNAIL_PIXELS))
         command = [pdftoppm, "-png", "-f", "1", "-l", "1", *size, "-singlefile", str(pdf), str(page)]
-        done = subprocess.run(command, capture_output=True, timeout=60, check=False)
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=60, check=False)
+        except subprocess.TimeoutExpired:
+            log.warning("thumbnail of %s: pdftoppm took more than 60 s", pdf)
+            return False
         if done.returncode != 0:
             log.warning("thumbnail of %s: pdftoppm: %s", pdf, done.stderr.decode(errors="replace").strip())
             return False
@@ -254,7 +258,7 @@ def refresh_index(outputs: Path) -> None:
     """After a run: the documents are done whatever happens to their index."""
     try:
         build_index(outputs)
-    except (OSError, ValueError, KeyError, subprocess.SubprocessError):
+    except (OSError, ValueError, KeyError):
         log.exception("could not rebuild %s/index.html", outputs)
 
 

@@ -107,7 +107,10 @@ def serve_inbox(cron: str | None, interval: int | None, timezone: str, port: int
         return
     with local_server(port, log_file) as api_url, temporary_settings(updates={PREFECT_API_URL: api_url}):
         os.environ["PREFECT_API_URL"] = api_url  # the runner's flow-run processes inherit it
-        print(f"gongwen serve: started a Prefect server at {api_url} (UI: {api_url[:-4]})", flush=True)
+        print(
+            f"gongwen serve: started a Prefect server at {api_url} (UI: {api_url.removesuffix('/api')})",
+            flush=True,
+        )
         _serve(cron, interval, timezone)
 
 

@@ -110,7 +110,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         api_call(api_url, f"/deployments/{deployment['id']}", {"paused": True}, "PATCH")
         yield Served(process, api_url, root, {**env, "PREFECT_API_URL": api_url})
         process.send_signal(signal.SIGTERM)
-        process.wait(60)
+        assert process.wait(60) == 0, "SIGTERM is how a service is stopped"
         assert not port_in_use(port), "serve stops the server it started"
     finally:
         stop_process_group(process)
