@@ -7,6 +7,7 @@ start` on 127.0.0.1 as its child, in its own process group, and stops it on exit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -51,17 +52,14 @@ def _healthy(api_url: str) -> bool:
 
 
 def stop_process_group(process: subprocess.Popen, seconds: float = STOP_SECONDS) -> None:
-    """SIGTERM the child's whole process group (the server runs uvicorn below it), then SIGKILL."""
-    if process.poll() is not None:
-        return
-    try:
+    """SIGTERM the child's process group (a server runs uvicorn below it), then SIGKILL what is left."""
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(seconds)
-    except subprocess.TimeoutExpired:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        process.wait()
+    process.wait()
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.serve import SERVER_START_SECONDS, free_port, port_in_use, stop_process_group
+from flows.serve import SERVER_START_SECONDS, free_port, local_server, port_in_use, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
@@ -200,3 +201,15 @@ def test_scale_out_script_uses_both_workers(served: Served) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "workers that took part: gongwen-worker-1, gongwen-worker-2" in done.stdout
     assert "documents with a PDF: 2 of 2" in done.stdout
+
+
+def test_local_server_refuses_a_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with (
+            pytest.raises(ValueError, match=f"port {port} on 127.0.0.1 is in use"),
+            local_server(port, tmp_path / "log"),
+        ):
+            pass
