@@ -135,6 +135,11 @@ def test_serve_runs_the_inbox_on_its_schedule(served: Served) -> None:
     outputs = served.root / "outputs"
     assert (outputs / "scheduled" / "scheduled.pdf").is_file()
     assert "scheduled/scheduled.pdf" in (outputs / "index.html").read_text(encoding="utf-8")
+    artifacts = api_call(
+        served.api_url, "/artifacts/filter", {"artifacts": {"key": {"any_": ["gongwen-batch"]}}}, "POST"
+    )
+    table = next(a["data"] for a in artifacts if "| scheduled | done |" in a["data"])
+    assert (outputs / "scheduled" / "scheduled.pdf").resolve().as_uri() in table, "the UI links the PDF"
 
 
 def _pump(process: subprocess.Popen, lines: list[str]) -> None:
