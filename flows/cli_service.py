@@ -12,7 +12,7 @@ from pathlib import Path
 from flows.config import Settings, load_settings
 
 # Command-line flags that override settings; each flag's dest is the setting's name.
-_SETTING_FLAGS = ("inputs", "outputs", "profile", "concurrency", "watch_settle_seconds", "watch_polling")
+_SETTING_FLAGS = ("inputs", "outputs", "profile", "concurrency", "settle_seconds", "watch_polling")
 _MARKS = {"done": "✓", "skipped": "·", "failed": "✗"}
 
 
@@ -55,7 +55,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     how = "polling" if settings.watch_polling else "file events"
     print(
         f"gongwen watch: {settings.inputs} -> {settings.outputs} ({how}, "
-        f"settle {settings.watch_settle_seconds:g} s); Ctrl-C stops",
+        f"settle {settings.settle_seconds:g} s); Ctrl-C stops",
         flush=True,
     )
     # One process, many short flow runs: the heartbeat thread would add ~1 s to each.
@@ -99,7 +99,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     watch.add_argument("--concurrency", type=int, help="documents converted at once")
     watch.add_argument(
         "--settle",
-        dest="watch_settle_seconds",
+        dest="settle_seconds",
         type=float,
         metavar="SECONDS",
         help="how long a file must stay unchanged",

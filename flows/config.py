@@ -30,7 +30,7 @@ class Settings:
     # checked after typesetting the PDF.
     max_pages: int = 1000
     # `gongwen watch`: a dropped file is converted once its size and time stayed unchanged this long.
-    watch_settle_seconds: float = 0.5
+    settle_seconds: float = 0.5
     # Poll the inbox instead of OS file events (network shares raise no events for remote writes).
     watch_polling: bool = False
     # Where outputs/ is served over HTTP, for links in the Prefect UI; file:// links without it.
@@ -74,7 +74,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         raise ValueError(f"{origin}: unknown profile {result!r}; known: {', '.join(sorted(PROFILES))}")
     if name in ("concurrency", "summary_chars", "max_input_bytes", "max_pages") and result < 1:
         raise ValueError(f"{origin}: {name} must be at least 1, got {result}")
-    if name == "watch_settle_seconds" and result < 0:
+    if name == "settle_seconds" and result < 0:
         raise ValueError(f"{origin}: {name} must not be negative, got {result}")
     return result
 

@@ -2,7 +2,7 @@
 
 The watcher (watchfiles: OS events, or polling for network shares) only says which files moved;
 a `Settler` holds each one until its size and modification time have stayed the same for
-`watch_settle_seconds`, so a file still being copied is never read half-written. Settled files go
+`settle_seconds`, so a file still being copied is never read half-written. Settled files go
 to the inbox flow as one batch; the ledger inside the flow makes sure nothing is converted twice.
 At start, once the inbox is quiet, one normal run over the whole inbox catches up on files dropped
 while the watcher was down, and warms Prefect (the first flow in a process starts its client).
@@ -113,7 +113,7 @@ def inbox_events(settings: Settings, stop: Event | None) -> Iterator[set[tuple[w
 def watch_inbox(settings: Settings, run: BatchRunner, stop: Event | None = None) -> None:
     """Catch up on the inbox, then run each settled batch of new or changed files until `stop`."""
     settings.inputs.mkdir(parents=True, exist_ok=True)
-    settler = Settler(settings.watch_settle_seconds)
+    settler = Settler(settings.settle_seconds)
     for path in candidate_files(settings):  # the catch-up run waits until these have settled too
         settler.note(path, time.monotonic())
     catch_up_at: float | None = 0.0  # when a whole-inbox run is due: at start, and after a failed run

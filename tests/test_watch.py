@@ -46,7 +46,7 @@ class Recorder:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     (tmp_path / "inputs").mkdir()
-    return Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", watch_settle_seconds=0.3)
+    return Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", settle_seconds=0.3)
 
 
 @pytest.fixture
