@@ -70,9 +70,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)  # a bad gongwen.toml fails here, not in the first scheduled run
     if args.config:  # flow runs are child processes: they find the file through the environment
         os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
-    from flows.serve import serve_inbox
+    from flows.serve import schedule, serve_inbox
 
-    serve_inbox(args.cron, args.interval, args.timezone, args.port, settings.state_dir / "prefect-server.log")
+    when = schedule(args.cron, args.interval, args.timezone)
+    serve_inbox(when, args.port, settings.state_dir / "prefect-server.log")
     return 0
 
 

@@ -19,6 +19,11 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+if TYPE_CHECKING:  # Prefect is imported only when needed: `import prefect` takes 1-2 s
+    from prefect.schedules import Schedule
 
 DEPLOYMENT_NAME = "inbox"
 SERVER_START_SECONDS = 120  # a new SQLite database takes ~10 s on 2 cores; a loaded CI machine more
@@ -94,14 +99,25 @@ def local_server(port: int, log_file: Path, env: dict[str, str] | None = None) -
         stop_process_group(server)
 
 
-def serve_inbox(cron: str | None, interval: int | None, timezone: str, port: int, log_file: Path) -> None:
+def schedule(cron: str | None, interval: int | None, timezone: str) -> Schedule:
+    """The runs' schedule; a bad cron expression or time zone raises ValueError before anything starts."""
+    from prefect.schedules import Cron, Interval
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {timezone!r}; e.g. Asia/Shanghai, UTC") from None
+    return Cron(cron, timezone=timezone) if cron else Interval(interval, timezone=timezone)
+
+
+def serve_inbox(when: Schedule, port: int, log_file: Path) -> None:
     """Serve the inbox flow on a schedule until SIGTERM or Ctrl-C."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     api_url = configured_api_url()
     if api_url:
         print(f"gongwen serve: using the Prefect server at {api_url}", flush=True)
-        _serve(cron, interval, timezone)
+        _serve(when)
         return
     with local_server(port, log_file) as api_url, temporary_settings(updates={PREFECT_API_URL: api_url}):
         os.environ["PREFECT_API_URL"] = api_url  # the runner's flow-run processes inherit it
@@ -109,13 +125,12 @@ def serve_inbox(cron: str | None, interval: int | None, timezone: str, port: int
             f"gongwen serve: started a Prefect server at {api_url} (UI: {api_url.removesuffix('/api')})",
             flush=True,
         )
-        _serve(cron, interval, timezone)
+        _serve(when)
 
 
-def _serve(cron: str | None, interval: int | None, timezone: str) -> None:
+def _serve(when: Schedule) -> None:
     from prefect import serve
     from prefect.deployments.runner import EntrypointType
-    from prefect.schedules import Cron, Interval
 
     from flows.batch import process_inbox
 
@@ -124,7 +139,7 @@ def _serve(cron: str | None, interval: int | None, timezone: str) -> None:
     # object (flows.batch holds a ContextVar, which cannot be pickled).
     deployment = process_inbox.to_deployment(
         name=DEPLOYMENT_NAME,
-        schedules=[Cron(cron, timezone=timezone) if cron else Interval(interval, timezone=timezone)],
+        schedules=[when],
         description="Convert every new or changed file in the inbox (gongwen serve).",
         entrypoint_type=EntrypointType.MODULE_PATH,
     )

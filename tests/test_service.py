@@ -21,7 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from flows.serve import SERVER_START_SECONDS, free_port, local_server, port_in_use, stop_process_group
+from flows.serve import (
+    SERVER_START_SECONDS,
+    free_port,
+    local_server,
+    port_in_use,
+    schedule,
+    stop_process_group,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
@@ -218,3 +225,13 @@ def test_local_server_refuses_a_port_in_use(tmp_path: Path) -> None:
             local_server(port, tmp_path / "log"),
         ):
             pass
+
+
+def test_a_bad_schedule_is_refused_before_anything_starts() -> None:
+    with pytest.raises(ValueError, match="Invalid cron"):
+        schedule("every ten minutes", None, "Asia/Shanghai")
+    with pytest.raises(ValueError, match="unknown time zone 'Beijing'"):
+        schedule("*/10 8-18 * * 1-5", None, "Beijing")
+    office_hours = schedule("*/10 8-18 * * 1-5", None, "Asia/Shanghai")
+    assert (office_hours.cron, office_hours.timezone) == ("*/10 8-18 * * 1-5", "Asia/Shanghai")
+    assert schedule(None, 600, "UTC").interval.total_seconds() == 600
