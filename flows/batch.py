@@ -23,8 +23,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.collect import refresh_index
 from flows.config import Settings, load_settings
-from flows.document import convert_document
-from flows.inbox import FileOutcome, finish_outcome, make_pool, plan_batch
+from flows.document import convert_document, warm_up
+from flows.inbox import FileOutcome, candidate_files, finish_outcome, make_pool, plan_batch, pool_size
 from flows.ledger import Ledger, run_lock
 from flows.outputs import clear_leftovers
 from flows.report_table import markdown_table
@@ -133,8 +133,21 @@ _progress: ContextVar[ProgressHook] = ContextVar("gongwen_progress")
 
 
 def run_with_progress(hook: ProgressHook, **parameters: object) -> list[dict]:
+    settings, paths = parameters.get("settings"), parameters.get("paths") or []
+    if isinstance(settings, Settings) and isinstance(paths, list):
+        _warm_up_if_in_process(settings, [Path(p) for p in paths])
     token = _progress.set(hook)
     try:
         return process_inbox(**parameters)
     finally:
         _progress.reset(token)
+
+
+def _warm_up_if_in_process(settings: Settings, paths: list[Path]) -> None:
+    """Without worker processes the first document waits for fonts and jieba: load them meanwhile."""
+    try:
+        documents = len(candidate_files(settings, paths))
+    except OSError:
+        return  # the flow reports the folder it cannot read
+    if not pool_size(settings, documents):
+        warm_up(settings)

@@ -7,8 +7,10 @@ runs, in the flow's process or in a worker process of the batch pool.
 
 from __future__ import annotations
 
+import logging
 import math
 import platform
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -34,6 +36,7 @@ from tasks.render_docx import render_docx
 from tasks.render_pdf import render_pdf
 from tasks.structure import build_document
 from tasks.summarize import summarize, summary_dict, summary_markdown
+from tasks.words import tokenizer
 
 _VERSIONED = ("gongwen", "prefect", "python-docx", "reportlab", "jieba", "fonttools")
 
@@ -59,10 +62,42 @@ class DocumentResult:
         return asdict(self)
 
 
-@lru_cache(maxsize=4)
+_fonts_lock = threading.Lock()  # a warm-up thread may be loading the fonts right now
+
+
 def _fonts(user_fonts: tuple[tuple[str, str], ...]) -> FontSet:
     """Fonts are parsed (and CFF converted) once per process, not per document."""
+    with _fonts_lock:
+        return _font_set(user_fonts)
+
+
+@lru_cache(maxsize=4)
+def _font_set(user_fonts: tuple[tuple[str, str], ...]) -> FontSet:
     return resolve_fonts({FontRole(role): Path(path) for role, path in user_fonts} or None)
+
+
+def _font_key(settings: Settings) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(settings.fonts.items()))
+
+
+def warm_up(settings: Settings) -> None:
+    """Load fonts and jieba's dictionary on a background thread, for a run that converts in this process.
+
+    The first document waits for them (~2 s); started before the flow, they load while Prefect
+    starts its server and the main thread only waits.
+    """
+    threading.Thread(target=_warm, args=(settings,), name="gongwen-warm-up", daemon=True).start()
+
+
+def _warm(settings: Settings) -> None:
+    try:
+        with _fonts_lock:
+            fonts = _font_set(_font_key(settings))
+            for font in (*fonts.roles.values(), *([fonts.latin] if fonts.latin else [])):
+                font.face()
+        tokenizer()
+    except Exception:  # the first document loads them again and reports what went wrong
+        logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +144,7 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         with clock.stage("render_docx"):
             render_docx(document, profile, staging / f"{output_name}.docx")
         with clock.stage("render_pdf"):
-            fonts = _fonts(tuple(sorted(settings.fonts.items())))
+            fonts = _fonts(_font_key(settings))
             pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
         check_pages(path, pdf.pages, settings.max_pages, "takes")
         with clock.stage("write"):
