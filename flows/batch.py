@@ -28,7 +28,6 @@ from flows.inbox import FileOutcome, candidate_files, finish_outcome, make_pool,
 from flows.ledger import Ledger, run_lock
 from flows.outputs import clear_leftovers
 from flows.report_table import markdown_table
-from tasks.ingest import IngestError
 
 ProgressHook = Callable[[FileOutcome], None]
 
@@ -37,8 +36,6 @@ def _is_transient(task, task_run, state) -> bool:
     """Retry only failures that may pass (I/O), never bad input or bugs that would fail again."""
     try:
         state.result()
-    except (IngestError, ValueError, TypeError, KeyError, AttributeError):
-        return False
     except OSError:
         return True
     except Exception:

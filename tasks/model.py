@@ -152,9 +152,6 @@ class Document:
         """Headings proper, without numbered provisions."""
         return tuple(h for h in self.headings if h.kind == "heading")
 
-    def body_blocks(self) -> tuple[Block, ...]:
-        return tuple(b for b in self.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING))
-
 
 @dataclass(frozen=True)
 class KeySentence:
