@@ -1,4 +1,4 @@
-"""Text -> Document: front matter, body with headings, closing, signature, attachments."""
+"""Text -> Document: front matter, body with headings, closing, signature, attachments, 版记."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tasks.structure.segments import Segment, drop_boilerplate, split_segments
 _MAX_TITLE_LINES = 3
 _MAX_SIGNERS = 3  # lines of a joint signature
 _MAX_SIGNATURE = 40  # characters: 中共云山县委办公室　　云山县人民政府办公室 on one line
+_MAX_IMPRINT = 8  # lines of a 版记: 主送 and 抄送 over a few lines each, 印发, （共印50份）
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,48 @@ def _lists_attachments(text: str, following: str, signed: bool) -> bool:
     )
 
 
+def _imprint(segments: list[Segment], section: int) -> list[Part] | None:
+    """The 版记 if `segments` read as one, else None: 抄送 (or 主送) lines, each maybe continued on
+    further lines, then at most one 印发 line, maybe with （共印50份） under it. A 主送 list alone is no
+    版记: without 抄送 or 印发 under it, it is as likely a body's addressees."""
+    found: list[Part] = []
+    for seg in segments:
+        last = found[-1] if found else None
+        if last is not None and last.kind is BlockKind.PRINTED_BY:
+            if len(last.segments) > 1 or not parts.is_print_run_note(seg.text):
+                return None  # the 印发 line is the last line of a 版记
+            found[-1] = replace(last, segments=(*last.segments, seg))
+        elif parts.printed_by(seg.text):
+            found.append(Part(BlockKind.PRINTED_BY, (seg,), section))
+        elif parts.distribution(seg.text):
+            found.append(Part(BlockKind.COPY_TO, (seg,), section))
+        elif last is not None and not last.text.endswith("。") and parts.continues_distribution(seg.text):
+            found[-1] = replace(last, segments=(*last.segments, seg))
+        else:
+            return None
+    copied = any(part.kind is BlockKind.PRINTED_BY or not part.text.startswith("主") for part in found)
+    return found if copied else None
+
+
+def _imprint_start(segments: list[Segment]) -> int:
+    """Where the 版记 starts: the longest run of lines at the very end that reads as one (len: none).
+    Only there: a sentence that says 印发 or 抄送 inside the body never starts one."""
+    for start in range(max(len(segments) - _MAX_IMPRINT, 0), len(segments)):
+        if _imprint(segments[start:], 0):
+            return start
+    return len(segments)
+
+
 def _classify(segments: list[Segment]) -> list[Part]:
     """Every segment's role; body paragraphs are left with kind None for the heading pass."""
+    imprint_start = _imprint_start(segments)
+    found = _classify_body(segments[:imprint_start])
+    section = found[-1].section if found else 0
+    return found + (_imprint(segments[imprint_start:], section) or [])
+
+
+def _classify_body(segments: list[Segment]) -> list[Part]:
+    """The roles of the segments above the 版记."""
     found, i = _front(segments, 0, 0)
     section = 0
     signed = False
@@ -160,12 +201,23 @@ def _heading_block(part: Part, entry: Resolved) -> Block:
     return Block(BlockKind.PARAGRAPH, runs, seg.line, heading)
 
 
+def _imprint_block(part: Part) -> Block:
+    """A 抄送 line's runs: its label and the agencies; a 印发 line's: the office (when named) and the date.
+    The space between them is the writers' to set."""
+    read = parts.distribution if part.kind is BlockKind.COPY_TO else parts.printed_by
+    pieces = read(part.text)
+    assert pieces is not None  # `_imprint` gave the part its kind by the same reading
+    return Block(part.kind, tuple(Run(piece) for piece in pieces if piece), part.segments[0].line)
+
+
 def _blocks(found: list[Part], resolved: dict[int, Resolved]) -> list[Block]:
     blocks = []
     for index, part in enumerate(found):
         seg = part.segments[0]
         if index in resolved:
             blocks.append(_heading_block(part, resolved[index]))
+        elif part.kind in (BlockKind.COPY_TO, BlockKind.PRINTED_BY):
+            blocks.append(_imprint_block(part))
         elif part.kind is BlockKind.TITLE:
             title = parts.clean_title(part.text)
             blocks.append(Block(BlockKind.TITLE, (Run(title),), seg.line))

@@ -49,6 +49,14 @@ _GENRE_END = re.compile(
     r"|发言|致辞|讲稿)$"
 )
 _NOTE = re.compile(r"[（(][^（）()]{1,30}[）)]")
+# The 版记 (GB/T 9704 7.4): "抄送：……。" (主送 moved down, or the older 抄报, alike), continued lines of
+# agencies, and the printing office with the date, spaced any way, maybe followed by （共印50份）.
+_DISTRIBUTION = re.compile(r"((?:抄\s*送|抄\s*报|主\s*送)\s*[:：])\s*([^。！？；!?;:：]*。?)")
+_DISTRIBUTION_MORE = re.compile(r"[^。！？；!?;:：]+。?")
+_COPY_LIST = 300  # characters of a 抄送 line: a long list of agencies, never a paragraph of prose
+_PRINTED_BY = re.compile(
+    rf"([^，。；：！？,;:!?《》“”]{{0,40}}?)\s*({_DATE}\s*印\s*发(?:\s*[（(][^（）()]{{1,12}}[）)])?)"
+)
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
 _SENTENCE_END = re.compile(r"[。；！？!?;]")
 _SENTENCE_PUNCTUATION = re.compile(r"[，。；：！？,.;:!?]")  # a title or a speaker line may hold 、
@@ -152,3 +160,26 @@ def clean_title(text: str) -> str:
     if _SPACED_OUT.fullmatch(text):
         return re.sub(r"[ \u3000]+", "", text)
     return text
+
+
+def distribution(text: str) -> tuple[str, str] | None:
+    """("抄送：", "省委办公厅，省人大常委会办公厅。") for a 抄送 (主送, 抄报) line of the 版记, else None."""
+    match = _DISTRIBUTION.fullmatch(text) if len(text) <= _COPY_LIST else None
+    return (match.group(1), match.group(2)) if match else None
+
+
+def continues_distribution(text: str) -> bool:
+    """A further line of agencies under a 抄送 line that ended in ，: "省政协办公厅。"."""
+    return len(text) <= _COPY_LIST and _DISTRIBUTION_MORE.fullmatch(text) is not None
+
+
+def printed_by(text: str) -> tuple[str, str] | None:
+    """("云山市人民政府办公室", "2018年6月1日印发") for the 版记's last line, office "" when unnamed;
+    None for anything else, such as a sentence that says 印发."""
+    match = _PRINTED_BY.fullmatch(text)
+    return (match.group(1).strip(), match.group(2)) if match else None
+
+
+def is_print_run_note(text: str) -> bool:
+    """（共印50份） on its own line under the 印发 line."""
+    return is_note(text) and "份" in text
