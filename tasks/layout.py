@@ -155,6 +155,14 @@ class Profile:
     # that moves both left until the date is 2 characters in.
     signature_right_chars: float = 2.0
     signed_date_shift_chars: float = 2.0
+    # 版记 (GB/T 9704 7.4): 4号 lines 1 character in from both sides, between rules as wide as the type
+    # area, the first and the last thicker than the one between 抄送 and 印发; the last rule lies on the
+    # bottom edge of the last page's type area. Printed two-sided, that page is an even one (封四).
+    imprint_size_pt: float = SIZE_4HAO
+    imprint_indent_chars: float = 1.0
+    imprint_outer_rule_mm: float = 0.35
+    imprint_inner_rule_mm: float = 0.25
+    imprint_on_even_page: bool = True
 
     # Derived values: computed, never written down twice.
     @property
@@ -226,6 +234,17 @@ class Profile:
                 right_chars=self.signature_right_chars,
                 space_before_lines=space,
             )
+        if kind in (BlockKind.COPY_TO, BlockKind.PRINTED_BY):
+            indent = self.imprint_indent_chars
+            align = Align.JUSTIFY if kind is BlockKind.COPY_TO else Align.LEFT
+            return BlockStyle(
+                FontRole.BODY,
+                self.imprint_size_pt,
+                align,
+                first_line_chars=0,
+                left_chars=indent,
+                right_chars=indent,
+            )
         return BlockStyle(FontRole.BODY, body)  # PARAGRAPH, CLOSING
 
     def run_style(self, heading_level: int | None, block: BlockStyle) -> tuple[FontRole, bool]:
@@ -246,6 +265,7 @@ PROFILES: dict[str, Profile] = {
         description="GB/T 33476.2 党政机关电子公文 (screen display)",
         page=replace(GBT9704.page, top_mm=34.58, bottom_mm=32.58),
         line_pitch_pt=29.45,
+        imprint_on_even_page=False,  # read on a screen: no back cover to fill
     ),
     "centered": replace(
         GBT9704,

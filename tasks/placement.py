@@ -6,7 +6,9 @@
   as GB/T 9704 7.3.5.2 says for a document without a seal;
 - the 附件说明 ("附件：1.……" and its further items) hangs, so that wrapped lines and later items align
   with the first attachment's name (7.3.4); an attached text starts a page, its 附件 label flush left in
-  黑体 on the first line and its title on the third.
+  黑体 on the first line and its title on the third;
+- in the 版记 (7.4) a 抄送 line hangs, so that wrapped lines align after "抄送：", and an 印发 line that
+  names no office sets its date flush right. Where the 版记 goes on the page is each writer's to say.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from tasks.model import Block, BlockKind, Document, Run
 FRONT_MATTER = frozenset(
     {BlockKind.TITLE, BlockKind.SUBTITLE, BlockKind.SPEAKER, BlockKind.DATE, BlockKind.DOC_NUMBER}
 )
+# The 版记: the lines that close the document, set apart from the body.
+IMPRINT = frozenset({BlockKind.COPY_TO, BlockKind.PRINTED_BY})
 _LABEL = re.compile(r"附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?")  # 附件 / 附件2 / 附件1：
 _NOTE = re.compile(r"附\s*件\s*[:：]\s*")  # 附件：1.…… opens the 附件说明
 _NUMBER = re.compile(r"\d{1,2}\s*[.．、]\s*")  # 1. / 2、 before an attachment's name
@@ -54,7 +58,16 @@ def placed_styles(profile: Profile, blocks: Sequence[Block]) -> list[BlockStyle]
             styles[i] = replace(styles[i], space_before_lines=max(styles[i].space_before_lines, 1.0))
     _place_signatures(profile, blocks, styles)
     _place_attachments(profile, blocks, styles)
+    _place_imprint(blocks, styles)
     return styles
+
+
+def imprint_start(blocks: Sequence[Block]) -> int:
+    """Index of the 版记's first block among the blocks that end the document (len(blocks): none)."""
+    start = len(blocks)
+    while start and blocks[start - 1].kind in IMPRINT:
+        start -= 1
+    return start
 
 
 def signature_indents(profile: Profile, signature_cells: float, date_cells: float) -> tuple[float, float]:
@@ -118,3 +131,24 @@ def _place_attachments(profile: Profile, blocks: Sequence[Block], styles: list[B
             left = style.first_line_chars + note_cells
             style = replace(style, space_before_lines=0.0)
         styles[i] = replace(style, left_chars=left + hang, first_line_chars=-hang)
+
+
+def imprint_rule_above(profile: Profile, imprint: Sequence[Block], index: int) -> float | None:
+    """Thickness in mm of the rule above the 版记's line `index` (None: no rule): the outer rule over the
+    first, the inner one between the 抄送 and the 印发 lines (none between 主送 and 抄送). The other
+    outer rule closes the last line."""
+    if index == 0:
+        return profile.imprint_outer_rule_mm
+    if imprint[index].kind is BlockKind.PRINTED_BY and imprint[index - 1].kind is BlockKind.COPY_TO:
+        return profile.imprint_inner_rule_mm
+    return None
+
+
+def _place_imprint(blocks: Sequence[Block], styles: list[BlockStyle]) -> None:
+    """A 抄送 line hangs by its label (runs: "抄送：", the agencies); an 印发 line of one run is a date."""
+    for i, block in enumerate(blocks):
+        if block.kind is BlockKind.COPY_TO and len(block.runs) > 1:
+            hang = text_cells(block.runs[0].text)
+            styles[i] = replace(styles[i], left_chars=styles[i].left_chars + hang, first_line_chars=-hang)
+        elif block.kind is BlockKind.PRINTED_BY and len(block.runs) == 1:
+            styles[i] = replace(styles[i], align=Align.RIGHT)

@@ -2,7 +2,8 @@
 
 Every number comes from the `Profile`. Lines are set by `tasks.pdf_typeset` on the character grid;
 each line sits in a slot of the profile's exact line pitch with its em box centred in the slot, so
-glyphs stay inside the type area. Pages break between lines.
+glyphs stay inside the type area. Pages break between lines. The 版记 closes the last page from its
+bottom lines up.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from tasks.layout import (
 )
 from tasks.model import Block, BlockKind, Document
 from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width
-from tasks.placement import FRONT_MATTER, blocks_to_set, placed_styles
+from tasks.placement import FRONT_MATTER, blocks_to_set, imprint_rule_above, imprint_start, placed_styles
 from tasks.title import balanced_lines
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class _Page:
         self.profile = profile
         self.fonts = fonts
         self.number = 1
+        self.numbered = True  # False: no page number (a blank page before the 版记, and the 版记's page)
         self.used = 0.0  # pt from the top of the type area
         self.left = mm_to_pt(profile.page.left_mm)
         self.top = mm_to_pt(profile.page.height_mm - profile.page.top_mm)
@@ -92,9 +94,12 @@ class _Page:
         self.finish_page()
         self.canvas.showPage()
         self.number += 1
+        self.numbered = True
         self.used = 0.0
 
     def finish_page(self) -> None:
+        if not self.numbered:
+            return
         profile = self.profile
         size = profile.page_number_size_pt
         glyphs = _glyphs(page_number_text(profile, self.number), FontRole.PAGE_NUMBER, size, False, self)
@@ -222,8 +227,12 @@ class _Writer:
         number, blocks = blocks_to_set(self.doc)
         if self.doc.metadata.agency:
             self._red_header(self.doc.metadata.agency, number)
-        for block, style in zip(blocks, placed_styles(self.profile, blocks), strict=True):
+        styles = placed_styles(self.profile, blocks)
+        imprint = imprint_start(blocks)
+        for block, style in zip(blocks[:imprint], styles[:imprint], strict=True):
             self._block(block, style)
+        if imprint < len(blocks):
+            self._imprint(blocks[imprint:], styles[imprint:])
         self.page.finish_page()
         canvas = self.page.canvas
         if self.bookmarks:
@@ -239,7 +248,7 @@ class _Writer:
         if style.new_page and self.page.used > 0:
             self.page.new_page()
         self.page.skip_lines(style.space_before_lines)
-        width = self.profile.type_width_pt - style.right_chars * self.profile.cell_pt(style.size_pt)
+        width = self._width(style)
         lines = self._lines(block, style, width)
         pitch = self.profile.line_pitch_of(style)
         if lines and block.kind in FRONT_MATTER:  # a title is never left at the foot of a page alone
@@ -249,8 +258,14 @@ class _Writer:
             if i == 0 and block.heading is not None and block.heading.kind == "heading":
                 self._bookmark(block, top)
 
+    def _width(self, style: BlockStyle) -> float:
+        """Room for a block's lines: the type width less its right indent."""
+        return self.profile.type_width_pt - style.right_chars * self.profile.cell_pt(style.size_pt)
+
     def _lines(self, block: Block, style: BlockStyle, width: float) -> list[Line]:
-        """The block's lines: a title or subtitle as balanced, else broken on the grid."""
+        """The block's lines: a title or subtitle balanced, an 印发 line spread, else broken on the grid."""
+        if block.kind is BlockKind.PRINTED_BY and len(block.runs) > 1:
+            return self._office_and_date(block, style, width)
         centred = balanced_lines(block.kind, block.text, self.profile)
         if centred is not None:
             return [
@@ -266,6 +281,58 @@ class _Writer:
         cell = self.profile.cell_pt(style.size_pt)
         justify = style.align in (Align.JUSTIFY, Align.LEFT)
         return break_lines(glyphs, width, style.first_line_chars * cell, justify, style.left_chars * cell)
+
+    def _office_and_date(self, block: Block, style: BlockStyle, width: float) -> list[Line]:
+        """The 印发 line: the office at the left indent, the date ending at the right one. An office too
+        long to leave a character between them takes lines of its own above the date."""
+        cell = self.profile.cell_pt(style.size_pt)
+        office, date = (
+            _glyphs(run.text, style.role, style.size_pt, style.bold, self.page)
+            for run in (block.runs[0], block.runs[-1])
+        )
+        left = style.left_chars * cell
+        date_width = sum(g.width for g in date)
+        gap = width - left - sum(g.width for g in office) - date_width
+        if gap >= cell:
+            spacing = (0.0,) * (len(office) - 1) + (gap,) + (0.0,) * len(date)
+            return [Line(tuple(office + date), left, spacing)]
+        return [*break_lines(office, width, 0.0, False, left), Line(tuple(date), width - date_width)]
+
+    def _imprint(self, blocks: Sequence[Block], styles: Sequence[BlockStyle]) -> None:
+        """版记 (GB/T 9704 7.4) on the grid's bottom lines of the last page: a rule above its first line,
+        a thinner one between the 抄送 and 印发 lines, the last on the bottom edge of the type area."""
+        profile, page = self.profile, self.page
+        pitch = profile.line_pitch_pt
+        widths = [self._width(style) for style in styles]
+        laid = [self._lines(b, style, width) for b, style, width in zip(blocks, styles, widths, strict=True)]
+        first_line = max(profile.lines_per_page - sum(len(lines) for lines in laid), 0) * pitch
+        self._turn_to_imprint_page(first_line)
+        page.used = first_line
+        for index, (style, width, lines) in enumerate(zip(styles, widths, laid, strict=True)):
+            tops = [self._place(line, style.align, pitch, width) for line in lines]
+            rule = imprint_rule_above(profile, blocks, index)
+            if rule is not None:
+                self._rule(tops[0], mm_to_pt(rule))
+        self._rule(page.bottom, mm_to_pt(profile.imprint_outer_rule_mm))
+
+    def _turn_to_imprint_page(self, first_line: float) -> None:
+        """To the page the 版记 closes: this one if the text ends above `first_line`, else the next; with
+        imprint_on_even_page, the next even one. A blank page put in before it leaves both unnumbered
+        (GB/T 9704 7.5.1)."""
+        page = self.page
+        if page.used > first_line + _EPS:
+            page.new_page()
+        if self.profile.imprint_on_even_page and page.number % 2:
+            blank = page.used == 0
+            page.numbered = not blank
+            page.new_page()
+            page.numbered = not blank
+
+    def _rule(self, y: float, width_pt: float) -> None:
+        """A rule as wide as the type area, centred on `y`, in the current stroke colour."""
+        canvas = self.page.canvas
+        canvas.setLineWidth(width_pt)
+        canvas.line(self.page.left, y, self.page.left + self.profile.type_width_pt, y)
 
     def _place(self, line: Line, align: Align, pitch: float, width: float | None = None) -> float:
         """Put one line in the next slot of `pitch`, aligned within `width`; return the slot's top."""
@@ -309,8 +376,7 @@ class _Writer:
             below = profile.half_leading_pt(number_style)
         y = page.top - page.used + below - mm_to_pt(profile.red_rule_below_mm)
         canvas.setStrokeColor(red)
-        canvas.setLineWidth(profile.red_rule_width_pt)
-        canvas.line(page.left, y, page.left + profile.type_width_pt, y)
+        self._rule(y, profile.red_rule_width_pt)
         canvas.setStrokeColorRGB(0, 0, 0)
         page.used = page.top - y
         page.skip_lines(profile.title_below_rule_lines)

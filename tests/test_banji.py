@@ -6,11 +6,28 @@ the type area (PDF, checked with pdfplumber), and as a table of full-width rules
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
+import pdfplumber
 import pytest
 
-from tasks.model import BlockKind, Run
+from tasks.fonts import FontSet, resolve_fonts
+from tasks.layout import GBT9704, PROFILES, FontRole, Profile, mm_to_pt
+from tasks.model import Block, BlockKind, Document, Run
 from tasks.normalize import normalize
+from tasks.render_pdf import PdfResult, render_pdf
 from tasks.structure import build_document
+from tests.pdf_layout_check import (
+    MM,
+    Char,
+    TextLine,
+    TypeArea,
+    base_font_name,
+    is_page_number,
+    lines,
+    page_number_problems,
+)
 
 NOTICE = (
     "云山市人民政府办公室关于印发《云山市政务信息报送办法》的通知\n"
@@ -117,3 +134,154 @@ def test_title_that_issues_a_document_is_no_imprint() -> None:
         (BlockKind.PRINTED_BY, "2024年3月5日印发"),
     ]
     assert doc.blocks[1].runs == (Run("2024年3月5日印发"),)
+
+
+# PDF: the 版记 closes the last page ----------------------------------------------------------------
+
+AGENCIES = "市委办公室，市人大常委会办公室，市政协办公室，市中级人民法院，市人民检察院，云山军分区。"
+IMPRINT = (
+    Block(BlockKind.COPY_TO, (Run("抄送："), Run(AGENCIES)), 20),
+    Block(BlockKind.PRINTED_BY, (Run("云山市人民政府办公室"), Run("2024年3月5日印发")), 21),
+)
+
+
+@pytest.fixture(scope="module")
+def fonts() -> FontSet:
+    return resolve_fonts()
+
+
+def _with_body_lines(count: int) -> Document:
+    """A body of `count` full grid lines (one paragraph, indented 2), then the 版记."""
+    body = Block(BlockKind.PARAGRAPH, (Run("一" * (GBT9704.chars_per_line * count - 2)),), 1)
+    return Document("", "text", (body, *IMPRINT))
+
+
+def _render(doc: Document, profile: Profile, fonts: FontSet, out: Path) -> tuple[PdfResult, pdfplumber.PDF]:
+    return render_pdf(doc, profile, fonts, out), pdfplumber.open(out)
+
+
+def _imprint_lines(pdf: pdfplumber.PDF, profile: Profile) -> list[TextLine]:
+    return [line for line in lines(pdf, profile) if abs(line.size - profile.imprint_size_pt) < 0.05]
+
+
+def _rules(page: pdfplumber.page.Page) -> list[dict]:
+    return sorted((e for e in page.lines if e["top"] == e["bottom"]), key=lambda e: e["top"])
+
+
+def _em_top(profile: Profile, slot: int) -> float:
+    """Top of a 4号 em box set in grid line `slot` (0-based): lines sit centred in their slot."""
+    half_leading = (profile.line_pitch_pt - profile.imprint_size_pt) / 2
+    return TypeArea.of(profile).top + slot * profile.line_pitch_pt + half_leading
+
+
+def _hanzi(lines: Sequence[TextLine]) -> list[Char]:
+    """The Chinese characters: Latin digits sit in a taller box of another font."""
+    return [c for line in lines for c in line.chars if "\u4e00" <= c["text"] <= "\u9fff"]
+
+
+def _chinese_top(line: TextLine) -> float:
+    return min(c["top"] for c in _hanzi([line]))
+
+
+def test_imprint_on_the_bottom_lines_of_the_even_page_between_rules(fonts: FontSet, tmp_path: Path) -> None:
+    """The body ends on page 1 (odd): printed two-sided, the 版记 goes on page 2, the back of the sheet."""
+    profile = GBT9704
+    result, pdf = _render(_with_body_lines(3), profile, fonts, tmp_path / "even.pdf")
+    area, cell = TypeArea.of(profile), profile.cell_pt(profile.imprint_size_pt)
+    assert result.pages == 2
+    copy_to, wrapped, printed = _imprint_lines(pdf, profile)
+    assert {line.page for line in (copy_to, wrapped, printed)} == {2}
+    assert [line.page for line in lines(pdf, profile) if line not in (copy_to, wrapped, printed)] == [1] * 3
+    assert copy_to.text + wrapped.text == "抄送：" + AGENCIES
+    assert printed.text == "云山市人民政府办公室2024年3月5日印发"
+    # on the grid's last three lines, 4号 仿宋
+    for slot, line in zip((19, 20, 21), (copy_to, wrapped, printed), strict=True):
+        assert abs(_chinese_top(line) - _em_top(profile, slot)) < 0.5, line.text
+    fangsong = fonts.font(FontRole.BODY).face().face.name.decode()
+    assert {base_font_name(c["fontname"]) for c in _hanzi([copy_to, wrapped, printed])} == {fangsong}
+    # 1 character in on either side; wrapped agencies under the first after "抄送："
+    assert abs(copy_to.chars[0]["x0"] - (area.left + cell)) < 0.5
+    assert abs(copy_to.chars[-1]["x1"] - (area.right - cell)) < 0.5  # a full line, justified
+    assert abs(wrapped.chars[0]["x0"] - copy_to.chars[3]["x0"]) < 0.5
+    assert abs(printed.chars[0]["x0"] - (area.left + cell)) < 0.5
+    assert abs(printed.chars[-1]["x1"] - (area.right - cell)) < 0.5
+    # three rules as wide as the type area: 0.35 mm above and below, 0.25 mm between 抄送 and 印发
+    top, inner, bottom = _rules(pdf.pages[1])
+    for rule in (top, inner, bottom):
+        assert abs(rule["x0"] - area.left) < 0.5 and abs(rule["x1"] - area.right) < 0.5
+    assert [round(r["linewidth"] / MM, 2) for r in (top, inner, bottom)] == [0.35, 0.25, 0.35]
+    assert top["top"] < copy_to.chars[0]["top"] and wrapped.chars[0]["bottom"] < inner["top"]
+    assert inner["top"] < printed.chars[0]["top"] and printed.chars[0]["bottom"] < bottom["top"]
+    assert abs(bottom["top"] - area.bottom) < 0.5  # the last rule on the type area's bottom edge
+    assert _rules(pdf.pages[0]) == []
+    assert page_number_problems(pdf, profile) == []  # no blank page before: both pages numbered
+
+
+def test_imprint_shares_the_last_even_page_when_it_fits(fonts: FontSet, tmp_path: Path) -> None:
+    """19 lines of text on page 2 leave its last three grid lines to the 版记."""
+    result, pdf = _render(_with_body_lines(22 + 19), GBT9704, fonts, tmp_path / "fits.pdf")
+    assert result.pages == 2
+    imprint = _imprint_lines(pdf, GBT9704)
+    assert {line.page for line in imprint} == {2}
+    body = [line for line in lines(pdf, GBT9704) if line.page == 2 and line not in imprint]
+    top, *_ = _rules(pdf.pages[1])
+    assert len(body) == 19 and body[-1].chars[0]["bottom"] < top["top"] < imprint[0].chars[0]["top"]
+    assert page_number_problems(pdf, GBT9704) == []
+
+
+def test_a_blank_page_before_the_imprint_page_and_neither_numbered(fonts: FontSet, tmp_path: Path) -> None:
+    """Page 2 is too full for the 版记's three lines: page 3 stays blank, the 版记 closes page 4 (7.5.1)."""
+    result, pdf = _render(_with_body_lines(22 + 20), GBT9704, fonts, tmp_path / "blank.pdf")
+    assert result.pages == 4
+    assert pdf.pages[2].chars == [] and _rules(pdf.pages[2]) == []
+    assert {line.page for line in _imprint_lines(pdf, GBT9704)} == {4}
+    area = TypeArea.of(GBT9704)
+    numbered = [any(is_page_number(c, area) for c in page.chars) for page in pdf.pages]
+    assert numbered == [True, True, False, False]
+
+
+def test_screen_profile_closes_the_last_page_whatever_its_number(fonts: FontSet, tmp_path: Path) -> None:
+    profile = PROFILES["gbt33476"]
+    assert not profile.imprint_on_even_page
+    result, pdf = _render(_with_body_lines(3), profile, fonts, tmp_path / "screen.pdf")
+    assert result.pages == 1
+    printed = _imprint_lines(pdf, profile)[-1]
+    assert printed.page == 1 and abs(_chinese_top(printed) - _em_top(profile, 21)) < 0.5
+    assert abs(_rules(pdf.pages[0])[-1]["top"] - TypeArea.of(profile).bottom) < 0.5
+
+
+@pytest.mark.parametrize(
+    "office",
+    ["", "中共云山市委办公室　云山市人民政府办公室　云山军分区政治工作处"],
+    ids=["date-alone", "long-office"],
+)
+def test_date_flush_right_under_an_office_too_long_to_share_its_line(
+    office: str, fonts: FontSet, tmp_path: Path
+) -> None:
+    runs = tuple(Run(text) for text in (office, "2024年3月5日印发") if text)
+    doc = Document(
+        "", "text", (Block(BlockKind.PARAGRAPH, (Run("正文。"),), 1), Block(BlockKind.PRINTED_BY, runs, 2))
+    )
+    _, pdf = _render(doc, GBT9704, fonts, tmp_path / "printed.pdf")
+    *office_lines, date = _imprint_lines(pdf, GBT9704)
+    area, cell = TypeArea.of(GBT9704), GBT9704.cell_pt(GBT9704.imprint_size_pt)
+    assert date.text == "2024年3月5日印发"
+    assert abs(date.chars[-1]["x1"] - (area.right - cell)) < 0.5
+    assert "".join(line.text for line in office_lines).replace("　", "") == office.replace("　", "")
+    assert len(office_lines) == (2 if office else 0)
+    assert all(abs(line.chars[0]["x0"] - (area.left + cell)) < 0.5 for line in office_lines)
+
+
+def test_a_notice_from_its_text(fonts: FontSet, tmp_path: Path) -> None:
+    """Through structure: the fixture's 版记 lines at the foot of its last (even) page, and nowhere else."""
+    raw = (Path(__file__).parent / "data" / "genre" / "notice_issuing_rules_imprint.txt").read_text("utf-8")
+    doc = build_document(normalize(raw).text, "notice.txt")
+    result, pdf = _render(doc, GBT9704, fonts, tmp_path / "notice.pdf")
+    found = _imprint_lines(pdf, GBT9704)
+    assert result.pages % 2 == 0 and {line.page for line in found} == {result.pages}
+    assert found[-1].text == "云山市人民政府办公室2024年3月5日印发"
+    assert "".join(line.text for line in found[:-1]).startswith("抄送：市委办公室")
+    assert (
+        abs(_rules(pdf.pages[-1])[-1]["top"] - mm_to_pt(GBT9704.page.height_mm - GBT9704.page.bottom_mm))
+        < 0.5
+    )
