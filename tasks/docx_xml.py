@@ -1,5 +1,5 @@
 """The OOXML that python-docx has no proxy for: East Asian fonts, language, the line grid, character
-indents, outline levels, the PAGE field.
+indents, outline levels, borders, table geometry, the PAGE field.
 
 Each function sets one thing on one element; render_docx decides the values. Children are inserted in
 schema order, since Word refuses a document whose properties are out of order.
@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 # What may follow a child in w:rPr / w:pPr (ECMA-376 CT_RPr, CT_PPrBase), for the children added here.
 _RPR_AFTER_SPACING = (
@@ -31,14 +32,37 @@ _PPR_AFTER_AUTOSPACE_DE = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:autoSpaceDE")
 _PPR_AFTER_AUTOSPACE_DN = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:autoSpaceDN") + 1 :]
 _PPR_AFTER_SNAP_TO_GRID = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:snapToGrid") + 1 :]
 _THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+# What may follow a side in w:pBdr (top left bottom right between bar) or w:tcBorders (top start/left
+# bottom end/right insideH insideV tl2br tr2bl), for the sides set here.
+_BORDER_AFTER = {
+    "top": ("w:left", "w:start", "w:bottom", "w:right", "w:end", "w:between", "w:bar", "w:insideH",
+            "w:insideV", "w:tl2br", "w:tr2bl"),
+    "bottom": ("w:right", "w:end", "w:between", "w:bar", "w:insideH", "w:insideV", "w:tl2br", "w:tr2bl"),
+}  # fmt: skip
+_TCPR_AFTER_BORDERS = (
+    "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+)  # fmt: skip
+_TBLPR_AFTER_CELL_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_TBLPR_AFTER_INDENT = ("w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", *_TBLPR_AFTER_CELL_MARGINS)
 
 
-def _child(parent: BaseOxmlElement, tag: str, successors: tuple[str, ...]) -> BaseOxmlElement:
+def _child(parent: etree._Element, tag: str, successors: tuple[str, ...]) -> etree._Element:
+    """The child `tag` of `parent`, added before the first of `successors` present when missing.
+
+    Placed by hand: python-docx has no element class (with insert_element_before) for every parent here,
+    such as w:tcBorders or w:tblCellMar.
+    """
     found = parent.find(qn(tag))
     if found is not None:
         return found
     element = OxmlElement(tag)
-    parent.insert_element_before(element, *successors)
+    following = {qn(successor) for successor in successors}
+    successor = next((child for child in parent if child.tag in following), None)
+    if successor is None:
+        parent.append(element)
+    else:
+        successor.addprevious(element)
     return element
 
 
@@ -106,20 +130,44 @@ def set_outline_level(pPr: BaseOxmlElement, heading_level: int) -> None:
     pPr.get_or_add_outlineLvl().set(qn("w:val"), str(heading_level - 1))
 
 
-def set_bottom_border(pPr: BaseOxmlElement, color: str, width_pt: float, space_pt: int) -> None:
-    """A single rule `width_pt` thick under the paragraph, `space_pt` below its last line, across the indents.
+def _set_border(borders: etree._Element, side: str, color: str, width_pt: float, space_pt: int) -> None:
+    """A single line `width_pt` thick on one side; OOXML counts border widths in eighths of a point."""
+    line = _child(borders, f"w:{side}", _BORDER_AFTER[side])
+    for attribute, value in (("w:val", "single"), ("w:sz", round(width_pt * 8)), ("w:space", space_pt)):
+        line.set(qn(attribute), str(value))
+    line.set(qn("w:color"), color)
 
-    OOXML counts border widths in eighths of a point.
-    """
-    width_eighth_pt = round(width_pt * 8)
-    pBdr = _child(pPr, "w:pBdr", _PPR_AFTER_PBDR)
-    bottom = pBdr.find(qn("w:bottom"))
-    if bottom is None:
-        bottom = OxmlElement("w:bottom")
-        pBdr.append(bottom)
-    for attribute, value in (("w:val", "single"), ("w:sz", width_eighth_pt), ("w:space", space_pt)):
-        bottom.set(qn(attribute), str(value))
-    bottom.set(qn("w:color"), color)
+
+def set_bottom_border(pPr: BaseOxmlElement, color: str, width_pt: float, space_pt: int) -> None:
+    """A single rule `width_pt` thick under the paragraph, `space_pt` below its last line, across the
+    indents."""
+    _set_border(_child(pPr, "w:pBdr", _PPR_AFTER_PBDR), "bottom", color, width_pt, space_pt)
+
+
+def set_cell_border(tcPr: BaseOxmlElement, side: str, color: str, width_pt: float) -> None:
+    """A rule `width_pt` thick on the "top" or "bottom" edge of a table cell, as wide as the cell."""
+    _set_border(_child(tcPr, "w:tcBorders", _TCPR_AFTER_BORDERS), side, color, width_pt, 0)
+
+
+def set_edge_to_edge(tblPr: BaseOxmlElement) -> None:
+    """The table as wide as the text area and flush with it: 100 % width, no indent, cells without
+    margins on either side (the cells' paragraphs indent their own text)."""
+    width = tblPr.find(qn("w:tblW"))
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")  # fiftieths of a percent
+    indent = _child(tblPr, "w:tblInd", _TBLPR_AFTER_INDENT)
+    indent.set(qn("w:w"), "0")
+    indent.set(qn("w:type"), "dxa")
+    margins = _child(tblPr, "w:tblCellMar", _TBLPR_AFTER_CELL_MARGINS)
+    for side in ("w:left", "w:right"):
+        margin = _child(margins, side, ())
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+
+
+def set_cant_split(trPr: BaseOxmlElement) -> None:
+    """A table row that never breaks across pages."""
+    _child(trPr, "w:cantSplit", ())
 
 
 def set_line_grid(sectPr: BaseOxmlElement, pitch_twips: int) -> None:

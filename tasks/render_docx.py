@@ -3,15 +3,24 @@
 Every paragraph and run carries its formatting directly (fonts, size, exact line pitch, indents), so the
 file reads the same in Word, WPS and LibreOffice whatever their defaults; the document defaults are set
 too, for what a user types later. The OOXML details live in tasks.docx_xml.
+
+The 版记 is a one-column table one blank line below the body, its rules the cells' borders: paragraph
+borders would stop at the lines' 1-character indents, cell borders span the type area. It stays in the
+flow, kept on one page: Word and LibreOffice paginate for themselves, and neither places a frame or a
+floating table at the page's foot alike (LibreOffice 7.4 drops the frame and sets a floating table
+inline), so it is not pushed to the bottom of the page, nor to an even page, as the PDF writer does;
+more blank lines above it push it down.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Pt, RGBColor, Twips
@@ -31,10 +40,11 @@ from tasks.layout import (
     mm_to_pt,
 )
 from tasks.model import Block, BlockKind, Document, Run
-from tasks.placement import FRONT_MATTER, blocks_to_set, placed_styles
+from tasks.placement import FRONT_MATTER, blocks_to_set, imprint_rule_above, imprint_start, placed_styles
 from tasks.title import balanced_lines
 
 LANGUAGE = "zh-CN"
+RULE_COLOR = "000000"
 
 _ALIGNMENT = {
     Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
@@ -55,10 +65,13 @@ def render_docx(doc: Document, profile: Profile, out: Path) -> None:
     if doc.metadata.agency:
         _add_red_header(document, doc.metadata.agency, number, profile)
     styles = placed_styles(profile, blocks)
-    for i, (block, style) in enumerate(zip(blocks, styles, strict=True)):
+    imprint = imprint_start(blocks)
+    for i, (block, style) in enumerate(zip(blocks[:imprint], styles[:imprint], strict=True)):
         paragraph = _add_block(document, block, style, profile)
         if i == 0 and doc.metadata.agency:
             paragraph.paragraph_format.space_before = _lines(profile, profile.title_below_rule_lines)
+    if imprint < len(blocks):
+        _add_imprint(document, blocks[imprint:], styles[imprint:], profile)
     document.save(str(out))
 
 
@@ -168,14 +181,26 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle)
     fmt.left_indent = _twips(style.left_chars * char)
     fmt.right_indent = _twips(style.right_chars * char)
     pPr = paragraph._p.get_or_add_pPr()
-    docx_xml.set_indent_chars(pPr, style.first_line_chars, style.left_chars, style.right_chars)
+    if _indents_in_characters(profile, style):
+        docx_xml.set_indent_chars(pPr, style.first_line_chars, style.left_chars, style.right_chars)
     docx_xml.set_no_autospace(pPr)
     if pitch != profile.line_pitch_pt:  # title lines: LibreOffice would snap them to the line grid
         docx_xml.set_snap_to_grid(pPr, False)
 
 
+def _indents_in_characters(profile: Profile, style: BlockStyle) -> bool:
+    """Whether indents are written in character units too. Word sizes a character unit by the default
+    font (the body's 3号), not by the runs: lines in another size (the 4号 版记) keep their indents in
+    twips alone, which every reader takes as they are. Zero is zero in any unit."""
+    indented = style.first_line_chars or style.left_chars or style.right_chars
+    return style.size_pt == profile.body_size_pt or not indented
+
+
 def _add_block(document: DocxDocument, block: Block, style: BlockStyle, profile: Profile) -> Paragraph:
-    paragraph = document.add_paragraph()
+    return _fill_paragraph(document.add_paragraph(), block, style, profile)
+
+
+def _fill_paragraph(paragraph: Paragraph, block: Block, style: BlockStyle, profile: Profile) -> Paragraph:
     _format_paragraph(paragraph, profile, style)
     if block.kind in FRONT_MATTER:  # a title is never left at the foot of a page alone
         paragraph.paragraph_format.keep_together = paragraph.paragraph_format.keep_with_next = True
@@ -189,6 +214,43 @@ def _add_block(document: DocxDocument, block: Block, style: BlockStyle, profile:
     if block.heading is not None and block.heading.kind == "heading":
         docx_xml.set_outline_level(paragraph._p.get_or_add_pPr(), block.heading.level)
     return paragraph
+
+
+def _add_imprint(
+    document: DocxDocument, blocks: Sequence[Block], styles: Sequence[BlockStyle], profile: Profile
+) -> None:
+    """版记 (GB/T 9704 7.4): a row a line, a rule above the first and under the last, a thinner one
+    between the 抄送 and 印发 lines; rows never split and stay together (see the module docstring)."""
+    blank = _add_block(
+        document, Block(BlockKind.PARAGRAPH, (), 0), profile.block_style(BlockKind.PARAGRAPH), profile
+    )
+    blank.paragraph_format.keep_with_next = True
+    table = document.add_table(rows=len(blocks), cols=1)
+    table.autofit = False
+    docx_xml.set_edge_to_edge(table._tbl.tblPr)
+    for i, (row, block, style) in enumerate(zip(table.rows, blocks, styles, strict=True)):
+        docx_xml.set_cant_split(row._tr.get_or_add_trPr())
+        paragraph = row.cells[0].paragraphs[0]
+        if block.kind is BlockKind.PRINTED_BY and len(block.runs) > 1:
+            block = _office_tab_date(paragraph, block, style, profile)
+        _fill_paragraph(paragraph, block, style, profile)
+        paragraph.paragraph_format.keep_with_next = i < len(blocks) - 1 or None
+        tcPr = row.cells[0]._tc.get_or_add_tcPr()
+        rule = imprint_rule_above(profile, blocks, i)
+        if rule is not None:
+            docx_xml.set_cell_border(tcPr, "top", RULE_COLOR, mm_to_pt(rule))
+    last = table.rows[-1].cells[0]._tc.get_or_add_tcPr()
+    docx_xml.set_cell_border(last, "bottom", RULE_COLOR, mm_to_pt(profile.imprint_outer_rule_mm))
+
+
+def _office_tab_date(paragraph: Paragraph, block: Block, style: BlockStyle, profile: Profile) -> Block:
+    """The 印发 line's date after a tab, to a right tab stop at the right indent (Word measures tab stops
+    from the margin, here the cell's edge); the office stays at the left indent."""
+    char = _char_advance_pt(profile, style.size_pt)
+    stop = _twips(profile.type_width_pt - style.right_chars * char)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(stop, WD_TAB_ALIGNMENT.RIGHT)
+    office, date = block.runs[0], block.runs[-1]
+    return replace(block, runs=(office, replace(date, text="\t" + date.text)))
 
 
 def _add_red_header(document: DocxDocument, agency: str, number: str | None, profile: Profile) -> None:

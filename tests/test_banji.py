@@ -1,11 +1,13 @@
 """The 版记 (GB/T 9704 7.4): 抄送 and 印发 lines at the end of a formal document.
 
 Recognised only at the very end of the text; set at the bottom of the last page between rules as wide as
-the type area (PDF, checked with pdfplumber), and as a table of full-width rules after the body (DOCX XML).
+the type area (PDF, checked with pdfplumber), and as a table of full-width rules after the body (DOCX XML,
+and the PDF LibreOffice sets from it).
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,8 +18,18 @@ from tasks.fonts import FontSet, resolve_fonts
 from tasks.layout import GBT9704, PROFILES, FontRole, Profile, mm_to_pt
 from tasks.model import Block, BlockKind, Document, Run
 from tasks.normalize import normalize
+from tasks.render_docx import render_docx
 from tasks.render_pdf import PdfResult, render_pdf
 from tasks.structure import build_document
+from tests.docx_layout_check import (
+    NS,
+    layout_problems,
+    libreoffice_pdf,
+    paragraph_text,
+    read_docx_xml,
+    runs,
+    w,
+)
 from tests.pdf_layout_check import (
     MM,
     Char,
@@ -285,3 +297,86 @@ def test_a_notice_from_its_text(fonts: FontSet, tmp_path: Path) -> None:
         abs(_rules(pdf.pages[-1])[-1]["top"] - mm_to_pt(GBT9704.page.height_mm - GBT9704.page.bottom_mm))
         < 0.5
     )
+
+
+# DOCX: a table of full-width rules one blank line under the body -----------------------------------
+
+ALIAS_FILE = Path(__file__).resolve().parents[1] / "fonts" / "fontconfig" / "65-gongwen.conf"
+
+
+def _docx(tmp_path: Path) -> Path:
+    out = tmp_path / "imprint.docx"
+    render_docx(_with_body_lines(3), GBT9704, out)
+    return out
+
+
+def test_docx_imprint_table_rules_and_lines(tmp_path: Path) -> None:
+    path = _docx(tmp_path)
+    assert layout_problems(path, GBT9704) == []  # the body as before
+    body = read_docx_xml(path).document.find("w:body", NS)
+    *_, blank, table, _ = body  # the last paragraph, the table, the section properties
+    assert (blank.tag, paragraph_text(blank), table.tag) == (w("p"), "", w("tbl"))
+    assert blank.find("w:pPr/w:keepNext", NS) is not None
+    assert blank.find("w:pPr/w:spacing", NS).get(w("line")) == str(GBT9704.line_pitch_twips)
+    # as wide as the type area, flush with it, cells without side margins
+    props = table.find("w:tblPr", NS)
+    assert (props.find("w:tblW", NS).get(w("type")), props.find("w:tblW", NS).get(w("w"))) == ("pct", "5000")
+    assert props.find("w:tblInd", NS).get(w("w")) == "0"
+    assert [m.get(w("w")) for m in props.find("w:tblCellMar", NS)] == ["0", "0"]
+    rows = table.findall("w:tr", NS)
+    assert all(row.find("w:trPr/w:cantSplit", NS) is not None for row in rows)
+    # rules in eighths of a point: 0.35 mm = 0.99 pt -> 8 above and below, 0.25 mm = 0.71 pt -> 6 between
+    borders = [
+        {side.tag.split("}")[1]: side.get(w("sz")) for side in row.find("w:tc/w:tcPr/w:tcBorders", NS)}
+        for row in rows
+    ]
+    assert borders == [{"top": "8"}, {"top": "6", "bottom": "8"}]
+    copy_to, printed = (row.find("w:tc/w:p", NS) for row in rows)
+    assert copy_to.find("w:pPr/w:keepNext", NS) is not None  # the rows stay on one page
+    # 4号 仿宋 (sz in half points), the official font names
+    for paragraph in (copy_to, printed):
+        assert {(run.east_asia, run.size_half_pt) for run in runs(paragraph)} == {("仿宋_GB2312", 28)}
+    # indents in twips (a 4号 character is 280): 1 character in, 抄送's wrapped lines after "抄送："
+    ind = copy_to.find("w:pPr/w:ind", NS)
+    assert {a.split("}")[1]: v for a, v in ind.attrib.items()} == {
+        "left": "1120",
+        "hanging": "840",
+        "right": "280",
+    }
+    assert paragraph_text(copy_to) == "抄送：" + AGENCIES
+    # the office at the left indent, a tab to the date ending at the right indent
+    ind = printed.find("w:pPr/w:ind", NS)
+    assert (ind.get(w("left")), ind.get(w("right"))) == ("280", "280")
+    tab = printed.find("w:pPr/w:tabs/w:tab", NS)
+    assert (tab.get(w("val")), tab.get(w("pos"))) == ("right", str(round(GBT9704.type_width_pt * 20) - 280))
+    pieces = [
+        "\t" if el.tag == w("tab") else el.text for el in printed.iterfind("w:r/*", NS) if el.tag != w("rPr")
+    ]
+    assert "".join(pieces) == "云山市人民政府办公室\t2024年3月5日印发"
+
+
+def test_docx_without_imprint_has_no_table(tmp_path: Path) -> None:
+    out = tmp_path / "plain.docx"
+    render_docx(Document("", "text", _with_body_lines(3).blocks[:1]), GBT9704, out)
+    assert read_docx_xml(out).document.find(".//w:tbl", NS) is None
+
+
+def test_libreoffice_sets_the_rules_across_the_type_area(tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip(
+            "LibreOffice (soffice) is not installed; the set-up script installs libreoffice-writer-nogui"
+        )
+    area, cell = TypeArea.of(GBT9704), GBT9704.imprint_size_pt
+    with pdfplumber.open(libreoffice_pdf(_docx(tmp_path), tmp_path, ALIAS_FILE)) as pdf:
+        page = pdf.pages[0]
+        top, inner, bottom = _rules(page)
+        chars = [c for c in page.chars if c["size"] == GBT9704.imprint_size_pt]
+    for rule in (top, inner, bottom):
+        assert abs(rule["x0"] - area.left) < 1 and abs(rule["x1"] - area.right) < 1
+    assert [r["linewidth"] for r in (top, inner, bottom)] == [1.0, 0.75, 1.0]
+    copy_to = [c for c in chars if top["top"] < c["top"] < inner["top"]]
+    printed = [c for c in chars if inner["top"] < c["top"] < bottom["top"]]
+    assert "".join(c["text"] for c in copy_to) == "抄送：" + AGENCIES
+    assert "".join(c["text"] for c in printed).replace(" ", "") == "云山市人民政府办公室2024年3月5日印发"
+    assert abs(min(c["x0"] for c in printed) - (area.left + cell)) < 1
+    assert abs(max(c["x1"] for c in printed) - (area.right - cell)) < 1
