@@ -24,6 +24,7 @@ Roman, else the metric-compatible Liberation Serif (fonts-liberation); the role 
 from __future__ import annotations
 
 import hashlib
+import mmap
 import multiprocessing
 import os
 import subprocess
@@ -187,9 +188,26 @@ def cache_dir() -> Path:
     return Path(base) / "gongwen" / "fonts"
 
 
+class _MappedFile:
+    """What reportlab reads a font from: the file memory-mapped rather than read into a bytes object.
+
+    reportlab keeps the whole file for subsetting (56 MB for the substitute fonts). Mapped, only the
+    pages it touches are resident, and they are shared by every process that maps the file.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.name = path
+
+    def read(self) -> mmap.mmap:
+        with open(self.name, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        mapped.madvise(mmap.MADV_RANDOM)  # glyphs are read here and there: no read-ahead around them
+        return mapped
+
+
 @lru_cache(maxsize=32)
 def _register(name: str, path: str, index: int) -> TTFont:
-    font = TTFont(name, path, subfontIndex=index)
+    font = TTFont(name, _MappedFile(path), subfontIndex=index)
     pdfmetrics.registerFont(font)
     return font
 
