@@ -23,11 +23,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.collect import refresh_index
 from flows.config import Settings, load_settings
-from flows.document import convert_document, warm_up
-from flows.inbox import FileOutcome, candidate_files, finish_outcome, make_pool, plan_batch, pool_size
+from flows.inbox import FileOutcome, finish_outcome, plan_batch, pool_size
 from flows.ledger import Ledger, run_lock
 from flows.outputs import clear_leftovers
 from flows.report_table import markdown_table
+from flows.workers import convert, stop_workers, worker_pool
 
 ProgressHook = Callable[[FileOutcome], None]
 
@@ -49,9 +49,9 @@ def _is_transient(task, task_run, state) -> bool:
 def convert_task(path: Path, settings: Settings, output_name: str, pool: Executor | None = None) -> dict:
     logger = get_run_logger()
     if pool is None:
-        result = convert_document(path, settings, output_name)
+        result = convert(path, settings, output_name)
     else:
-        result = pool.submit(convert_document, path, settings, output_name).result()
+        result = pool.submit(convert, path, settings, output_name).result()
     logger.info("%s -> %s (%d pages, %.2f s)", path.name, result.output_dir, result.pages, result.seconds)
     for warning in result.warnings:
         logger.warning("%s: %s", path.name, warning)
@@ -95,16 +95,17 @@ def run_batch(
         for outcome in outcomes:
             if progress:
                 progress(outcome)
-        pool = make_pool(settings, len(batch.todo))
+        workers = pool_size(settings, len(batch.todo))
+        pool = worker_pool(settings, workers) if workers else None
         try:
             for path, name, sha, result, error in _converted(settings, batch.todo, pool):
                 outcome = finish_outcome(settings, ledger, path, name, sha, result, error)
                 outcomes.append(outcome)
                 if progress:
                     progress(outcome)
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        except BaseException:  # interrupted: documents not yet started must not go on converting
+            stop_workers()
+            raise
     create_markdown_artifact(
         key="gongwen-batch",
         markdown=markdown_table(outcomes, settings),
@@ -130,21 +131,8 @@ _progress: ContextVar[ProgressHook] = ContextVar("gongwen_progress")
 
 
 def run_with_progress(hook: ProgressHook, **parameters: object) -> list[dict]:
-    settings, paths = parameters.get("settings"), parameters.get("paths") or []
-    if isinstance(settings, Settings) and isinstance(paths, list):
-        _warm_up_if_in_process(settings, [Path(p) for p in paths])
     token = _progress.set(hook)
     try:
         return process_inbox(**parameters)
     finally:
         _progress.reset(token)
-
-
-def _warm_up_if_in_process(settings: Settings, paths: list[Path]) -> None:
-    """Without worker processes the first document waits for fonts and jieba: load them meanwhile."""
-    try:
-        documents = len(candidate_files(settings, paths))
-    except OSError:
-        return  # the flow reports the folder it cannot read
-    if not pool_size(settings, documents):
-        warm_up(settings)

@@ -120,10 +120,14 @@ def draw_thumbnail(pdf: Path, target: Path) -> bool:
     return True
 
 
+def thumbnail_path(outputs: Path, name: str) -> Path:
+    return outputs / THUMBNAIL_DIR / f"{name}.png"
+
+
 def _thumbnails(outputs: Path, pdfs: dict[str, str]) -> dict[str, str]:
     """Name -> thumbnail path (relative to outputs/) for each document's PDF; stale thumbnails go."""
     folder = outputs / THUMBNAIL_DIR
-    targets = {name: f"{THUMBNAIL_DIR}/{name}.png" for name in pdfs}
+    targets = {name: thumbnail_path(outputs, name).relative_to(outputs).as_posix() for name in pdfs}
     # pdftoppm runs outside the GIL: one per core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         drawn = pool.map(lambda name: draw_thumbnail(outputs / pdfs[name], outputs / targets[name]), pdfs)

@@ -48,6 +48,11 @@ class Settings:
         """Run state (ledger, lock, staging): inside outputs/, so git and users leave it alone."""
         return self.outputs / ".gongwen"
 
+    @property
+    def font_key(self) -> tuple[tuple[str, str], ...]:
+        """`fonts` as a hashable key: fonts are parsed once per process and key."""
+        return tuple(sorted(self.fonts.items()))
+
     def source_of(self, name: str) -> str:
         return self.sources.get(name, "default")
 

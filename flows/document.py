@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import math
 import platform
+import tempfile
 import threading
 import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
@@ -76,28 +77,45 @@ def _font_set(user_fonts: tuple[tuple[str, str], ...]) -> FontSet:
     return resolve_fonts({FontRole(role): Path(path) for role, path in user_fonts} or None)
 
 
-def _font_key(settings: Settings) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(settings.fonts.items()))
-
-
 def warm_up(settings: Settings) -> None:
     """Load fonts and jieba's dictionary on a background thread, for a run that converts in this process.
 
     The first document waits for them (~2 s); started before the flow, they load while Prefect
     starts its server and the main thread only waits.
     """
-    threading.Thread(target=_warm, args=(settings,), name="gongwen-warm-up", daemon=True).start()
+    threading.Thread(target=_warm, args=(settings.font_key,), name="gongwen-warm-up", daemon=True).start()
 
 
-def _warm(settings: Settings) -> None:
+def _warm(key: tuple[tuple[str, str], ...]) -> None:
     try:
-        with _fonts_lock:
-            fonts = _font_set(_font_key(settings))
-            for font in (*fonts.roles.values(), *([fonts.latin] if fonts.latin else [])):
-                font.face()
+        warm_fonts(key)
         tokenizer()
     except Exception:  # the first document loads them again and reports what went wrong
         logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
+
+
+def warm_fonts(key: tuple[tuple[str, str], ...]) -> None:
+    """Resolve and parse the fonts of `key` (`Settings.font_key`) now rather than in the first document."""
+    with _fonts_lock:
+        fonts = _font_set(key)
+        for font in (*fonts.roles.values(), *([fonts.latin] if fonts.latin else [])):
+            font.face()
+
+
+# A short text with a title, a heading and body text: every stage and font role runs once.
+PRIMING_TEXT = "关于试运行的通知\n\n各单位：\n\n一、总体要求\n\n请于本月底前报送材料。\n\n特此通知。\n"
+
+
+def prime(settings: Settings) -> None:
+    """Convert a short text off the record: fonts, jieba and every stage's first-use costs are paid now.
+
+    The first document of a process costs seconds more than the next ones; a long-lived process
+    (the watcher, the fork server of the worker pool) pays them before anything arrives.
+    """
+    with tempfile.TemporaryDirectory(prefix="gongwen-warm-up-") as scratch:
+        source = Path(scratch) / "warm-up.txt"
+        source.write_text(PRIMING_TEXT, encoding="utf-8")
+        convert_document(source, replace(settings, outputs=Path(scratch) / "outputs"), "warm-up")
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +162,7 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         with clock.stage("render_docx"):
             render_docx(document, profile, staging / f"{output_name}.docx")
         with clock.stage("render_pdf"):
-            fonts = _fonts(_font_key(settings))
+            fonts = _fonts(settings.font_key)
             pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
         check_pages(path, pdf.pages, settings.max_pages, "takes")
         with clock.stage("write"):

@@ -7,11 +7,9 @@ the ledger as soon as that document's outputs exist.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import traceback
 from collections.abc import Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,15 +172,6 @@ def pool_size(settings: Settings, documents: int) -> int:
     """Worker processes for a batch of `documents`; 0 when converting in this process is quicker."""
     workers = min(settings.concurrency, documents, os.cpu_count() or 1)
     return 0 if workers < 2 or documents < POOL_MIN_DOCUMENTS else workers
-
-
-def make_pool(settings: Settings, documents: int) -> Executor | None:
-    """Worker processes for CPU-bound stages, so a batch uses every core; None for small batches."""
-    workers = pool_size(settings, documents)
-    if not workers:
-        return None
-    # spawn, not fork: the flow's process runs threads (Prefect's API client, event loops).
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def finish_outcome(

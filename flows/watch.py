@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import logging
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event
 
 import watchfiles
 
 from flows.config import Settings
-from flows.document import convert_document
 from flows.inbox import candidate_files, is_ignored
 
 # A batch runner: None means the whole inbox (the catch-up run), else exactly these files.
@@ -33,21 +31,7 @@ TICK_MS = 100  # how often waiting files are looked at again when no event arriv
 MAX_HOLD_SECONDS = 5.0  # during a long stream of drops, settled files still go every few seconds
 RETRY_SECONDS = 30  # after a failed run (server down, disk full), not sooner
 
-# A short text with a title, a heading and body text: every stage and font role runs once.
-WARM_UP_TEXT = "关于试运行的通知\n\n各单位：\n\n一、总体要求\n\n请于本月底前报送材料。\n\n特此通知。\n"
-
 log = logging.getLogger("gongwen.watch")
-
-
-def warm_up(settings: Settings) -> None:
-    """Convert a small text off the record, so fonts and dictionaries load now, not on the first drop.
-
-    The first document in a process costs seconds more than the next ones (font parsing, jieba).
-    """
-    with tempfile.TemporaryDirectory(prefix="gongwen-warm-up-") as scratch:
-        source = Path(scratch) / "warm-up.txt"
-        source.write_text(WARM_UP_TEXT, encoding="utf-8")
-        convert_document(source, replace(settings, outputs=Path(scratch) / "outputs"), "warm-up")
 
 
 def signature(path: Path) -> Signature | None:

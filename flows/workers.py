@@ -1,0 +1,112 @@
+"""The worker processes that convert a batch's documents, warm before the first document arrives.
+
+One pool per process, kept between runs (`gongwen watch` runs a flow per drop). Where the platform
+has a fork server, workers are forked from it after it has imported every stage, loaded jieba's
+dictionary and the fonts and converted a short text (`flows.worker_preload`): a worker starts warm
+in milliseconds, and the workers share those ~150 MB instead of holding a copy each. Elsewhere
+workers are spawned and warm up on their first document.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flows.collect import draw_thumbnail, thumbnail_path
+from flows.config import Settings
+from flows.inbox import candidate_files, pool_size
+
+if TYPE_CHECKING:
+    from flows.document import DocumentResult
+
+PRELOAD = "flows.worker_preload"
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_shape: tuple[int, tuple[tuple[str, str], ...]] = (0, ())
+
+
+def _context() -> BaseContext:
+    # Never plain fork: the flow's process runs threads (Prefect's client, event loops).
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([PRELOAD])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
+    """This process's pool of `workers` processes for `settings`' fonts, started on first use."""
+    global _pool, _shape
+    shape = (workers, settings.font_key)
+    with _lock:
+        # A worker killed from outside (out of memory) breaks the pool for good: start a new one.
+        broken = _pool is not None and getattr(_pool, "_broken", False)
+        if _pool is None or broken or shape != _shape:
+            if _pool is not None:
+                _pool.shutdown(wait=False, cancel_futures=True)
+            # Licensed fonts from gongwen.toml are not in the fork server's warm-up: each worker parses them.
+            _pool = ProcessPoolExecutor(workers, _context(), initializer=_start_worker, initargs=(shape[1],))
+            _shape = shape
+        return _pool
+
+
+def _start_worker(key: tuple[tuple[str, str], ...]) -> None:
+    """A worker's first step: collect garbage again (the fork server does not), parse licensed fonts."""
+    gc.enable()
+    from flows.document import warm_fonts  # here: the flow's process need not import the stages
+
+    warm_fonts(key)
+
+
+def convert(path: Path, settings: Settings, output_name: str) -> DocumentResult:
+    """One document's work, in a worker or in this process: its outputs, then its thumbnail for the
+    index (drawn here, in parallel, rather than for the whole batch at its end)."""
+    from flows.document import convert_document
+
+    result = convert_document(path, settings, output_name)
+    pdf = Path(result.output_dir) / f"{output_name}.pdf"
+    draw_thumbnail(pdf, thumbnail_path(settings.outputs, output_name))
+    return result
+
+
+def prestart(settings: Settings, workers: int) -> None:
+    """Start the workers now, on a thread, so that their warm-up overlaps Prefect's start."""
+
+    def start() -> None:
+        pool = worker_pool(settings, workers)
+        for started in [pool.submit(os.getpid) for _ in range(workers)]:  # a process per waiting task
+            started.result()
+
+    threading.Thread(target=start, name="gongwen-workers", daemon=True).start()
+
+
+def stop_workers() -> None:
+    """Stop the pool now, dropping documents not yet started (an interrupted or failed run)."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+
+
+def get_ready(settings: Settings, paths: list[Path]) -> None:
+    """Before a run's flow starts: start the batch's workers, or load fonts and jieba for a run that
+    converts in this process. Either way the loading overlaps Prefect's start instead of following it."""
+    try:
+        documents = len(candidate_files(settings, paths))
+    except OSError:
+        return  # the flow reports the folder it cannot read
+    workers = pool_size(settings, documents)
+    if workers:
+        prestart(settings, workers)
+    else:
+        from flows.document import warm_up
+
+        warm_up(settings)
