@@ -44,9 +44,19 @@ def _settings(args: argparse.Namespace):
 
 def cmd_run(args: argparse.Namespace) -> int:
     _prepare_prefect(args.verbose)
+    settings = _settings(args)
+    # The slow starts first, side by side: Prefect's server, then the workers (or fonts and jieba).
+    from flows.prefect_api import flow_settings, start_server
+    from flows.workers import get_ready
+
+    server = start_server()
+    get_ready(settings, [Path(p) for p in args.paths])
     from rich.console import Console
 
-    settings = _settings(args)
+    from flows.batch import run_with_progress
+    from flows.inbox import FileOutcome
+    from flows.report_table import detail_lines, rich_table
+
     # Piped output (logs, CI) gets a wide table rather than rich's 80-column default.
     console = Console(width=None if sys.stdout.isatty() else 160)
     marks = {"done": "[green]✓[/green]", "skipped": "[dim]·[/dim]", "failed": "[red]✗[/red]"}
@@ -59,14 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"-> {settings.outputs}  (profile {settings.profile})",
         highlight=False,
     )
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from flows.batch import run_with_progress
-    from flows.inbox import FileOutcome
-    from flows.report_table import detail_lines, rich_table
-
-    # One short-lived flow per process: the heartbeat thread only adds ~1 s at exit here.
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with flow_settings(server):
         rows = run_with_progress(show, paths=args.paths, force=args.force, settings=settings)
     outcomes = [FileOutcome(**row) for row in rows]
     console.print(rich_table(outcomes))

@@ -29,12 +29,14 @@ def _prepare_prefect(args: argparse.Namespace) -> None:
 def cmd_watch(args: argparse.Namespace) -> int:
     _prepare_prefect(args)
     settings = _settings(args)
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from flows.prefect_api import flow_settings, start_server
 
+    server = start_server()  # it starts while the rest is imported and the process warms up
     from flows.batch import run_with_progress
+    from flows.document import prime
     from flows.inbox import FileOutcome
     from flows.report_table import counts
-    from flows.watch import warm_up, watch_inbox
+    from flows.watch import watch_inbox
 
     def show(outcome: FileOutcome) -> None:
         # Not print(): inside the flow, log_prints turns print() into Prefect log records.
@@ -58,9 +60,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
         f"settle {settings.settle_seconds:g} s); Ctrl-C stops",
         flush=True,
     )
-    # One process, many short flow runs: the heartbeat thread would add ~1 s to each.
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        warm_up(settings)
+    prime(settings)
+    with flow_settings(server):
         watch_inbox(settings, run)
     return 0
 

@@ -7,64 +7,23 @@ start` on 127.0.0.1 as its child, in its own process group, and stops it on exit
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flows.prefect_api import configured_api_url, healthy, port_in_use, stop_process_group
+
 if TYPE_CHECKING:  # Prefect is imported only when needed: `import prefect` takes 1-2 s
     from prefect.schedules import Schedule
 
 DEPLOYMENT_NAME = "inbox"
 SERVER_START_SECONDS = 120  # a new SQLite database takes ~10 s on 2 cores; a loaded CI machine more
-STOP_SECONDS = 15
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def port_in_use(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def configured_api_url() -> str | None:
-    """PREFECT_API_URL as Prefect sees it: environment, then the active profile."""
-    from prefect.settings import get_current_settings
-
-    return get_current_settings().api.url
-
-
-def _healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def stop_process_group(process: subprocess.Popen, seconds: float = STOP_SECONDS) -> None:
-    """SIGTERM the child's process group (a server runs uvicorn below it), then SIGKILL what is left."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(seconds)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 @contextmanager
@@ -90,7 +49,7 @@ def local_server(port: int, log_file: Path, env: dict[str, str] | None = None) -
         )
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
-        while not _healthy(api_url):
+        while not healthy(api_url):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"Prefect server on port {port} did not start; see {log_file}")
             time.sleep(0.25)

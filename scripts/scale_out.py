@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.serve import free_port, local_server, stop_process_group
+from flows.prefect_api import free_port, stop_process_group
+from flows.serve import local_server
 
 ROOT = Path(__file__).resolve().parents[1]
 POOL = "gongwen"

@@ -21,14 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.serve import (
-    SERVER_START_SECONDS,
-    free_port,
-    local_server,
-    port_in_use,
-    schedule,
-    stop_process_group,
-)
+from flows.prefect_api import free_port, port_in_use, stop_process_group
+from flows.serve import SERVER_START_SECONDS, local_server, schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
