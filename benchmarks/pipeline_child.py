@@ -3,6 +3,8 @@
     python benchmarks/pipeline_child.py first DOC OUTPUTS    # one document, no Prefect
     python benchmarks/pipeline_child.py loop INBOX OUTPUTS   # every file, a plain loop in this process
     python benchmarks/pipeline_child.py pool INBOX OUTPUTS   # every file, the batch's worker pool, no Prefect
+
+`loop` and `pool` do a run's work without Prefect: each document's outputs and thumbnail, then the index.
     python benchmarks/pipeline_child.py flow                 # a trivial Prefect flow: Prefect's own floor
     python benchmarks/pipeline_child.py pdf DOC OUTPUTS      # text -> PDF only
     python benchmarks/pipeline_child.py fonts                # resolve and parse every font
@@ -36,26 +38,30 @@ def first(doc: str, outputs: str) -> dict[str, object]:
 
 
 def loop(inbox: str, outputs: str) -> dict[str, object]:
-    from flows.document import convert_document
+    from flows.collect import refresh_index
+    from flows.workers import convert
 
     settings = _settings(Path(inbox), Path(outputs))
     paths = sorted(Path(inbox).iterdir())
-    seconds = sum(convert_document(path, settings, path.stem).seconds for path in paths)
+    seconds = sum(convert(path, settings, path.stem).seconds for path in paths)
+    refresh_index(settings.outputs)
     return {"documents": len(paths), "stage_seconds": seconds}
 
 
 def pool(inbox: str, outputs: str) -> dict[str, object]:
-    from flows.document import convert_document
-    from flows.inbox import make_pool
+    from flows.collect import refresh_index
+    from flows.inbox import pool_size
+    from flows.workers import convert, worker_pool
 
     settings = _settings(Path(inbox), Path(outputs))
     paths = sorted(Path(inbox).iterdir())
-    executor = make_pool(settings, len(paths))
-    if executor is None:
+    workers = pool_size(settings, len(paths))
+    if not workers:
         raise SystemExit("the batch would not use a pool (concurrency or cores < 2)")
-    with executor:
-        futures = [executor.submit(convert_document, path, settings, path.stem) for path in paths]
+    with worker_pool(settings, workers) as executor:
+        futures = [executor.submit(convert, path, settings, path.stem) for path in paths]
         seconds = sum(future.result().seconds for future in futures)
+    refresh_index(settings.outputs)
     return {"documents": len(paths), "stage_seconds": seconds}
 
 

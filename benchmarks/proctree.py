@@ -1,9 +1,9 @@
 """Run a command as a whole process and measure it: wall time, CPU time, peak memory of its process tree.
 
-Memory is summed over the process and every descendant (pool workers, Prefect's ephemeral server,
-LibreOffice's soffice.bin), sampled from /proc every 50 ms: proportional set size (shared library pages
-split between the processes that map them: what the run needs of the machine), and resident set size
-(shared pages counted in every process). Linux only.
+Memory and CPU time are summed over the process and every descendant (pool workers and their fork
+server, Prefect's server, LibreOffice's soffice.bin), sampled from /proc every 50 ms. Memory is the
+proportional set size (shared pages split between the processes that map them: what the run needs
+of the machine) and the resident set size (shared pages counted in every process). Linux only.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICKS = os.sysconf("SC_CLK_TCK")
 _SAMPLE_SECONDS = 0.05
 MB = 1 << 20
 
@@ -23,7 +24,7 @@ MB = 1 << 20
 @dataclass(frozen=True)
 class Measured:
     wall: float  # seconds
-    cpu: float  # user + system seconds of the process and the children it waited for
+    cpu: float  # user + system seconds of the process tree
     peak_mb: float  # peak of the summed PSS of the process tree
     peak_rss_mb: float  # peak of the summed RSS
     peak_processes: int  # processes alive at that peak
@@ -47,26 +48,33 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _memory(pid: int) -> tuple[int, int]:
-    """(PSS, RSS) of one process in bytes; zeros if it is gone."""
+def _usage(pid: int) -> tuple[int, int, float] | None:
+    """(PSS, RSS) in bytes and CPU seconds (user + system) of one process; None if it is gone."""
     try:
         rss = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     except (OSError, IndexError, ValueError):
-        return 0, 0  # gone between listing and reading
+        return None  # gone between listing and reading
     pss = next((int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:")), rss)
-    return pss, rss
+    return pss, rss, (int(fields[11]) + int(fields[12])) / _TICKS
 
 
-def tree_memory(root: int) -> tuple[int, int, int]:
-    """Summed PSS and RSS in bytes of `root` and its descendants, and how many processes that is."""
+def tree_usage(root: int, cpu: dict[int, float]) -> tuple[int, int, int]:
+    """Summed PSS and RSS in bytes of `root` and its descendants, and how many processes that is.
+
+    Each process's CPU time so far goes into `cpu` (pid -> seconds): a pool's workers may be children
+    of a fork server that `root` never waits for, so its own rusage would not include them.
+    """
     tree = _children()
     todo, pss, rss, count = [root], 0, 0, 0
     while todo:
         pid = todo.pop()
-        one_pss, one_rss = _memory(pid)
-        pss, rss, count = pss + one_pss, rss + one_rss, count + 1
         todo.extend(tree.get(pid, ()))
+        usage = _usage(pid)
+        if usage is not None:
+            pss, rss, count = pss + usage[0], rss + usage[1], count + 1
+            cpu[pid] = usage[2]
     return pss, rss, count
 
 
@@ -77,11 +85,12 @@ def run(command: list[str], env: dict[str, str], cwd: Path, timeout: float = 180
         command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     peak = [0, 0, 0]  # PSS, RSS, processes
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            pss, rss, count = tree_memory(process.pid)
+            pss, rss, count = tree_usage(process.pid, cpu)
             peak[:] = [max(peak[0], pss), max(peak[1], rss), count if pss > peak[0] else peak[2]]
             done.wait(_SAMPLE_SECONDS)
 
@@ -107,7 +116,8 @@ def run(command: list[str], env: dict[str, str], cwd: Path, timeout: float = 180
     process.returncode = os.waitstatus_to_exitcode(status)
     result = Measured(
         wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
+        # Sampled: the last 50 ms of each process and processes shorter than that are missed.
+        cpu=max(usage.ru_utime + usage.ru_stime, sum(cpu.values())),
         peak_mb=peak[0] / MB,
         peak_rss_mb=peak[1] / MB,
         peak_processes=peak[2],
