@@ -85,7 +85,7 @@ class BlockKind(StrEnum):
     SIGNATURE = "signature"  # issuing agency at the end
     SIGNED_DATE = "signed_date"  # date under the signature
     # The 版记 at the very end (GB/T 9704 7.4). COPY_TO runs: the label "抄送：" (or "主送：") and the
-    # agencies; PRINTED_BY runs: the printing office, if named, and "2018年6月1日印发", set flush right.
+    # agencies; PRINTED_BY runs: the printing office, if named, and the date "2018年6月1日印发".
     COPY_TO = "copy_to"  # 抄送：省委办公厅，省人大常委会办公厅。
     PRINTED_BY = "printed_by"  # 云山市人民政府办公室  2018年6月1日印发
 

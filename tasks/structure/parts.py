@@ -169,7 +169,7 @@ def distribution(text: str) -> tuple[str, str] | None:
 
 
 def continues_distribution(text: str) -> bool:
-    """A further line of agencies under a 抄送 line that ended in ，: "省政协办公厅。"."""
+    """A further line of agencies under a 抄送 line not ended by 。: "省政协办公厅。"."""
     return len(text) <= _COPY_LIST and _DISTRIBUTION_MORE.fullmatch(text) is not None
 
 
