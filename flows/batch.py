@@ -1,20 +1,24 @@
-"""The Prefect flow: convert a batch of inbox files, one task run per document.
+"""The Prefect flow: convert a batch of inbox files, a task run per slice of the batch.
 
-Each document is one coarse task run ("convert"): Prefect's per-task cost and its SQLite event
-writes grow with the number of task runs, and the stages of one document are microseconds to
-milliseconds each, so they are timed inside the task (report.json) rather than orchestrated one
-by one. CPU-bound conversion runs in a pool of worker processes so that a batch uses every core;
-the task run in the flow's process waits for its document and carries retries and logging.
+A task run ("convert") converts a slice of the batch's documents and records each one (ledger,
+progress, log) as soon as it is done. Prefect's cost per task run (~25 ms of CPU in its client
+and server, events written one by one to SQLite) would be a third of a small document's own time,
+so a large batch is cut into a few slices per worker; up to that size, every document is a task
+run of its own. The stages of a document are timed inside it (report.json), not orchestrated one by
+one. CPU-bound conversion runs in a pool of worker processes so that a batch uses every core.
 """
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, as_completed
 from contextvars import ContextVar
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -23,61 +27,76 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.collect import refresh_index
 from flows.config import Settings, load_settings
-from flows.inbox import FileOutcome, finish_outcome, plan_batch, pool_size
+from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch, pool_size
 from flows.ledger import Ledger, run_lock
 from flows.outputs import clear_leftovers
 from flows.report_table import markdown_table
 from flows.workers import convert, stop_workers, worker_pool
 
+if TYPE_CHECKING:
+    from flows.document import DocumentResult
+
 ProgressHook = Callable[[FileOutcome], None]
+Recorder = Callable[[Todo, "DocumentResult | None", "Exception | None"], FileOutcome]
+SLICES_PER_WORKER = 4  # enough that workers finish together and a retry or crash costs little
 
 
-def _is_transient(task, task_run, state) -> bool:
-    """Retry only failures that may pass (I/O), never bad input or bugs that would fail again."""
-    try:
-        state.result()
-    except OSError:
-        return True
-    except Exception:
-        return False
-    return False
+def _results(
+    todo: list[Todo], settings: Settings, pool: Executor | None
+) -> Iterator[tuple[Todo, DocumentResult | None, Exception | None]]:
+    """Each document's result or error, as it comes: in worker processes, or here one by one."""
+    if pool is None:
+        for item in todo:
+            try:
+                yield item, convert(item[0], settings, item[1]), None
+            except Exception as error:  # a failed document must not stop the batch
+                yield item, None, error
+        return
+    futures: dict[Future, Todo] = {pool.submit(convert, item[0], settings, item[1]): item for item in todo}
+    for future in as_completed(futures):
+        error = future.exception()
+        yield futures[future], None if error else future.result(), error
 
 
-@task(
-    name="convert", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=1, retry_condition_fn=_is_transient
-)
-def convert_task(path: Path, settings: Settings, output_name: str, pool: Executor | None = None) -> dict:
+@task(name="convert", cache_policy=NO_CACHE, task_run_name="convert {label}")
+def convert_task(
+    label: str, todo: list[Todo], settings: Settings, pool: Executor | None, record: Recorder
+) -> list[str]:
+    """Convert a slice of the batch, recording each document as soon as it is done; its statuses."""
     logger = get_run_logger()
+    statuses = []
+    for item, result, error in _results(todo, settings, pool):
+        statuses.append(record(item, result, error).status)
+        if result is None:
+            continue
+        path = item[0]
+        logger.info("%s -> %s (%d pages, %.2f s)", path.name, result.output_dir, result.pages, result.seconds)
+        for warning in result.warnings:
+            logger.warning("%s: %s", path.name, warning)
+    return statuses
+
+
+def slices(todo: list[Todo], workers: int) -> list[list[Todo]]:
+    """The batch cut into task-run slices: one document each up to SLICES_PER_WORKER per worker."""
+    size = max(1, math.ceil(len(todo) / (max(workers, 1) * SLICES_PER_WORKER)))
+    return [todo[i : i + size] for i in range(0, len(todo), size)]
+
+
+def _label(todo: list[Todo]) -> str:
+    return todo[0][1] if len(todo) == 1 else f"{todo[0][1]} +{len(todo) - 1}"
+
+
+def _convert_all(settings: Settings, todo: list[Todo], pool: Executor | None, record: Recorder) -> None:
+    """Without worker processes the slices run one after another in this thread: in threads they
+    would share one core and all finish together at the very end, so a killed run would lose them all."""
+    parts = slices(todo, pool_size(settings, len(todo)))
     if pool is None:
-        result = convert(path, settings, output_name)
-    else:
-        result = pool.submit(convert, path, settings, output_name).result()
-    logger.info("%s -> %s (%d pages, %.2f s)", path.name, result.output_dir, result.pages, result.seconds)
-    for warning in result.warnings:
-        logger.warning("%s: %s", path.name, warning)
-    return result.as_dict()
-
-
-def _converted(
-    settings: Settings, todo: list[tuple[Path, str, str]], pool: Executor | None
-) -> Iterator[tuple[Path, str, str, dict | None, Exception | None]]:
-    """(path, name, sha256, result, error) per document, in batch order.
-
-    Without worker processes documents are converted one at a time: in threads they would share
-    one core and all finish together at the very end, so a killed run would lose all of them.
-    """
-    if pool is None:
-        runs = [(path, name, sha, partial(convert_task, path, settings, name)) for path, name, sha in todo]
-    else:
-        runs = [
-            (path, name, sha, convert_task.submit(path, settings, name, pool).result)
-            for path, name, sha in todo
-        ]
-    for path, name, sha, run in runs:
-        try:
-            yield path, name, sha, run(), None
-        except Exception as error:  # a failed document must not stop the batch
-            yield path, name, sha, None, error
+        for part in parts:
+            convert_task(_label(part), part, settings, None, record)
+        return
+    runs = [convert_task.submit(_label(part), part, settings, pool, record) for part in parts]
+    for run in runs:
+        run.result()
 
 
 def run_batch(
@@ -97,15 +116,24 @@ def run_batch(
                 progress(outcome)
         workers = pool_size(settings, len(batch.todo))
         pool = worker_pool(settings, workers) if workers else None
-        try:
-            for path, name, sha, result, error in _converted(settings, batch.todo, pool):
-                outcome = finish_outcome(settings, ledger, path, name, sha, result, error)
+        lock = threading.Lock()  # slices finish documents on their own threads
+
+        def record(item: Todo, result: DocumentResult | None, error: Exception | None) -> FileOutcome:
+            with lock:
+                done = result.as_dict() if result is not None else None
+                outcome = finish_outcome(settings, ledger, *item, done, error)
                 outcomes.append(outcome)
                 if progress:
                     progress(outcome)
+                return outcome
+
+        try:
+            _convert_all(settings, batch.todo, pool, record)
         except BaseException:  # interrupted: documents not yet started must not go on converting
             stop_workers()
             raise
+        order = {str(path): i for i, (path, _, _) in enumerate(batch.todo)}
+        outcomes.sort(key=lambda outcome: order.get(outcome.input, -1))  # the table in batch order
     create_markdown_artifact(
         key="gongwen-batch",
         markdown=markdown_table(outcomes, settings),

@@ -24,6 +24,9 @@ IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".toml")  # .toml: m
 POOL_MIN_DOCUMENTS = 3  # below this, starting worker processes costs more than it saves
 
 
+Todo = tuple[Path, str, str]  # a document to convert: (path, output name, sha256)
+
+
 @dataclass
 class FileOutcome:
     input: str
@@ -35,7 +38,7 @@ class FileOutcome:
 
 @dataclass
 class Batch:
-    todo: list[tuple[Path, str, str]] = field(default_factory=list)  # (path, output name, sha256)
+    todo: list[Todo] = field(default_factory=list)
     outcomes: list[FileOutcome] = field(default_factory=list)  # skipped and refused up front
 
 

@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from flows.document import DocumentResult
 
 PRELOAD = "flows.worker_preload"
+RETRY_SECONDS = 1.0
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -67,10 +69,18 @@ def _start_worker(key: tuple[tuple[str, str], ...]) -> None:
 
 def convert(path: Path, settings: Settings, output_name: str) -> DocumentResult:
     """One document's work, in a worker or in this process: its outputs, then its thumbnail for the
-    index (drawn here, in parallel, rather than for the whole batch at its end)."""
+    index (drawn here, in parallel, rather than for the whole batch at its end).
+
+    An OSError (a full disk, a file still locked) may pass: it is tried once more after a second.
+    Bad input or a bug would only fail again.
+    """
     from flows.document import convert_document
 
-    result = convert_document(path, settings, output_name)
+    try:
+        result = convert_document(path, settings, output_name)
+    except OSError:
+        time.sleep(RETRY_SECONDS)
+        result = convert_document(path, settings, output_name)
     pdf = Path(result.output_dir) / f"{output_name}.pdf"
     draw_thumbnail(pdf, thumbnail_path(settings.outputs, output_name))
     return result
