@@ -1,0 +1,114 @@
+"""The batch's worker pool, its slices of task runs, and the temporary Prefect server of run/watch."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flows.batch import SLICES_PER_WORKER, slices
+from flows.config import Settings
+from flows.prefect_api import TemporaryServer, healthy, start_server
+from flows.workers import stop_workers, worker_pool
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
+
+
+def _worker_state() -> dict[str, object]:
+    """What a worker holds before its first document (runs in the worker)."""
+    import jieba
+
+    from flows.document import _font_set
+
+    return {
+        "pid": os.getpid(),
+        "stages imported": "tasks.render_pdf" in sys.modules and "tasks.summarize" in sys.modules,
+        "jieba loaded": jieba.dt.initialized,
+        "fonts parsed": _font_set.cache_info().currsize > 0,
+        "frozen objects": gc.get_freeze_count(),
+        "gc enabled": gc.isenabled(),
+    }
+
+
+@pytest.fixture
+def pool_settings(tmp_path: Path) -> Iterator[Settings]:
+    yield Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs")
+    stop_workers()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a fork server on Linux")
+def test_workers_start_warm_from_the_fork_server(pool_settings: Settings) -> None:
+    pool = worker_pool(pool_settings, 2)
+    states = [pool.submit(_worker_state).result(timeout=120) for _ in range(4)]
+    for state in states:
+        assert state["stages imported"] and state["jieba loaded"] and state["fonts parsed"], state
+        assert state["frozen objects"] > 10_000, "the fork server froze what it loaded: pages stay shared"
+        assert state["gc enabled"], "workers collect garbage again"
+    assert os.getpid() not in {state["pid"] for state in states}
+
+
+def test_pool_is_kept_between_runs_and_replaced_when_resized(pool_settings: Settings) -> None:
+    pool = worker_pool(pool_settings, 2)
+    assert worker_pool(pool_settings, 2) is pool, "a watcher's next run reuses the warm workers"
+    bigger = worker_pool(pool_settings, 3)
+    assert bigger is not pool
+    stop_workers()
+    assert worker_pool(pool_settings, 3) is not bigger, "a stopped pool is not handed out again"
+
+
+def test_a_worker_converts_a_document_and_draws_its_thumbnail(pool_settings: Settings) -> None:
+    from flows.workers import convert
+
+    result = worker_pool(pool_settings, 2).submit(convert, SAMPLE_INPUT, pool_settings, "sample").result(300)
+    assert result.pages == 4
+    assert (pool_settings.outputs / "sample" / "sample.pdf").is_file()
+    thumbnail = pool_settings.outputs / "_thumbnails" / "sample.png"
+    assert thumbnail.read_bytes().startswith(b"\x89PNG"), "the index finds its thumbnail drawn"
+
+
+@pytest.mark.parametrize(
+    ("documents", "workers", "sizes"),
+    [
+        (1, 0, [1]),
+        (5, 2, [1] * 5),
+        (8, 2, [1] * 8),
+        (9, 2, [2, 2, 2, 2, 1]),
+        (200, 2, [25] * 8),
+        (201, 2, [26] * 7 + [19]),
+        (50, 0, [13, 13, 13, 11]),
+    ],
+)
+def test_slices_cover_the_batch_in_order(documents: int, workers: int, sizes: list[int]) -> None:
+    todo = [(Path(f"{n}.txt"), str(n), f"{n:064x}") for n in range(documents)]
+    parts = slices(todo, workers)
+    assert [len(part) for part in parts] == sizes
+    assert [item for part in parts for item in part] == todo
+    assert len(parts) <= max(workers, 1) * SLICES_PER_WORKER or max(sizes) == 1
+
+
+def test_start_server_leaves_a_configured_server_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    assert start_server() is None
+
+
+@pytest.mark.flow
+def test_temporary_server_answers_then_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    server = TemporaryServer()
+    try:
+        api_url = server.wait()
+        assert healthy(api_url)
+        with urllib.request.urlopen(f"{api_url}/admin/version", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        server.stop()
+    assert server.process.poll() is not None, "stopped"
+    assert not healthy(api_url)
+    assert (tmp_path / "prefect" / "prefect.db").is_file(), "the database of PREFECT_HOME, as Prefect's own"
