@@ -8,9 +8,10 @@ Sections (--only):
   stages  time per document by stage, warm (in this process, after a warm-up), for the sample speech and
           for reports of 25k, 50k and 100k characters (time per character shows whether it is linear);
           and the first document of a new process (imports, fonts, jieba)
-  batch   a batch (200 documents) through `gongwen run` from a cold process, beside the same stages in
+  batch   a batch (200 documents) through `gongwen run` from a cold process, beside the same work in
           the batch's worker pool without Prefect and in a plain loop in one process; peak memory of
-          each run's whole process tree (workers and Prefect's server included)
+          each run's whole process tree (workers and Prefect's server included), and once more with
+          PREFECT_API_URL naming a running server, as a service set-up has it
   cold    `gongwen run` on the sample from a cold process, beside a trivial Prefect flow (Prefect's floor)
   pdf     LibreOffice converting our DOCX of the sample to PDF, beside our PDF writer
   fonts   font resolution in a new process, with the converted-font cache and from an empty one
@@ -187,6 +188,22 @@ def bench_batch(bench: Bench) -> None:
         rss = median([m.peak_rss_mb for m in measured[kind]])
         note = f"{max(m.peak_processes for m in measured[kind])} processes; RSS {rss:.0f} MB"
         bench.add(f"batch, {_BATCH_KINDS[kind]}: peak memory (PSS), process tree", peak, "MB", target, note)
+    _batch_beside_a_server(bench, inbox)
+
+
+def _batch_beside_a_server(bench: Bench, inbox: Path) -> None:
+    """Once: the batch as a service runs it, PREFECT_API_URL naming a running server (not in the tree)."""
+    from flows.prefect_api import TemporaryServer
+
+    server = TemporaryServer(bench.env)
+    try:
+        env = {**bench.env, "PREFECT_API_URL": server.wait()}
+        measured = bench.gongwen(inbox, bench.root / "batch-gongwen-served", env=env)
+    finally:
+        server.stop()
+    note = f"{measured.peak_processes} processes; wall {measured.wall:.1f} s, one run"
+    label = "batch, gongwen run with a running Prefect server: peak memory"
+    bench.add(label, measured.peak_mb, "MB", note=note)
 
 
 def bench_cold(bench: Bench) -> None:

@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 STOP_SECONDS = 15
@@ -68,10 +68,10 @@ def stop_process_group(process: subprocess.Popen, seconds: float = STOP_SECONDS)
 class TemporaryServer:
     """The server Prefect would start for a process without an API (its "ephemeral" mode), started early."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
         # As Prefect starts it: no UI, the ephemeral set of services. The server reads the same
-        # environment and profile as this process, so it finds the same database.
-        self.env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
+        # environment (or `env`) and profile as this process, so it finds the same database.
+        self.env = {**(env or os.environ), "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
         self.env["PREFECT__SERVER_FINAL"] = "1"
         self._launch()
         atexit.register(self.stop)
