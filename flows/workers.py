@@ -10,6 +10,7 @@ workers are spawned and warm up on their first document.
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import threading
@@ -82,7 +83,10 @@ def convert(path: Path, settings: Settings, output_name: str) -> DocumentResult:
         time.sleep(RETRY_SECONDS)
         result = convert_document(path, settings, output_name)
     pdf = Path(result.output_dir) / f"{output_name}.pdf"
-    draw_thumbnail(pdf, thumbnail_path(settings.outputs, output_name))
+    try:
+        draw_thumbnail(pdf, thumbnail_path(settings.outputs, output_name))
+    except OSError:  # the document is done; the index draws the thumbnail again or goes without
+        logging.getLogger(__name__).warning("no thumbnail for %s", pdf, exc_info=True)
     return result
 
 
