@@ -38,6 +38,7 @@ class Entry:
     name: str  # folder under outputs/
     title: str
     created: datetime  # local time
+    date: str | None  # the document's own date as written (成文日期), if it has one
     pages: int
     headings: int
     warnings: tuple[str, ...]
@@ -149,6 +150,7 @@ def read_entries(outputs: Path) -> list[Entry]:
             name=name,
             title=report["title"],
             created=datetime.fromisoformat(report["created"]).astimezone(),
+            date=report.get("date"),  # reports written before it was recorded have none
             pages=report["pages"],
             headings=report["structure"]["headings"],
             warnings=_report_warnings(report),
@@ -174,6 +176,17 @@ def _when(entry: Entry) -> str:
     return entry.created.strftime("%Y-%m-%d %H:%M")
 
 
+def _dates_html(entry: Entry) -> str:
+    """The document's date, and when it was converted below it (or alone when it has no date)."""
+    if not entry.date:
+        return _when(entry)
+    return f'{html.escape(entry.date)}<div class="name">生成 {_when(entry)}</div>'
+
+
+def _dates_md(entry: Entry) -> str:
+    return f"{_md(entry.date)}（生成 {_when(entry)}）" if entry.date else _when(entry)
+
+
 def _html_row(entry: Entry) -> str:
     pdf = quote(entry.pdf) if entry.pdf else ""
     image = (
@@ -191,7 +204,7 @@ def _html_row(entry: Entry) -> str:
     cells = (
         image,
         f'<a href="{pdf}">{html.escape(entry.title)}</a>{name}',
-        _when(entry),
+        _dates_html(entry),
         str(entry.pages),
         str(entry.headings),
         warnings or "0",
@@ -240,7 +253,7 @@ def index_markdown(entries: list[Entry], failures: list[Failure]) -> str:
     for entry in entries:
         image = f"![第 1 页](<{entry.thumbnail}>)" if entry.thumbnail else ""
         links = " · ".join(f"[{label}](<{path}>)" for label, path in entry.files)
-        cells = (image, _md(entry.title), _when(entry), str(entry.pages), str(entry.headings))
+        cells = (image, _md(entry.title), _dates_md(entry), str(entry.pages), str(entry.headings))
         lines.append("| " + " | ".join((*cells, str(len(entry.warnings)), links)) + " |")
     if failures:
         lines += ["", f"## 未能处理 ({len(failures)})", ""]

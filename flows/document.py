@@ -237,6 +237,7 @@ def _report(
         },
         "title": document.title,
         "title_source": document.title_source,
+        "date": document.date,
         "profile": profile_name,
         "normalization": {
             "changes": [asdict(c) for c in normalized.changes],

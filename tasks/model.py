@@ -156,6 +156,15 @@ class Document:
         """Headings proper, without numbered provisions."""
         return tuple(h for h in self.headings if h.kind == "heading")
 
+    @property
+    def date(self) -> str | None:
+        """The document's own date as written: under its title, else under its signature."""
+        for kind in (BlockKind.DATE, BlockKind.SIGNED_DATE):
+            found = next((block.text for block in self.blocks if block.kind == kind), None)
+            if found:
+                return found.strip().strip("（）()").strip()
+        return None
+
 
 @dataclass(frozen=True)
 class KeySentence:

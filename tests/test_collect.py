@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
 NOTICE = (
     "关于开展安全检查的通知\n\n各单位：\n\n一、检查范围\n\n全市各单位。\n\n二、时间安排\n\n本月底前完成。\n"
+    "\n云山市安全生产委员会办公室\n2024年3月5日\n"
 )
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -103,6 +104,21 @@ def test_thumbnails_show_page_one_and_are_redrawn_only_when_the_pdf_changes(outp
     shutil.rmtree(outputs / "notice")
     assert [e.name for e in build_index(outputs)] == ["speech"]
     assert not (outputs / THUMBNAIL_DIR / "notice.png").exists(), "a removed document's thumbnail goes"
+
+
+def test_index_shows_the_documents_own_date_and_when_it_was_made(outputs: Path) -> None:
+    assert _report(outputs, "notice")["date"] == "2024年3月5日"
+    assert _report(outputs, "speech")["date"] is None, "the sample speech carries no date"
+    entries = {e.name: e for e in build_index(outputs)}
+    page = (outputs / "index.html").read_text(encoding="utf-8")
+    made = entries["notice"].created.strftime("%Y-%m-%d %H:%M")
+    assert f'2024年3月5日<div class="name">生成 {made}</div>' in page
+    markdown = (outputs / "index.md").read_text(encoding="utf-8")
+    assert f"2024年3月5日（生成 {made}）" in markdown
+    report = _report(outputs, "speech")
+    del report["date"]  # a report from before the date was recorded
+    (outputs / "speech" / "report.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    assert {e.name: e.date for e in build_index(outputs)} == {"notice": "2024年3月5日", "speech": None}
 
 
 def test_bundle_holds_the_documents_made_since_a_date(outputs: Path, tmp_path: Path) -> None:
