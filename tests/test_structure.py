@@ -211,3 +211,17 @@ def test_numbering_restarts_in_an_attachment() -> None:
 def test_marker_forms(raw: str, number: str) -> None:
     assert normalize_number(raw) == number
     assert parse_marker("1.5倍") is None
+
+
+@pytest.mark.parametrize(
+    ("file_name", "title"),
+    [
+        ("annual_report_2024.txt", "annual report 2024"),
+        ("关于_开展_安全检查的通知.docx", "关于开展安全检查的通知"),
+        ("2024年__第3期_简报.txt", "2024年第3期简报"),
+        ("讲话.txt", "讲话"),
+    ],
+)
+def test_a_title_from_the_file_name_reads_its_underscores_as_spaces(file_name: str, title: str) -> None:
+    doc = build_document("同志们：\n\n今天开会，研究工作。\n", file_name)
+    assert (doc.title, doc.title_source) == (title, "file name")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import PurePath
 
@@ -306,7 +307,7 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     elif metadata.title:
         title, source = metadata.title, "metadata"
     else:
-        title, source = PurePath(source_name).stem, "file name"
+        title, source = title_from_file_name(source_name), "file name"
     present = {b.kind for b in blocks}
     head = [] if text_title else [Block(BlockKind.TITLE, (Run(title),), 0)]
     head += _from_metadata(metadata, present)
@@ -324,3 +325,17 @@ def _is_body(found: list[Part], index: int) -> bool:
     """An unnumbered body paragraph (the content under a heading)."""
     part = found[index]
     return part.kind is None and read_numbered(part.text) is None
+
+
+_CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"  # CJK punctuation, ideographs, full-width forms
+_CJK_GAP = re.compile(f"(?<={_CJK}) +(?={_CJK})")
+
+
+def title_from_file_name(source_name: str) -> str:
+    """A title for a text without one: its file name, whose underscores stood for spaces.
+
+    "annual_report_2024" reads "annual report 2024"; between Chinese characters the space goes
+    too ("关于_开展_检查的通知" reads "关于开展检查的通知").
+    """
+    spaced = " ".join(PurePath(source_name).stem.replace("_", " ").split())
+    return _CJK_GAP.sub("", spaced) or PurePath(source_name).stem
