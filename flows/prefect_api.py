@@ -3,8 +3,8 @@
 With no PREFECT_API_URL (environment or Prefect profile) Prefect starts a temporary server for the
 process, but only at the first flow run and after importing its whole server package into the calling
 process (~2.7 s and ~80 MB here). `gongwen run` and `gongwen watch` start the same server themselves, as
-their first step: it then starts while the command imports Prefect and warms its worker pool, and the
-command never imports the server package. The server stops when the command exits (atexit, after
+their first step: it then starts while the command imports Prefect and starts its worker pool, and
+the command never imports the server package. The server stops when the command exits (atexit, after
 Prefect has sent its last events and logs; a killed command's lifeline stops it too).
 """
 
@@ -20,8 +20,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 
 STOP_SECONDS = 15
 _SERVER_APP = "prefect.server.api.server:create_app"
@@ -56,12 +57,17 @@ def healthy(api_url: str) -> bool:
 
 def stop_process_group(process: subprocess.Popen, seconds: float = STOP_SECONDS) -> None:
     """SIGTERM the child's process group (a server runs uvicorn below it), then SIGKILL what is left."""
+    _stop(process, seconds, partial(os.killpg, process.pid))
+
+
+def _stop(process: subprocess.Popen, seconds: float, send: Callable[[int], None]) -> None:
+    """`send` SIGTERM, wait up to `seconds`, `send` SIGKILL to what is left, reap the process."""
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
+        send(signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(seconds)
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+        send(signal.SIGKILL)
     process.wait()
 
 
@@ -104,14 +110,10 @@ class TemporaryServer:
         return self.api_url
 
     def stop(self) -> None:
-        """As Prefect stops it: SIGTERM (it closes its database), SIGKILL after 5 s."""
+        """As Prefect stops it: SIGTERM (it closes its database), SIGKILL after 5 s. The process alone:
+        it shares the command's process group."""
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            _stop(self.process, 5, self.process.send_signal)
 
 
 def start_server() -> TemporaryServer | None:
