@@ -193,14 +193,12 @@ def bench_batch(bench: Bench) -> None:
 
 def _batch_beside_a_server(bench: Bench, inbox: Path) -> None:
     """Once: the batch as a service runs it, PREFECT_API_URL naming a running server (not in the tree)."""
-    from flows.prefect_api import TemporaryServer
+    from flows.prefect_api import free_port
+    from flows.serve import local_server
 
-    server = TemporaryServer(bench.env)
-    try:
-        env = {**bench.env, "PREFECT_API_URL": server.wait()}
+    with local_server(free_port(), bench.root / "server.log", bench.env) as api_url:
+        env = {**bench.env, "PREFECT_API_URL": api_url}
         measured = bench.gongwen(inbox, bench.root / "batch-gongwen-served", env=env)
-    finally:
-        server.stop()
     note = f"{measured.peak_processes} processes; wall {measured.wall:.1f} s, one run"
     label = "batch, gongwen run with a running Prefect server: peak memory"
     bench.add(label, measured.peak_mb, "MB", note=note)

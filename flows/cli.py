@@ -45,11 +45,12 @@ def _settings(args: argparse.Namespace):
 def cmd_run(args: argparse.Namespace) -> int:
     _prepare_prefect(args.verbose)
     settings = _settings(args)
-    # Prefect's server takes longest to start (~4 s): first. The workers (or fonts and jieba) need
-    # ~1.5 s and start once Prefect is imported: three processes starting at once on two cores
-    # would slow the server, measured ~0.5 s.
-    from flows.prefect_api import flow_settings, start_server
+    # The worker processes need ~1.5 s to warm up (a run too small for them loads fonts and jieba on a
+    # thread): started first, they warm up while this process imports Prefect and starts its server.
     from flows.workers import get_ready
+
+    get_ready(settings, [Path(p) for p in args.paths])
+    from flows.prefect_api import flow_settings, start_server
 
     server = start_server()
     from rich.console import Console
@@ -57,8 +58,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.batch import run_with_progress
     from flows.inbox import FileOutcome
     from flows.report_table import detail_lines, rich_table
-
-    get_ready(settings, [Path(p) for p in args.paths])
 
     # Piped output (logs, CI) gets a wide table rather than rich's 80-column default.
     console = Console(width=None if sys.stdout.isatty() else 160)

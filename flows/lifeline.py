@@ -1,7 +1,7 @@
 """Nothing a run starts outlives it, even when the run itself is killed with SIGKILL.
 
-A killed process cannot clean up: Prefect's ephemeral API server (a uvicorn subprocess holding a
-port) and the batch's worker processes would keep running. `start_lifeline` starts a small watchdog
+A killed process cannot clean up: the batch's worker processes and the Prefect server `gongwen serve`
+starts (a subprocess holding a port) would keep running. `start_lifeline` starts a small watchdog
 process that notes the run's descendants while the run lives and, once the run is gone however it
 ended, stops whichever of them are still running. Linux only (it reads /proc); elsewhere it does
 nothing.
@@ -80,7 +80,7 @@ def watch(parent: int) -> None:
         seen |= {p for p in _descendants(parent) if p[0] != me}
         time.sleep(POLL_SECONDS)
     survivors = _alive(seen)
-    _signal(survivors, signal.SIGTERM)  # the server closes its database cleanly on SIGTERM
+    _signal(survivors, signal.SIGTERM)  # a server closes its database cleanly on SIGTERM
     deadline = time.monotonic() + TERM_GRACE_SECONDS
     while survivors and time.monotonic() < deadline:
         time.sleep(0.1)

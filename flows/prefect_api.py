@@ -1,32 +1,36 @@
-"""Which Prefect API a command talks to, and the local servers gongwen starts when none is configured.
+"""Which Prefect API a command talks to, and the Prefect server a command runs when none is configured.
 
-With no PREFECT_API_URL (environment or Prefect profile) Prefect starts a temporary server for the
-process, but only at the first flow run and after importing its whole server package into the calling
-process (~2.7 s and ~80 MB here). `gongwen run` and `gongwen watch` start the same server themselves, as
-their first step: it then starts while the command imports Prefect and starts its worker pool, and
-the command never imports the server package. The server stops when the command exits (atexit, after
-Prefect has sent its last events and logs; a killed command's lifeline stops it too).
+With no PREFECT_API_URL (environment or Prefect profile) Prefect starts a temporary ("ephemeral")
+server for the process in a subprocess, at the first flow run. `gongwen run` and `gongwen watch` run
+the same server application (same database, same ephemeral set of services) on a thread of their own
+process instead: it shares the ~70 MB of Prefect, pydantic and httpx modules the command has imported
+anyway, where a subprocess holds ~185 MB of its own (measured, 200-document batch), and it dies with
+the command however that ends. It shares the command's GIL, which costs little: the command's own
+threads mostly wait on the worker processes that convert documents.
 """
 
 from __future__ import annotations
 
-import atexit
+import concurrent.futures.thread  # noqa: F401  (its exit hook must be registered before ours, see below)
 import contextlib
+import contextvars
 import os
 import signal
 import socket
 import subprocess
-import sys
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import uvicorn
 
 STOP_SECONDS = 15
-_SERVER_APP = "prefect.server.api.server:create_app"
-_PORT_TAKEN = 3  # uvicorn's exit status when another process bound the port first
 
 
 def free_port() -> int:
@@ -42,6 +46,8 @@ def port_in_use(port: int) -> bool:
 
 def configured_api_url() -> str | None:
     """PREFECT_API_URL as Prefect sees it: environment, then the active profile."""
+    if os.environ.get("PREFECT_API_URL"):  # Prefect read its settings at import; the variable may be newer
+        return os.environ["PREFECT_API_URL"]
     from prefect.settings import get_current_settings
 
     return get_current_settings().api.url
@@ -57,40 +63,46 @@ def healthy(api_url: str) -> bool:
 
 def stop_process_group(process: subprocess.Popen, seconds: float = STOP_SECONDS) -> None:
     """SIGTERM the child's process group (a server runs uvicorn below it), then SIGKILL what is left."""
-    _stop(process, seconds, partial(os.killpg, process.pid))
-
-
-def _stop(process: subprocess.Popen, seconds: float, send: Callable[[int], None]) -> None:
-    """`send` SIGTERM, wait up to `seconds`, `send` SIGKILL to what is left, reap the process."""
     with contextlib.suppress(ProcessLookupError):
-        send(signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(seconds)
     with contextlib.suppress(ProcessLookupError):
-        send(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait()
 
 
 class TemporaryServer:
-    """The server Prefect would start for a process without an API (its "ephemeral" mode), started early."""
+    """Prefect's ephemeral server application, served on a thread of this process until it exits."""
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        # As Prefect starts it: no UI, the ephemeral set of services. The server reads the same
-        # environment (or `env`) and profile as this process, so it finds the same database.
-        self.env = {**(env or os.environ), "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1"}
-        self.env["PREFECT__SERVER_FINAL"] = "1"
-        self._launch()
-        atexit.register(self.stop)
+    def __init__(self) -> None:
+        import uvicorn
+        from prefect.server.api.server import create_app
 
-    def _launch(self) -> None:
-        port = free_port()
-        self.api_url = f"http://127.0.0.1:{port}/api"
-        app = ["--factory", _SERVER_APP, "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on"]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", *app, "--log-level", "error"],
-            stdin=subprocess.DEVNULL,
-            env=self.env,
+        # Bound here, so no other process can take the port between choosing and serving it.
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.api_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}/api"
+        # log_config=None: uvicorn would otherwise replace the logging set-up of the whole process.
+        config = uvicorn.Config(
+            create_app(ephemeral=True, final=True),
+            lifespan="on",
+            log_config=None,
+            log_level="error",
+            access_log=False,
         )
+        self._server: uvicorn.Server = uvicorn.Server(config)
+        # In the settings in effect here (Prefect keeps them in a context variable a thread would not see).
+        serve = partial(contextvars.copy_context().run, self._server.run, [self._socket])
+        self._thread = threading.Thread(target=serve, name="prefect-server", daemon=True)
+        self._thread.start()
+        # Stop it when the main thread ends, after Prefect's own exit hooks (registered later, run
+        # earlier) have sent the last events and logs to it, and before the thread pools shut down
+        # (registered at import, earlier, run later): the server's shutdown needs them.
+        threading._register_atexit(self.stop)  # type: ignore[attr-defined]
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def wait(self) -> str:
         """Its API URL, once it answers."""
@@ -99,30 +111,24 @@ class TemporaryServer:
         timeout = get_current_settings().server.ephemeral.startup_timeout_seconds
         deadline = time.monotonic() + timeout
         while not healthy(self.api_url):
-            status = self.process.poll()
-            if status == _PORT_TAKEN:
-                self._launch()  # another process took the free port meanwhile: another one
-            elif status is not None or time.monotonic() > deadline:
+            if not self.running or time.monotonic() > deadline:
                 self.stop()
-                why = f"exited with status {status}" if status is not None else f"no answer in {timeout} s"
+                why = "it stopped" if not self.running else f"no answer in {timeout} s"
                 raise RuntimeError(f"the temporary Prefect server did not start ({why})")
-            time.sleep(0.1)
+            time.sleep(0.05)
         return self.api_url
 
     def stop(self) -> None:
-        """As Prefect stops it: SIGTERM (it closes its database), SIGKILL after 5 s. The process alone:
-        it shares the command's process group."""
-        if self.process.poll() is None:
-            _stop(self.process, 5, self.process.send_signal)
+        """Shut it down as uvicorn does on SIGTERM: the services stop and the database is closed."""
+        self._server.should_exit = True
+        self._thread.join(STOP_SECONDS)
+        self._socket.close()
 
 
 def start_server() -> TemporaryServer | None:
-    """A temporary server, starting now; None when the environment names a server.
-
-    Started before Prefect's settings are imported (~1 s), which a Prefect profile naming a server
-    needs: `flow_settings` then stops the server again.
-    """
-    return None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
+    """This command's temporary server, starting; None when the environment or a Prefect profile
+    names a server (PREFECT_API_URL)."""
+    return None if configured_api_url() else TemporaryServer()
 
 
 @contextmanager
@@ -133,9 +139,7 @@ def flow_settings(server: TemporaryServer | None) -> Iterator[None]:
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    if server is not None and configured_api_url():
-        server.stop()
-    elif server is not None:
+    if server is not None:
         updates[PREFECT_API_URL] = server.wait()
     with temporary_settings(updates=updates):
         yield

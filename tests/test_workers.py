@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,16 +100,22 @@ def test_start_server_leaves_a_configured_server_alone(monkeypatch: pytest.Monke
 
 @pytest.mark.flow
 def test_temporary_server_answers_then_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    server = TemporaryServer()
+    from prefect.settings import PREFECT_HOME, PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
+
+    (tmp_path / "prefect").mkdir()  # as Prefect makes it at import
+    with temporary_settings(
+        updates={PREFECT_HOME: tmp_path / "prefect", PREFECT_SERVER_ANALYTICS_ENABLED: False}
+    ):
+        server = TemporaryServer()  # it serves in the settings where it was made, not the process's
     try:
         api_url = server.wait()
         assert healthy(api_url)
         with urllib.request.urlopen(f"{api_url}/admin/version", timeout=10) as response:
             assert response.status == 200
     finally:
+        started = time.monotonic()
         server.stop()
-    assert server.process.poll() is not None, "stopped"
+    assert time.monotonic() - started < 5, "the services and the database close promptly"
+    assert not server.running, "stopped"
     assert not healthy(api_url)
     assert (tmp_path / "prefect" / "prefect.db").is_file(), "the database of PREFECT_HOME, as Prefect's own"
