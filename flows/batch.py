@@ -25,7 +25,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.collect import refresh_index
+from flows.collect import THUMBNAIL_DIR, refresh_index
 from flows.config import Settings, load_settings
 from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch, pool_size
 from flows.ledger import Ledger, run_lock
@@ -34,7 +34,7 @@ from flows.report_table import markdown_table
 from flows.workers import convert, stop_workers, worker_pool
 
 if TYPE_CHECKING:
-    from flows.document import DocumentResult
+    from flows.result import DocumentResult
 
 ProgressHook = Callable[[FileOutcome], None]
 Recorder = Callable[[Todo, "DocumentResult | None", "Exception | None"], FileOutcome]
@@ -107,7 +107,7 @@ def run_batch(
     logger = get_run_logger()
     waiting = partial(logger.warning, "another gongwen run holds %s; waiting for it", settings.outputs)
     with run_lock(settings.state_dir, on_wait=waiting):
-        clear_leftovers(settings.state_dir, settings.failed_dir)
+        clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs / THUMBNAIL_DIR)
         ledger = Ledger(settings.state_dir)
         batch = plan_batch(settings, ledger, paths, force)
         outcomes = list(batch.outcomes)

@@ -85,15 +85,19 @@ def publish_dir(staging: Path, final: Path) -> None:
         os.replace(staging, final)
 
 
-def clear_leftovers(state_dir: Path, failed_dir: Path) -> None:
-    """Remove what a run killed mid-write left: its staging folders and half-written temporary files.
+def clear_leftovers(state_dir: Path, *folders: Path) -> None:
+    """Remove what a run killed mid-write left: its staging folders and half-written temporary files
+    (or scratch folders) in `state_dir` and `folders`.
 
     Call it only while holding the run lock: then no other run is writing in these folders.
     """
     shutil.rmtree(state_dir / STAGING, ignore_errors=True)
-    for folder in (state_dir, failed_dir):
+    for folder in (state_dir, *folders):
         for leftover in folder.glob(f"{TMP_PREFIX}*"):
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 def failure_path(failed_dir: Path, output_name: str) -> Path:

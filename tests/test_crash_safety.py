@@ -1,6 +1,6 @@
 """`gongwen run` as users run it, in new processes: killed with SIGKILL mid-batch, then twice at once.
 
-No process of the killed run (Prefect's ephemeral server, workers) is left running. After the
+No process of the killed run (its watchdog, pdftoppm) is left running. After the
 restart, two runs started together, every input has complete outputs exactly once, each file was
 converted by one run only, nothing partial is left, and the ledger is valid JSON listing each input
 once. (One scenario for both: every cold `gongwen run` costs a Prefect start.)
@@ -41,11 +41,11 @@ def _inbox(root: Path, count: int) -> Settings:
     return settings
 
 
-def _start(settings: Settings, prefect_home: Path) -> subprocess.Popen[str]:
+def _start(settings: Settings, prefect_home: Path, concurrency: int = 1) -> subprocess.Popen[str]:
     """`gongwen run` in its own session, so that its process group holds exactly what it started."""
     env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     command = [sys.executable, "-m", "flows.cli", "run", "--inputs", str(settings.inputs)]
-    command += ["--outputs", str(settings.outputs), "--concurrency", "1"]
+    command += ["--outputs", str(settings.outputs), "--concurrency", str(concurrency)]
     return subprocess.Popen(
         command,
         cwd=settings.inputs.parent,
@@ -128,11 +128,11 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
         os.kill(run.pid, signal.SIGKILL)  # the run alone, as `kill -9 PID` does
         run.wait()
         published = len(_documents(settings))
-        assert any("uvicorn" in command for command in group.values()), group
+        assert any("flows.lifeline" in command for command in group.values()), group
         deadline = time.monotonic() + 15
         while _process_group(run.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _process_group(run.pid) == {}, "the run's ephemeral server or workers outlived it"
+        assert _process_group(run.pid) == {}, "a process of the run outlived it"
     finally:
         if _process_group(run.pid):
             os.killpg(run.pid, signal.SIGKILL)
@@ -168,3 +168,27 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
     assert [done + skipped for done, skipped, _ in results] == [8, 8]
     assert all("waiting for it" in output for _, _, output in results), "each run said it was waiting"
     _assert_every_input_done_once(settings)
+
+
+def test_sigkill_leaves_no_worker_process_running(tmp_path: Path) -> None:
+    """The worker processes and their fork server are not the run's children to reap: the watchdog
+    stops them."""
+    settings = _inbox(tmp_path, 6)
+    run = _start(settings, tmp_path / "prefect", concurrency=2)
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while not _documents(settings):  # the workers are converting
+            assert run.poll() is None, run.communicate()[0]
+            assert time.monotonic() < deadline, "the run published nothing"
+            time.sleep(0.01)
+        group = _process_group(run.pid)
+        assert sum("multiprocessing.forkserver" in command for command in group.values()) >= 2, group
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+        deadline = time.monotonic() + 15
+        while _process_group(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _process_group(run.pid) == {}, "a worker or the fork server outlived the run"
+    finally:
+        if _process_group(run.pid):
+            os.killpg(run.pid, signal.SIGKILL)
