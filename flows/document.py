@@ -16,7 +16,7 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
@@ -25,6 +25,7 @@ from typing import Any
 
 from flows.config import Settings
 from flows.outputs import atomic_write_json, atomic_write_text, publish_dir, staging_dir
+from flows.result import DocumentResult
 from tasks.changes_html import render_changes_html
 from tasks.fonts import FontSet, resolve_fonts
 from tasks.ingest import IngestError, read_source
@@ -40,27 +41,6 @@ from tasks.summarize import summarize, summary_dict, summary_markdown
 from tasks.words import tokenizer
 
 _VERSIONED = ("gongwen", "prefect", "python-docx", "reportlab", "jieba", "fonttools")
-
-
-@dataclass
-class DocumentResult:
-    """What the run table and the ledger need to know about one converted file."""
-
-    input: str
-    name: str
-    sha256: str
-    output_dir: str
-    title: str
-    pages: int
-    headings: int
-    changes: int
-    warnings: list[str]  # one line each: where and what
-    gist: str
-    seconds: float
-    timings_ms: dict[str, float] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 _fonts_lock = threading.Lock()  # a warm-up thread may be loading the fonts right now

@@ -1,0 +1,28 @@
+"""What converting one document returns to the run: small, so that the run's process can unpickle it
+from a worker without importing the pipeline (jieba, reportlab, python-docx: ~25 MB it never uses)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class DocumentResult:
+    """What the run table and the ledger need to know about one converted file."""
+
+    input: str
+    name: str
+    sha256: str
+    output_dir: str
+    title: str
+    pages: int
+    headings: int
+    changes: int
+    warnings: list[str]  # one line each: where and what
+    gist: str
+    seconds: float
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
