@@ -24,8 +24,8 @@ def _prepare_prefect(verbose: bool) -> None:
         os.environ.setdefault(key, value)
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
-    # A SIGTERM must unwind through Prefect so its ephemeral server does not outlive the run;
-    # after a SIGKILL the lifeline stops the server and the worker processes.
+    # A SIGTERM must unwind through Prefect, so that its last events and logs reach the server and the
+    # server closes its database; after a SIGKILL the lifeline stops the worker processes.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     start_lifeline()
 

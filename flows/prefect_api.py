@@ -112,8 +112,8 @@ class TemporaryServer:
         deadline = time.monotonic() + timeout
         while not healthy(self.api_url):
             if not self.running or time.monotonic() > deadline:
+                why = f"no answer in {timeout} s" if self.running else "it stopped; its error is logged above"
                 self.stop()
-                why = "it stopped" if not self.running else f"no answer in {timeout} s"
                 raise RuntimeError(f"the temporary Prefect server did not start ({why})")
             time.sleep(0.05)
         return self.api_url
