@@ -31,7 +31,7 @@ from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch, pool_size
 from flows.ledger import Ledger, run_lock
 from flows.outputs import clear_leftovers
 from flows.report_table import markdown_table
-from flows.workers import convert, stop_workers, worker_pool
+from flows.workers import convert, running_pool, stop_workers, worker_pool
 
 if TYPE_CHECKING:
     from flows.result import DocumentResult
@@ -115,7 +115,7 @@ def run_batch(
             if progress:
                 progress(outcome)
         workers = pool_size(settings, len(batch.todo))
-        pool = worker_pool(settings, workers) if workers else None
+        pool = worker_pool(settings, workers) if workers else running_pool(settings)
         lock = threading.Lock()  # slices finish documents on their own threads
 
         def record(item: Todo, result: DocumentResult | None, error: Exception | None) -> FileOutcome:

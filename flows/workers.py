@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from flows.collect import draw_thumbnail, thumbnail_path
 from flows.config import Settings
-from flows.inbox import candidate_files, pool_size
+from flows.inbox import candidate_files
 
 if TYPE_CHECKING:
     from flows.result import DocumentResult
@@ -130,15 +130,25 @@ def stop_workers() -> None:
             _pool = None
 
 
+def running_pool(settings: Settings) -> ProcessPoolExecutor | None:
+    """The pool this process has already started for `settings`' fonts, if any. A batch too small to
+    start workers for still uses them once they run: they are warm, and this process may not be."""
+    with _lock:
+        usable = _pool is not None and not getattr(_pool, "_broken", False)
+        return _pool if usable and _shape[1] == settings.font_key else None
+
+
 def get_ready(settings: Settings, paths: list[Path]) -> None:
-    """Before a run's flow starts: start the batch's workers, or load fonts and jieba for a run that
-    converts in this process. Either way the loading overlaps Prefect's start instead of following it."""
+    """Before the flow of a new `gongwen run` process starts: start its workers now, so that they warm
+    up (~1.5 s of imports, fonts and jieba) on the other cores while this process starts Prefect (~3 s).
+    Even one document is done sooner by a worker warmed up meanwhile than here after Prefect's start:
+    measured 7.7 s against 9.2 s. With a concurrency of 1, fonts and jieba load on a thread here."""
     try:
         documents = len(candidate_files(settings, paths))
     except OSError:
         return  # the flow reports the folder it cannot read
-    workers = pool_size(settings, documents)
-    if workers:
+    workers = min(settings.concurrency, documents, os.cpu_count() or 1)
+    if settings.concurrency > 1 and workers:
         prestart(settings, workers)
     else:
         from flows.document import warm_up

@@ -15,7 +15,7 @@ import pytest
 from flows.batch import SLICES_PER_WORKER, slices
 from flows.config import Settings
 from flows.prefect_api import TemporaryServer, healthy, start_server
-from flows.workers import stop_workers, worker_pool
+from flows.workers import get_ready, running_pool, stop_workers, worker_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
@@ -71,6 +71,27 @@ def test_a_worker_converts_a_document_and_draws_its_thumbnail(pool_settings: Set
     assert (pool_settings.outputs / "sample" / "sample.pdf").is_file()
     thumbnail = pool_settings.outputs / "_thumbnails" / "sample.png"
     assert thumbnail.read_bytes().startswith(b"\x89PNG"), "the index finds its thumbnail drawn"
+
+
+@pytest.mark.parametrize(("concurrency", "workers"), [(2, 1), (1, None)])
+def test_a_new_run_prestarts_a_worker_even_for_one_document(
+    pool_settings: Settings, concurrency: int, workers: int | None
+) -> None:
+    """A new `gongwen run` process is cold: a worker warms up on another core while it starts Prefect.
+    With a concurrency of 1 the document is converted in the run's own process."""
+    from dataclasses import replace
+
+    settings = replace(pool_settings, concurrency=concurrency)
+    settings.inputs.mkdir()
+    (settings.inputs / "one.txt").write_bytes(SAMPLE_INPUT.read_bytes())
+    get_ready(settings, [])
+    deadline = time.monotonic() + 5
+    while workers and running_pool(settings) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pool = running_pool(settings)
+    assert (pool._max_workers if pool else None) == workers
+    if pool:
+        assert pool.submit(os.getpid).result(timeout=120) != os.getpid()
 
 
 @pytest.mark.parametrize(
