@@ -45,8 +45,9 @@ def _settings(args: argparse.Namespace):
 def cmd_run(args: argparse.Namespace) -> int:
     _prepare_prefect(args.verbose)
     settings = _settings(args)
-    # The worker processes need ~1.5 s to warm up (a run too small for them loads fonts and jieba on a
-    # thread): started first, they warm up while this process imports Prefect and starts its server.
+    # The worker processes need ~1.5 s to warm up (with a concurrency of 1, fonts and jieba load on a
+    # thread here instead): started first, they warm up while this process imports Prefect and starts
+    # its server.
     from flows.workers import get_ready
 
     get_ready(settings, [Path(p) for p in args.paths])
