@@ -10,7 +10,7 @@ Sections (--only):
           and the first document of a new process (imports, fonts, jieba)
   batch   a batch (200 documents) through `gongwen run` from a cold process, beside the same work in
           the batch's worker pool without Prefect and in a plain loop in one process; peak memory of
-          each run's whole process tree (workers and Prefect's server included), and once more with
+          each run's whole process tree (the fork server and the workers included), and once more with
           PREFECT_API_URL naming a running server, as a service set-up has it
   cold    `gongwen run` on the sample from a cold process, beside a trivial Prefect flow (Prefect's floor)
   pdf     LibreOffice converting our DOCX of the sample to PDF, beside our PDF writer
