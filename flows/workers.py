@@ -14,6 +14,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -66,6 +67,15 @@ def worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
 def _start_worker(key: tuple[tuple[str, str], ...]) -> None:
     """A worker's first step: collect garbage again (the fork server does not), parse licensed fonts."""
     gc.enable()
+    if "forkserver" in multiprocessing.get_all_start_methods() and PRELOAD not in sys.modules:
+        # The fork server drops its preload's ImportError silently (and Python 3.11's ignores the
+        # sys.path it is given): each worker would then load everything itself, slower and unshared.
+        logging.getLogger(__name__).warning(
+            "worker %d starts cold: its fork server could not import %s; install gongwen "
+            "(pip install -e .) or put its folder on PYTHONPATH",
+            os.getpid(),
+            PRELOAD,
+        )
     from flows.document import warm_fonts  # here: the flow's process need not import the stages
 
     warm_fonts(key)

@@ -54,6 +54,18 @@ def test_workers_start_warm_from_the_fork_server(pool_settings: Settings) -> Non
     assert os.getpid() not in {state["pid"] for state in states}
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a fork server on Linux")
+def test_a_worker_without_the_fork_servers_warm_up_says_so(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.workers import PRELOAD, _start_worker
+
+    monkeypatch.delitem(sys.modules, PRELOAD, raising=False)  # as in a fork server that could not import it
+    with caplog.at_level("WARNING", logger="flows.workers"):
+        _start_worker(Settings().font_key)
+    assert "starts cold" in caplog.text and "PYTHONPATH" in caplog.text
+
+
 def test_pool_is_kept_between_runs_and_replaced_when_resized(pool_settings: Settings) -> None:
     pool = worker_pool(pool_settings, 2)
     assert worker_pool(pool_settings, 2) is pool, "a watcher's next run reuses the warm workers"
