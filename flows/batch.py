@@ -25,6 +25,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows import head_start
 from flows.collect import THUMBNAIL_DIR, refresh_index
 from flows.config import Settings, load_settings
 from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch, pool_size
@@ -106,8 +107,10 @@ def run_batch(
     # A warning, not a print: the CLI shows warnings, and a waiting run must not look hung.
     logger = get_run_logger()
     waiting = partial(logger.warning, "another gongwen run holds %s; waiting for it", settings.outputs)
-    with run_lock(settings.state_dir, on_wait=waiting):
-        clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs / THUMBNAIL_DIR)
+    head = head_start.claim(settings)  # the command may hold the lock and have started converting
+    with head.held if head else run_lock(settings.state_dir, on_wait=waiting):
+        if head is None:
+            clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs / THUMBNAIL_DIR)
         ledger = Ledger(settings.state_dir)
         batch = plan_batch(settings, ledger, paths, force)
         outcomes = list(batch.outcomes)
@@ -115,7 +118,9 @@ def run_batch(
             if progress:
                 progress(outcome)
         workers = pool_size(settings, len(batch.todo))
-        pool = worker_pool(settings, workers) if workers else running_pool(settings)
+        pool: Executor | None = worker_pool(settings, workers) if workers else running_pool(settings)
+        if head is not None:
+            pool = head.hand_over(batch.todo, pool)
         lock = threading.Lock()  # slices finish documents on their own threads
 
         def record(item: Todo, result: DocumentResult | None, error: Exception | None) -> FileOutcome:

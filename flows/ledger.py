@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from flows.outputs import atomic_write_json
 
@@ -74,8 +75,7 @@ class Ledger:
 @contextmanager
 def run_lock(state_dir: Path, on_wait: Callable[[], object] | None = None) -> Iterator[None]:
     """Exclusive lock for the duration of a run; a second run waits for the first to finish."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    with (state_dir / LOCK_FILE).open("a") as handle:
+    with _lock_file(state_dir) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -86,3 +86,23 @@ def run_lock(state_dir: Path, on_wait: Callable[[], object] | None = None) -> It
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def try_run_lock(state_dir: Path) -> Iterator[bool]:
+    """The run lock if it is free now (True, held for the block); False at once if another run has it."""
+    with _lock_file(state_dir) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_file(state_dir: Path) -> TextIO:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    return (state_dir / LOCK_FILE).open("a")

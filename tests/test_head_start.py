@@ -1,0 +1,77 @@
+"""A new `gongwen run` converts before its flow run exists: under the run lock, handed over once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from flows import head_start
+from flows.config import Settings
+from flows.inbox import plan_batch
+from flows.ledger import Ledger, try_run_lock
+from flows.workers import convert, running_pool, stop_workers
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_TEXT = next((ROOT / "inputs").glob("*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Iterator[Settings]:
+    settings = Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", concurrency=2)
+    settings.inputs.mkdir()
+    for n in range(3):
+        (settings.inputs / f"speech{n}.txt").write_text(f"{SAMPLE_TEXT}\n第{n}份。\n", encoding="utf-8")
+    yield settings
+    head = head_start.claim(settings)
+    if head is not None:
+        head.held.close()
+    stop_workers()
+
+
+def _lock_is_free(settings: Settings) -> bool:
+    with try_run_lock(settings.state_dir) as free:
+        return free
+
+
+def test_head_start_holds_the_lock_and_hands_its_documents_over(settings: Settings) -> None:
+    assert head_start.start(settings, [], force=False)
+    assert not _lock_is_free(settings), "another run waits until the flow's batch ends"
+    head = head_start.claim(settings)
+    assert head is not None and head_start.claim(settings) is None, "handed over once"
+    todo = plan_batch(settings, Ledger(settings.state_dir)).todo
+    with head.held:
+        executor = head.hand_over(todo, running_pool(settings))
+        futures = [executor.submit(convert, path, settings, name) for path, name, _ in todo]
+        assert futures == [head.futures[item] for item in todo], "not converted a second time"
+        assert [f.result(timeout=300).pages for f in futures] == [4, 4, 4]
+    assert _lock_is_free(settings)
+
+
+def test_a_file_changed_after_the_head_start_is_converted_again(settings: Settings) -> None:
+    assert head_start.start(settings, [], force=False)
+    changed = settings.inputs / "speech1.txt"
+    changed.write_text(f"{SAMPLE_TEXT}\n改过了。\n", encoding="utf-8")
+    head = head_start.claim(settings)
+    todo = plan_batch(settings, Ledger(settings.state_dir)).todo
+    with head.held:
+        executor = head.hand_over(todo, running_pool(settings))
+        item = next(item for item in todo if item[0] == changed)
+        old = next(future for started, future in head.futures.items() if started[0] == changed)
+        assert old.done(), "the older conversion is over before the newer one starts"
+        result = executor.submit(convert, item[0], settings, item[1]).result(timeout=300)
+    report = json.loads((Path(result.output_dir) / "report.json").read_text(encoding="utf-8"))
+    assert report["input"]["sha256"] == hashlib.sha256(changed.read_bytes()).hexdigest()
+
+
+def test_no_head_start_when_another_run_holds_the_lock_or_for_one_worker(settings: Settings) -> None:
+    with try_run_lock(settings.state_dir) as mine:
+        assert mine
+        assert not head_start.start(settings, [], force=False)
+    assert not head_start.start(replace(settings, concurrency=1), [], force=False)
+    assert head_start.claim(settings) is None
+    assert _lock_is_free(settings)
