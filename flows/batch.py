@@ -26,7 +26,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import head_start
-from flows.collect import THUMBNAIL_DIR, refresh_index
+from flows.collect import refresh_index
 from flows.config import Settings, load_settings
 from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch, pool_size
 from flows.ledger import Ledger, run_lock
@@ -110,7 +110,7 @@ def run_batch(
     head = head_start.claim(settings)  # the command may hold the lock and have started converting
     with head.held if head else run_lock(settings.state_dir, on_wait=waiting):
         if head is None:
-            clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs / THUMBNAIL_DIR)
+            clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs)
         ledger = Ledger(settings.state_dir)
         batch = plan_batch(settings, ledger, paths, force)
         outcomes = list(batch.outcomes)

@@ -21,9 +21,8 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from flows.outputs import atomic_write_text
+from flows.outputs import THUMBNAIL_DIR, atomic_write_text
 
-THUMBNAIL_DIR = "_thumbnails"
 THUMBNAIL_PIXELS = 240  # longest side: A4 page 1 at ~170 × 240
 INDEX_FILES = ("index.html", "index.md")
 HEADERS = ("", "标题", "日期", "页数", "提纲", "警告", "文件")

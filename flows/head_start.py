@@ -11,15 +11,13 @@ next run converts them again.
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import Executor, Future, wait
 from contextlib import ExitStack
 from pathlib import Path
 
-from flows.collect import THUMBNAIL_DIR
 from flows.config import Settings
-from flows.inbox import Todo, plan_batch, pool_size
+from flows.inbox import Todo, plan_batch, worker_count
 from flows.ledger import Ledger, try_run_lock
 from flows.outputs import clear_leftovers
 
@@ -84,7 +82,7 @@ def start(settings: Settings, paths: list[Path], force: bool) -> bool:
         if not held.enter_context(try_run_lock(settings.state_dir)):
             held.close()
             return False
-        clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs / THUMBNAIL_DIR)
+        clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs)
         todo = plan_batch(settings, Ledger(settings.state_dir), paths, force).todo
     except OSError:  # an unreadable inbox or state folder: the flow meets it again and reports it
         held.close()
@@ -96,7 +94,7 @@ def start(settings: Settings, paths: list[Path], force: bool) -> bool:
         held.close()
         return False
     # As many workers as the flow's batch asks for, so that it finds this very pool running.
-    workers = pool_size(settings, len(todo)) or min(settings.concurrency, len(todo), os.cpu_count() or 1)
+    workers = worker_count(settings, len(todo))
     with _lock:
         _pending = HeadStart(settings, held, todo, workers)
     return True

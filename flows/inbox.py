@@ -171,9 +171,14 @@ def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}{where}"
 
 
+def worker_count(settings: Settings, documents: int) -> int:
+    """Documents of a batch of `documents` that can be converted at once: settings, batch and cores."""
+    return min(settings.concurrency, documents, os.cpu_count() or 1)
+
+
 def pool_size(settings: Settings, documents: int) -> int:
     """Worker processes for a batch of `documents`; 0 when converting in this process is quicker."""
-    workers = min(settings.concurrency, documents, os.cpu_count() or 1)
+    workers = worker_count(settings, documents)
     return 0 if workers < 2 or documents < POOL_MIN_DOCUMENTS else workers
 
 

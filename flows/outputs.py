@@ -21,6 +21,7 @@ from typing import Any
 # longest name stays within the 255-byte file-name limit of most filesystems.
 MAX_NAME_BYTES = 200
 TMP_PREFIX = ".tmp-"
+THUMBNAIL_DIR = "_thumbnails"  # under outputs/: page 1 of each PDF, for the index
 STAGING = "staging"
 # Path separators, characters Windows forbids, controls, and lone surrogates (a name that is not UTF-8).
 _UNSAFE = re.compile('[\x00-\x1f\x7f/\\\\:*?"<>|\ud800-\udfff]')
@@ -85,14 +86,14 @@ def publish_dir(staging: Path, final: Path) -> None:
         os.replace(staging, final)
 
 
-def clear_leftovers(state_dir: Path, *folders: Path) -> None:
-    """Remove what a run killed mid-write left: its staging folders and half-written temporary files
-    (or scratch folders) in `state_dir` and `folders`.
+def clear_leftovers(state_dir: Path, failed_dir: Path, outputs: Path) -> None:
+    """Remove what a run killed mid-write left: its staging folders, half-written temporary files and
+    scratch folders (a thumbnail being drawn).
 
     Call it only while holding the run lock: then no other run is writing in these folders.
     """
     shutil.rmtree(state_dir / STAGING, ignore_errors=True)
-    for folder in (state_dir, *folders):
+    for folder in (state_dir, failed_dir, outputs / THUMBNAIL_DIR):
         for leftover in folder.glob(f"{TMP_PREFIX}*"):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)

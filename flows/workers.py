@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from flows.collect import draw_thumbnail, thumbnail_path
 from flows.config import Settings
-from flows.inbox import candidate_files
+from flows.inbox import candidate_files, worker_count
 
 if TYPE_CHECKING:
     from flows.result import DocumentResult
@@ -157,7 +157,7 @@ def get_ready(settings: Settings, paths: list[Path]) -> None:
         documents = len(candidate_files(settings, paths))
     except OSError:
         return  # the flow reports the folder it cannot read
-    workers = min(settings.concurrency, documents, os.cpu_count() or 1)
+    workers = worker_count(settings, documents)
     if settings.concurrency > 1 and workers:
         prestart(settings, workers)
     else:

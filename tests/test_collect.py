@@ -15,11 +15,12 @@ from urllib.parse import unquote
 import pytest
 
 from flows.cli import main
-from flows.collect import THUMBNAIL_DIR, build_index, bundle
+from flows.collect import build_index, bundle
 from flows.config import Settings
 from flows.document import convert_document
 from flows.inbox import FileOutcome, record_failure
 from flows.ledger import Ledger
+from flows.outputs import THUMBNAIL_DIR
 from flows.report_table import markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -110,17 +110,29 @@ def _assert_every_input_done_once(settings: Settings) -> None:
     assert not list(settings.failed_dir.glob("*"))
 
 
+def _wait_for_a_published_document(run: subprocess.Popen[str], settings: Settings) -> None:
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while not _documents(settings):
+        assert run.poll() is None, run.communicate()[0]
+        assert time.monotonic() < deadline, "the run published nothing"
+        time.sleep(0.01)
+
+
+def _assert_group_ends(pgid: int, message: str) -> None:
+    """Within 15 s of its leader's death, the process group of a killed run is empty."""
+    deadline = time.monotonic() + 15
+    while _process_group(pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _process_group(pgid) == {}, message
+
+
 def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
     settings = _inbox(tmp_path, 8)
     prefect_home = tmp_path / "prefect"
     run = _start(settings, prefect_home)
     staging = settings.state_dir / "staging"
     try:
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while not _documents(settings):
-            assert run.poll() is None, run.communicate()[0]
-            assert time.monotonic() < deadline, "the run published nothing"
-            time.sleep(0.01)
+        _wait_for_a_published_document(run, settings)
         group = _process_group(run.pid)
         while not list(staging.glob("*")):  # kill while the next document is being written
             assert run.poll() is None, run.communicate()[0]
@@ -129,10 +141,7 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
         run.wait()
         published = len(_documents(settings))
         assert any("flows.lifeline" in command for command in group.values()), group
-        deadline = time.monotonic() + 15
-        while _process_group(run.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _process_group(run.pid) == {}, "a process of the run outlived it"
+        _assert_group_ends(run.pid, "a process of the run outlived it")
     finally:
         if _process_group(run.pid):
             os.killpg(run.pid, signal.SIGKILL)
@@ -176,19 +185,12 @@ def test_sigkill_leaves_no_worker_process_running(tmp_path: Path) -> None:
     settings = _inbox(tmp_path, 6)
     run = _start(settings, tmp_path / "prefect", concurrency=2)
     try:
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while not _documents(settings):  # the workers are converting
-            assert run.poll() is None, run.communicate()[0]
-            assert time.monotonic() < deadline, "the run published nothing"
-            time.sleep(0.01)
+        _wait_for_a_published_document(run, settings)  # the workers are converting
         group = _process_group(run.pid)
         assert sum("multiprocessing.forkserver" in command for command in group.values()) >= 2, group
         os.kill(run.pid, signal.SIGKILL)
         run.wait()
-        deadline = time.monotonic() + 15
-        while _process_group(run.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _process_group(run.pid) == {}, "a worker or the fork server outlived the run"
+        _assert_group_ends(run.pid, "a worker or the fork server outlived the run")
     finally:
         if _process_group(run.pid):
             os.killpg(run.pid, signal.SIGKILL)
