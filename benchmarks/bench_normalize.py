@@ -25,7 +25,9 @@ from test_normalize_cases import load_cases  # noqa: E402
 
 from tasks.normalize import normalize  # noqa: E402
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = (
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "samples"
+)  # vendored copy of ../shared/samples
 MB = 1_000_000
 
 # Each injection turns a clean line into a typical raw-draft line.

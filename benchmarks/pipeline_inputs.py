@@ -11,7 +11,9 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = (
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "samples"
+)  # vendored copy of ../shared/samples
 SAMPLE_SPEECH = SAMPLES / "speech_office_directors.txt"
 _REPORT_TITLE = "关于全市重点工作推进情况的综合报告"
 

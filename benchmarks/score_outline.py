@@ -26,7 +26,7 @@ from tasks.outline import outline_entries  # noqa: E402
 from tasks.structure import build_document  # noqa: E402
 from tasks.structure.markers import normalize_number  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
+CORPUS = ROOT / "tests" / "data" / "samples" / "corpus"
 TARGET_F1 = 0.97
 _SPACES = re.compile(r"\s+")
 

@@ -33,7 +33,9 @@ from tasks.summarize import summarize  # noqa: E402
 from tasks.words import tokenizer  # noqa: E402
 
 REFERENCES = ROOT / "tests" / "data" / "summaries"
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = (
+    Path(__file__).resolve().parents[1] / "tests" / "data" / "samples"
+)  # vendored copy of ../shared/samples
 _SCORED = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 
 

@@ -1,10 +1,21 @@
-"""Fixtures shared by the flow tests."""
+"""Paths to the vendored sample texts, and fixtures shared by the flow tests."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Public texts vendored from ../shared/samples (their sources: data/samples/README.md and messy/SOURCES.md),
+# so the suite passes in a plain clone.
+SAMPLES = ROOT / "tests" / "data" / "samples"
+CORPUS = SAMPLES / "corpus"
+MESSY = SAMPLES / "messy"
+SPEECH = SAMPLES / "speech_office_directors.txt"
+if not SPEECH.is_file() or not any(CORPUS.glob("*.txt")) or not any(MESSY.glob("*.txt")):
+    raise RuntimeError(f"the vendored samples are missing under {SAMPLES}: the suite cannot run without them")
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from flows.config import Settings
 from flows.document import convert_document
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "samples" / "corpus"
 TEXTS = sorted(p for p in CORPUS.glob("*.txt"))
 
 

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
 from flows.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT.parent / "shared" / "samples"
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
 
 pytestmark = pytest.mark.flow

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from tasks.ingest import IngestError, read_source
 
@@ -52,9 +53,8 @@ def test_line_ends_become_lf(tmp_path: Path, raw: str, kind: str) -> None:
 
 
 def test_gbk_corpus_file_matches_its_utf8_twin() -> None:
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "samples" / "corpus"
-    gbk = read_source(corpus / "hailar_2012_report.gbk.txt")
-    utf8 = read_source(corpus / "hailar_2012_report.txt")
+    gbk = read_source(CORPUS / "hailar_2012_report.gbk.txt")
+    utf8 = read_source(CORPUS / "hailar_2012_report.txt")
     assert gbk.encoding == "gb18030" and gbk.line_ends == "CRLF"
     assert gbk.text.replace("\n", "") == utf8.text.replace("\n", "")
 

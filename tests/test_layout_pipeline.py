@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from conftest import CORPUS
 
 from flows.config import Settings
 from flows.document import convert_document
@@ -28,7 +29,6 @@ from tests import pdf_layout_check as pdf_check
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
-CORPUS = ROOT.parent / "shared" / "samples" / "corpus"
 LONGEST = CORPUS / "hailar_2016_report.txt"
 ALIAS_FILE = ROOT / "fonts" / "fontconfig" / "65-gongwen.conf"
 

@@ -6,13 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, SPEECH
 
 from tasks.normalize import RULES, normalize
 
-SAMPLES = Path("/work/shared/samples")
-CORPUS = sorted(p for p in (SAMPLES / "corpus").glob("*.txt") if ".gbk." not in p.name)
-GOV_CN = [p for p in CORPUS if p.name.startswith("gov_")]
-SPEECH = SAMPLES / "speech_office_directors.txt"
+CORPUS_TEXTS = sorted(p for p in CORPUS.glob("*.txt") if ".gbk." not in p.name)
+GOV_CN = [p for p in CORPUS_TEXTS if p.name.startswith("gov_")]
 # Edits the budget does not count: whitespace, and one code point for another in dashes/ellipses.
 _UNIFICATION = re.compile("^[—―─-]+$|^[…⋯.。·]+$")
 
@@ -33,7 +32,7 @@ def _at(text: str, line: int, column: int) -> str:
     return text.split("\n")[line - 1][column - 1 :]
 
 
-@pytest.mark.parametrize("path", [SPEECH, *CORPUS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [SPEECH, *CORPUS_TEXTS], ids=lambda p: p.name)
 def test_one_output_line_per_input_line(path: Path) -> None:
     text = path.read_text(encoding="utf-8-sig")
     assert normalize(text).text.count("\n") == text.count("\n")
@@ -89,7 +88,7 @@ def test_clean_official_text_stays_as_it_is(path: Path) -> None:
     assert len(counted) <= len(text) / 10_000
 
 
-@pytest.mark.parametrize("path", [SPEECH, *CORPUS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [SPEECH, *CORPUS_TEXTS], ids=lambda p: p.name)
 def test_normalized_text_is_a_fixed_point(path: Path) -> None:
     once = normalize(path.read_text(encoding="utf-8-sig")).text
     assert normalize(once).changes == ()

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SAMPLES
 
 from tasks.model import BlockKind, Heading, Metadata, Run
 from tasks.structure import build_document
 from tasks.structure.markers import normalize_number, parse_marker
-
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

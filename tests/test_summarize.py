@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import SAMPLES
 from markdown_it import MarkdownIt
 
 from tasks.model import Block, BlockKind, Document, Heading, KeySentence, Run, Summary
@@ -23,10 +24,8 @@ from tasks.summarize.units import collect
 from tasks.words import tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = Path("/work/shared/samples")
 SAMPLE = SAMPLES / "speech_office_directors.txt"
 REFERENCES = sorted((ROOT / "tests" / "data" / "summaries").glob("*.txt"))
-needs_samples = pytest.mark.skipif(not SAMPLE.exists(), reason="shared samples not mounted")
 
 
 @cache
@@ -208,7 +207,6 @@ def test_same_input_same_summary() -> None:
     assert summarize(_speech()) == summarize(_speech())
 
 
-@needs_samples
 def test_same_summary_in_every_process() -> None:
     """Nothing may hang on the order of a set or dict of strings, which changes with PYTHONHASHSEED."""
     script = (
@@ -308,7 +306,6 @@ def test_coverage_does_not_count_a_sections_own_title() -> None:
     assert _benchmark().heading_coverage(doc, summarize(doc)) == 1.0
 
 
-@needs_samples
 def test_sample_speech_names_its_four_points_scores_and_is_fast() -> None:
     benchmark = _benchmark()
     doc = benchmark.load_document(SAMPLE)
@@ -322,7 +319,6 @@ def test_sample_speech_names_its_four_points_scores_and_is_fast() -> None:
     assert cpu_seconds < 0.1  # ~20 ms CPU warm; CPU time, since a busy box stretches the wall clock
 
 
-@needs_samples
 @pytest.mark.parametrize("reference", REFERENCES, ids=lambda p: p.stem)
 def test_reference_summaries_are_office_length_and_are_matched(reference: Path) -> None:
     benchmark = _benchmark()
@@ -333,7 +329,6 @@ def test_reference_summaries_are_office_length_and_are_matched(reference: Path) 
     assert score.f1 >= 0.3  # mean over the references 0.44 (0.28 before)
 
 
-@needs_samples
 @pytest.mark.slow
 def test_a_long_report_is_summarized_in_near_linear_time() -> None:
     doc = _benchmark().long_document(SAMPLES)
