@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from .base import CN_NUMBER, WS, Edit, Flag, Rule, Step, cn_to_int, rewrite
+from .base import CN_NUMBER, WS, Edit, Flag, Rule, Step, cn_to_int
 
 _LEAD = rf"^(?P<lead>[{WS}]*)"
 _GAP = rf"[{WS}]*"  # spaces after a marker go with it; R11 would otherwise close "1 、" up after R3 ran
@@ -58,15 +58,65 @@ def _fix_markers(text: str) -> Step:
     return Step(edits, [])
 
 
-# R4: a level-1 heading alone on its line loses a final 。；：. Level 2-4 lines such as
-# "（一）指导思想。" are run-in headings whose body was put on the next line; gov.cn keeps their 。.
-_HEADING_END = re.compile(
-    rf"^[{WS}]*{CN_NUMBER}、[^。！？；;!?\n]{{1,30}}?(?P<end>[。；：.;:]+)(?=[{WS}]*$)", re.MULTILINE
-)
+# R4: a level-1 heading alone on its line loses a final 。；：, unless the item is a sentence. Level
+# 2-4 lines such as "（一）指导思想。" are run-in headings whose body was put on the next line; gov.cn
+# keeps their 。.
+_LEVEL1_LINE = re.compile(rf"^[{WS}]*(?P<number>{CN_NUMBER})、(?P<body>[^\n]*?)[{WS}]*$", re.MULTILINE)
+# A heading phrase with a final mark: short, no sentence end inside.
+_HEADING_END = re.compile(r"[^。！？；;!?]{1,30}?(?P<end>[。；：.;:]+)")
+_FINAL_MARKS = "。；：.;:！？!?"
+# Signs of a sentence before its final mark: a body after a colon ("劳动节：5月1日放假"), several
+# clauses, a sentence ending inside; or more than a heading's length.
+_SENTENCE_SIGN = re.compile("[：:，,；;。！？!?]")
+_COLON = re.compile("[：:]")
+_HEADING_CHARS = 30
+
+
+class _Item(NamedTuple):
+    match: re.Match[str]
+    sentence: bool  # reads as a sentence and ends like one
+
+
+def _is_sentence(body: str) -> bool:
+    core = body.rstrip(_FINAL_MARKS)
+    return core != body and (len(core) > _HEADING_CHARS or _SENTENCE_SIGN.search(core) is not None)
+
+
+def _series(text: str) -> list[list[_Item]]:
+    """The level-1 lines in series: a series restarts at 一."""
+    series: list[list[_Item]] = []
+    for m in _LEVEL1_LINE.finditer(text):
+        if not series or cn_to_int(m["number"]) == 1:
+            series.append([])
+        series[-1].append(_Item(m, _is_sentence(m["body"])))
+    return series
+
+
+def _of_sentences(series: list[_Item]) -> bool:
+    """Whether at least half the series' items are sentences: then each item keeps its final mark,
+    so the series stays consistent."""
+    return 2 * sum(item.sentence for item in series) >= len(series)
+
+
+def _heading_ends(text: str) -> Step:
+    edits = []
+    for series in _series(text):
+        if _of_sentences(series):
+            continue
+        for item in series:
+            body = item.match["body"]
+            end = _HEADING_END.fullmatch(body)
+            # A body after a colon ("劳动节：5月1日放假。") makes a sentence whatever its series.
+            if end is None or _COLON.search(body.rstrip(_FINAL_MARKS)):
+                continue
+            at = item.match.start("body")
+            edits.append(Edit(at + end.start("end"), at + end.end("end"), "", "final mark of a heading"))
+    return Step(edits, [])
+
 
 RULES = (
     Rule("R3", _fix_markers),
-    Rule("R4", rewrite(_HEADING_END, lambda m: "", "final mark of a heading", group="end")),
+    Rule("R4", _heading_ends),
 )
 
 

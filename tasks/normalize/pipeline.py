@@ -15,7 +15,7 @@ from tasks.model import Change, Diagnostic, NormalizedText
 from . import dates, marks, numbering, punctuation, spacing, widths
 from .base import P_NUM, Edit, Flag, Rule
 from .offsets import OffsetMap
-from .protect import protect, restore
+from .protect import TITLE_MARK_RULES, outside_frozen, protect, restore
 
 # The order is part of the spec: R1 wraps everything, R3 runs before R7, R10 after the marks it
 # collapses have become full-width, R11 after every rule that may leave a space beside a mark.
@@ -89,9 +89,11 @@ def normalize(text: str) -> NormalizedText:
         step = rule.apply(current)
         for flag in step.flags:
             diagnose(rule.name, flag, origin)
-        if not step.edits:
-            continue
         edits = _non_overlapping(step.edits)
+        if rule.name not in TITLE_MARK_RULES:
+            edits = outside_frozen(edits, current)
+        if not edits:
+            continue
         for e in edits:
             line, column = where.at(origin[e.start])
             changes.append(Change(rule.name, line, column, current[e.start : e.end], e.after, e.note))

@@ -6,6 +6,7 @@ Deliberate spacing survives:
   whole text, any space after a sentence, a title or a heading ("……意义 巡察是……");
 - gaps in a line without sentence marks, where they align a name, a title, joint issuers or table
   cells ("县委副书记、县长　王建国", "中共中央　国务院", "序号\t指标名称", "办公室　　2023年12月20日印发");
+- the space between joint issuers, in any line ("中共中央 国务院关于……", "省委 省政府"), see agencies.py;
 - ideographic spaces in a list of names ("出席：赵立新　孙海涛　王　芳"), and the space after an
   article number ("第一条　为了……").
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from .agencies import between_organs
 from .base import CJK, CN_NUMBER, FW_PUNCT, HAN, P_NUM, WS, Edit, Rule, Step, rewrite
 
 _SPACES = re.compile(f"[{WS}\r]+")
@@ -119,6 +121,8 @@ def _inner_spaces(text: str) -> Step:
         if (len(gap) > 1 or gap in "\u3000\t") and lines.plain(start, end):
             return True
         if "\u3000" in gap and lines.in_name_list(start, end, m.start()):
+            return True
+        if between_organs(text, m.start(), m.end()):
             return True
         return _ARTICLE.fullmatch(text, start, m.start()) is not None
 
