@@ -18,9 +18,12 @@ from conftest import SAMPLES
 from markdown_it import MarkdownIt
 
 from tasks.model import Block, BlockKind, Document, Heading, KeySentence, Run, Summary
+from tasks.normalize import normalize
+from tasks.numerals import spelled, value
+from tasks.structure import build_document
 from tasks.summarize import summarize, summary_dict, summary_markdown
 from tasks.summarize.rank import MAX_NEIGHBOURS, similarity_graph
-from tasks.summarize.units import collect
+from tasks.summarize.units import collect, top_headings
 from tasks.words import tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,6 +247,34 @@ def test_many_sections_are_named_in_half_the_budget_and_all_still_speak() -> Non
     assert summary.gist.startswith("共二十个方面：加快农业领域改革、") and summary.gist.endswith("等。")
     assert len(summary.gist) <= 150 and len(summary.gist) + len(summary.text) <= 300
     assert summary.sentences
+
+
+def test_a_hundred_and_more_points_are_read_counted_and_summarized() -> None:
+    """120 level-1 points, numbered 一、 … 一百二十、, through the whole pipeline (issue 15 point 8)."""
+    fields = "农业工业教育医疗交通水利环保科技文化体育金融住房就业养老旅游商贸物流能源通信安全"
+    topics = [fields[i : i + 2] for i in range(0, len(fields), 2)]
+    lines = ["关于推进重点领域改革的实施意见", ""]
+    for n in range(1, 121):
+        topic = topics[n % len(topics)]
+        lines.append(f"{spelled(n)}、推进第{n}批{topic}改革")
+        lines.append(f"要聚焦{topic}领域第{n}批改革任务，明确责任分工，确保按期完成。")
+    doc = build_document(normalize("\n".join(lines)).text, "意见.txt")
+    numbers = [h.number for h in top_headings(doc)]
+    assert numbers == [f"{spelled(n)}、" for n in range(1, 121)]
+    assert numbers[99:102] == ["一百、", "一百零一、", "一百零二、"] and numbers[-1] == "一百二十、"
+    summary = summarize(doc)
+    assert summary.gist.startswith("共一百二十个方面：推进第1批")
+    assert summary.sentences and len(summary.gist) + len(summary.text) <= 300
+    assert f"**要点**：{summary.gist}" in summary_markdown(doc, summary)
+
+
+@pytest.mark.parametrize(
+    ("n", "numeral"),
+    [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (99, "九十九"), (100, "一百"), (101, "一百零一"),
+     (110, "一百一十"), (120, "一百二十"), (999, "九百九十九")],
+)  # fmt: skip
+def test_chinese_numerals_are_spelled_and_read_alike(n: int, numeral: str) -> None:
+    assert spelled(n) == numeral and value(numeral) == n
 
 
 def test_markdown_gives_a_paragraph_per_section_and_json_the_same_content() -> None:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from tasks.numerals import NUMERAL, value
+
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
 # Full-width marks that sit between hanzi in running text.
 FW_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕［］「」『』…—～·"
@@ -20,19 +22,9 @@ WS = " \t\u00a0\u3000"
 # Placeholders for protected spans (R1): one that reads like Latin text, one that reads like a number.
 P_TEXT = "\ue000"
 P_NUM = "\ue001"
-CN_DIGITS = "一二三四五六七八九"
-# 一 … 九十九 as written in structure numbers.
-CN_NUMBER = f"(?:[{CN_DIGITS}]?十[{CN_DIGITS}]?|[{CN_DIGITS}])"
-
-_CN_VALUE = {ch: i for i, ch in enumerate(CN_DIGITS, start=1)}
-
-
-def cn_to_int(numeral: str) -> int:
-    """Value of a numeral matched by CN_NUMBER ("十二" -> 12)."""
-    if "十" not in numeral:
-        return _CN_VALUE[numeral]
-    tens, _, units = numeral.partition("十")
-    return _CN_VALUE.get(tens, 1) * 10 + _CN_VALUE.get(units, 0)
+# 一 … 九百九十九 as written in structure numbers.
+CN_NUMBER = NUMERAL
+cn_to_int = value  # "十二" -> 12, "一百零一" -> 101
 
 
 class Edit(NamedTuple):

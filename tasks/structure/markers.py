@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tasks.numerals import NUMERAL, value
+
 ORDINAL = 0  # 第一， ranks by depth; its level is settled against the headings around it
 
 _CN = "一二三四五六七八九十"
-_CN_NUMERAL = rf"[{_CN}]{{1,3}}"
+_CN_NUMERAL = rf"(?:{NUMERAL}|[{_CN}]{{1,3}})"  # 一百、 and on: a long text's hundredth point
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # A series of numbers opening a sentence is no marker: "一、二季度", "3、4月份", "第一、二批".
@@ -39,7 +41,9 @@ class Marker:
 
 
 def chinese_value(numeral: str) -> int:
-    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 二十一 -> 21 (up to 99)."""
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 二十一 -> 21, 一百零一 -> 101."""
+    if "百" in numeral:
+        return value(numeral)
     digits = [_CN.index(ch) + 1 for ch in numeral]
     if 10 not in digits:
         return digits[0] if len(digits) == 1 else int("".join(str(d) for d in digits))

@@ -6,19 +6,17 @@ import re
 from collections.abc import Sequence
 
 from tasks.model import Heading
+from tasks.numerals import spelled
 from tasks.summarize.lexicon import is_content
 from tasks.words import cut
 
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
-_CN_DIGITS = "零一二三四五六七八九"
 _MAX_POINT_CHARS = 20  # longest point before it is cut at a word boundary
 
 
-def _chinese_number(n: int) -> str:
-    if n < 10:
-        return "两" if n == 2 else _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+def _count(n: int) -> str:
+    """How many points, in words: 两, 十二, 一百二十."""
+    return "两" if n == 2 else spelled(n)
 
 
 def points(titles: Sequence[str]) -> list[str]:
@@ -56,7 +54,7 @@ def gist_line(top: Sequence[Heading], max_chars: int) -> str:
     named = points([h.title for h in top]) if top else []
     if len(named) < 2:
         return "".join(named)[:max_chars]
-    lead = f"共{_chinese_number(len(named))}个方面："
+    lead = f"共{_count(len(named))}个方面："
     line = lead + "、".join(named) + "。"
     while len(line) > max_chars and len(named) > 1:
         named.pop()

@@ -18,7 +18,7 @@ from tasks.words import cut
 _SENTENCE = re.compile(r"[^。！？!?]+(?:[。！？!?…]+[”’」』）)]*)?")
 # Numbering that opens a provision ("一、", "（二）", "3.", "第四，") labels a sentence; it is not part of it.
 _MARKER = re.compile(
-    r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|第[一二三四五六七八九十]+[，、]"
+    r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十百零]+[、.．]|\d+[、.．]|第[一二三四五六七八九十]+[，、]"
     r"|[一二三四五六七八九十]+是(?=[^，,。]{2}))"
 )
 _LEADING_JUNK = "，,、；;：:。—- \u3000\t"
