@@ -15,7 +15,7 @@ from tasks.model import Change, Diagnostic, NormalizedText
 from . import dates, marks, numbering, punctuation, spacing, widths
 from .base import P_NUM, Edit, Flag, Rule
 from .offsets import OffsetMap
-from .protect import TITLE_MARK_RULES, outside_frozen, protect, restore
+from .protect import TITLE_MARK_RULES, FrozenSpans, protect, restore
 
 # The order is part of the spec: R1 wraps everything, R3 runs before R7, R10 after the marks it
 # collapses have become full-width, R11 after every rule that may leave a space beside a mark.
@@ -73,6 +73,7 @@ def normalize(text: str) -> NormalizedText:
     origin = OffsetMap.identity().edited(
         Edit(start, start + len(span), P_NUM) for span, start in zip(spans, starts, strict=True)
     )
+    frozen = FrozenSpans(current)
     changes: list[Change] = []
     warnings: list[Diagnostic] = []
 
@@ -91,13 +92,14 @@ def normalize(text: str) -> NormalizedText:
             diagnose(rule.name, flag, origin)
         edits = _non_overlapping(step.edits)
         if rule.name not in TITLE_MARK_RULES:
-            edits = outside_frozen(edits, current)
+            edits = frozen.outside(edits)
         if not edits:
             continue
         for e in edits:
             line, column = where.at(origin[e.start])
             changes.append(Change(rule.name, line, column, current[e.start : e.end], e.after, e.note))
         current, origin = _apply(current, edits), origin.edited(edits)
+        frozen.edited(rule.name, edits, current)
     for flag in numbering.structure_flags(text):
         diagnose("numbering", flag, OffsetMap.identity())
     changes.sort(key=lambda c: (c.line, c.column))

@@ -7,7 +7,6 @@ P_TEXT for everything else (URLs, e-mail, file names, versions, English sentence
 
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_right
 
@@ -61,33 +60,25 @@ def restore(text: str, spans: list[str]) -> str:
 
 # Cited titles and quoted names are the author's (or the issuer's) exact words: rules may read them
 # as context but never edit inside. Unlike the spans above they stay in the text, because the marks
-# around them (《》 “”) and their hanzi are what the neighbouring rules must see.
-# 《…》 may hold one inner title (《关于印发《方案》的通知》, which R8 turns into 〈〉).
-_TITLE = re.compile(r"《(?:[^《》\n]|《[^《》\n]*》)*》")
-# A quoted name or title (“十四五”, “中共中央 国务院关于……的意见”): no sentence mark inside; a
-# quoted sentence is ordinary text.
-_QUOTED_NAME = re.compile("“[^“”\n，。；！？：,;!?]{1,80}”")
+# around them (《》 “”) and their hanzi are what the neighbouring rules must see. One pattern, so the
+# spans come sorted and never overlap (a name quoted inside a title is part of the title):
+# - a title, which may hold one inner title (《关于印发《方案》的通知》, which R8 turns into 〈〉);
+# - a quoted name or title (“十四五”, “中共中央 国务院关于……的意见”): no sentence mark inside, for a
+#   quoted sentence is ordinary text.
+# Spaces just inside the marks ("《 人民日报 》") are padding, not words: R11 may remove them.
+_FROZEN = re.compile(
+    rf"《[{WS}]*(?P<title>(?:[^《》\n]|《[^《》\n]*》)*?)[{WS}]*》"
+    rf"|“[{WS}]*(?P<name>[^“”\n，。；！？：,;!?]{{1,80}}?)[{WS}]*”"
+)
 # R8 repairs the book-title marks themselves, inner ones included.
 TITLE_MARK_RULES = frozenset({"R8"})
-
-
-def _words_inside(mark: re.Match[str]) -> tuple[int, int]:
-    """The span inside the marks without padding spaces ("《 人民日报 》"): those are R11's to remove."""
-    inside = mark.group()[1:-1]
-    start = mark.start() + 1 + len(inside) - len(inside.lstrip(WS))
-    return start, max(start, mark.end() - 1 - (len(inside) - len(inside.rstrip(WS))))
+# The rules that make or unmake the marks around a frozen span (<<X>> -> 《X》, "X" -> “X”).
+_MARK_MAKERS = frozenset({"R8", "R9"})
 
 
 def frozen_spans(text: str) -> list[tuple[int, int]]:
     """The words inside cited titles and quoted names: (start, end) offsets, sorted, not overlapping."""
-    spans = sorted(_words_inside(m) for pattern in (_TITLE, _QUOTED_NAME) for m in pattern.finditer(text))
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return [m.span(m.lastindex or 0) for m in _FROZEN.finditer(text)]
 
 
 def _touches(edit: Edit, start: int, end: int) -> bool:
@@ -96,16 +87,38 @@ def _touches(edit: Edit, start: int, end: int) -> bool:
     return edit.start < end and start < edit.end
 
 
-def outside_frozen(edits: list[Edit], text: str) -> list[Edit]:
-    """The sorted `edits` that change nothing inside a frozen span of `text`."""
-    spans = frozen_spans(text)
-    if not spans:
-        return edits
-    starts = [start for start, _ in spans]
-    kept = []
-    for e in edits:
-        k = max(bisect_right(starts, e.start) - 1, 0)  # the last span starting at or before the edit
-        near = itertools.takewhile(lambda span, stop=e.end: span[0] <= stop, spans[k:])
-        if not any(_touches(e, start, end) for start, end in near):
-            kept.append(e)
-    return kept
+class FrozenSpans:
+    """The frozen spans of the text being normalized, kept current as the rules edit it: found once,
+    then moved by each rule's edits, and found again only after a rule that makes title or quote marks."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = frozen_spans(text)
+
+    def outside(self, edits: list[Edit]) -> list[Edit]:
+        """The sorted, non-overlapping `edits` that change nothing inside a frozen span."""
+        if not self.spans or not edits:
+            return edits
+        starts = [start for start, _ in self.spans]
+        kept = []
+        for e in edits:
+            k = max(bisect_right(starts, e.start) - 1, 0)  # the last span starting at or before the edit
+            touched = False
+            while k < len(self.spans) and self.spans[k][0] <= e.end and not touched:
+                touched = _touches(e, *self.spans[k])
+                k += 1
+            if not touched:
+                kept.append(e)
+        return kept
+
+    def edited(self, rule: str, edits: list[Edit], text: str) -> None:
+        """Follow `edits` (kept by `outside`, unless `rule` repairs title marks), now applied to `text`."""
+        if rule in _MARK_MAKERS:
+            self.spans = frozen_spans(text)
+            return
+        moved, shift, i = [], 0, 0
+        for start, end in self.spans:
+            while i < len(edits) and edits[i].end <= start:
+                shift += len(edits[i].after) - (edits[i].end - edits[i].start)
+                i += 1
+            moved.append((start + shift, end + shift))
+        self.spans = moved
