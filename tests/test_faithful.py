@@ -96,6 +96,7 @@ def test_spaces_between_joint_issuers_stay_everywhere(text: str) -> None:
         ("各级干部 队伍建设要加强，全部 完成任务。", "各级干部队伍建设要加强，全部完成任务。"),
         ("联系人：市自然资源局\u3000陈建军，电话12345。", "联系人：市自然资源局陈建军，电话12345。"),
         ("医院 管理要规范，财政部 要求如下。", "医院管理要规范，财政部要求如下。"),
+        ("市委 常委会研究，国务院 办公厅印发。", "市委常委会研究，国务院办公厅印发。"),
     ],
 )
 def test_other_spaces_beside_such_words_are_still_removed(text: str, expected: str) -> None:

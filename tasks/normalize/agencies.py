@@ -24,6 +24,8 @@ _NAME_ENDINGS = (
 # government (省委, 市委, 县委).
 _SHORT_ENDINGS = "委部厅局院署办"
 _LEVELS = "省市县区州盟旗乡镇"
+# An office of the organ before it (国务院 / 办公厅, 市委 / 常委会) is part of that name, not a second issuer.
+_OFFICES = frozenset({"办公厅", "办公室", "常委会", "委员会", "党组", "党委"})
 _ENDING_CHARS = "".join({name[-1] for name in _NAME_ENDINGS}) + _SHORT_ENDINGS
 _WINDOW = 16  # hanzi read on each side of the space
 _NAME_WORDS = 4  # words an organ's name on the right may take (国家 / 卫生 / 健康 / 委)
@@ -60,7 +62,7 @@ def _right_is_organ(text: str, at: int) -> bool:
     for word in cut(run.group())[:_NAME_WORDS]:
         name += word
         if _names_an_organ(name, word):
-            return True
+            return name not in _OFFICES
     return False
 
 
