@@ -61,19 +61,20 @@ def _fix_markers(text: str) -> Step:
 # R4: a level-1 heading alone on its line loses a final 。；：, unless the item is a sentence. Level
 # 2-4 lines such as "（一）指导思想。" are run-in headings whose body was put on the next line; gov.cn
 # keeps their 。.
-_LEVEL1_LINE = re.compile(rf"^[{WS}]*(?P<number>{CN_NUMBER})、(?P<body>[^\n]*?)[{WS}]*$", re.MULTILINE)
+_LEVEL1_LINE = re.compile(rf"^[{WS}]*(?P<number>{CN_NUMBER})、(?P<body>[^\n]*)", re.MULTILINE)
+_HEADING_CHARS = 30
 # A heading phrase with a final mark: short, no sentence end inside.
-_HEADING_END = re.compile(r"[^。！？；;!?]{1,30}?(?P<end>[。；：.;:]+)")
+_HEADING_END = re.compile(rf"[^。！？；;!?]{{1,{_HEADING_CHARS}}}?(?P<end>[。；：.;:]+)")
 _FINAL_MARKS = "。；：.;:！？!?"
 # Signs of a sentence before its final mark: a body after a colon ("劳动节：5月1日放假"), several
 # clauses, a sentence ending inside; or more than a heading's length.
 _SENTENCE_SIGN = re.compile("[：:，,；;。！？!?]")
 _COLON = re.compile("[：:]")
-_HEADING_CHARS = 30
 
 
 class _Item(NamedTuple):
-    match: re.Match[str]
+    start: int  # offset of the body, after the marker
+    body: str  # without trailing spaces (R11 trims them later)
     sentence: bool  # reads as a sentence and ends like one
 
 
@@ -88,7 +89,8 @@ def _series(text: str) -> list[list[_Item]]:
     for m in _LEVEL1_LINE.finditer(text):
         if not series or cn_to_int(m["number"]) == 1:
             series.append([])
-        series[-1].append(_Item(m, _is_sentence(m["body"])))
+        body = m["body"].rstrip(WS)
+        series[-1].append(_Item(m.start("body"), body, _is_sentence(body)))
     return series
 
 
@@ -104,12 +106,11 @@ def _heading_ends(text: str) -> Step:
         if _of_sentences(series):
             continue
         for item in series:
-            body = item.match["body"]
-            end = _HEADING_END.fullmatch(body)
+            end = _HEADING_END.fullmatch(item.body)
             # A body after a colon ("劳动节：5月1日放假。") makes a sentence whatever its series.
-            if end is None or _COLON.search(body.rstrip(_FINAL_MARKS)):
+            if end is None or _COLON.search(item.body.rstrip(_FINAL_MARKS)):
                 continue
-            at = item.match.start("body")
+            at = item.start
             edits.append(Edit(at + end.start("end"), at + end.end("end"), "", "final mark of a heading"))
     return Step(edits, [])
 

@@ -3,6 +3,7 @@
 The engine works on the whole text at once (each step is a handful of compiled regex scans) and keeps
 `origin`: for each character of the current text, its offset in the input. Every edit and flag is
 mapped through it, so positions in Change and Diagnostic are always line/column of the input.
+No edit reaches the words of a cited title or quoted name (protect.FrozenSpans), whatever its rule.
 """
 
 from __future__ import annotations
