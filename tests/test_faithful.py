@@ -7,10 +7,16 @@ its final 。 while heading phrases lose theirs.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
+import pdfplumber
 import pytest
+from docx import Document as DocxDocument
 
+from flows.config import Settings
+from flows.document import convert_document
 from tasks.normalize import normalize
 from tasks.structure import build_document
 
@@ -147,3 +153,44 @@ def test_normalizing_changes_no_hanzi_of_an_authoritative_text() -> None:
     text = "\n".join([*CITED_TITLES, PARTY_REPORT, *JOINT_ISSUERS, HOLIDAY_NOTICE])
     hanzi = re.compile("[^\u3007\u4e00-\u9fff]+")
     assert hanzi.sub("", normalize(text).text) == hanzi.sub("", text)
+
+
+CONGRESS_NOTICE = "\n".join(
+    [
+        "关于贯彻落实全会精神的通知",
+        "",
+        "各市（州）党委和人民政府，省直各部门：",
+        f"二○二○年十月二十九日，党的十九届五中全会审议通过了{CITED_TITLES[0]}。"
+        "经省委 省政府同意，现就有关事项通知如下。",
+        "一、提高认识：全会精神是今后一个时期的行动指南。",
+        f"二、认真学习{CITED_TITLES[1]}，深入领会精神实质。",
+        "三、抓好落实：各地要结合实际制定方案，到二〇三五年基本实现现代化。",
+        "",
+        "中共某某省委办公厅",
+        "二○二○年十一月五日",
+    ]
+)
+
+
+def test_the_documents_print_the_authoritative_wording(tmp_path: Path) -> None:
+    """PDF, DOCX and summary carry the titles, dates, joint issuers and full stops as written."""
+    source = tmp_path / "通知.txt"
+    source.write_text(CONGRESS_NOTICE, encoding="utf-8")
+    settings = Settings(outputs=tmp_path / "outputs")
+    convert_document(source, settings, "通知")
+    out = settings.outputs / "通知"
+    with pdfplumber.open(out / "通知.pdf") as pdf:
+        pdf_text = "".join((page.extract_text() or "").replace("\n", "") for page in pdf.pages)
+    docx_text = "".join(p.text for p in DocxDocument(str(out / "通知.docx")).paragraphs)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    for kept in (
+        "二○二○年十月二十九日",
+        CITED_TITLES[0],
+        "经省委 省政府同意",
+        CITED_TITLES[1],
+        "一、提高认识：全会精神是今后一个时期的行动指南。",
+        "二○二○年十一月五日",
+    ):
+        assert kept in pdf_text and kept in docx_text, kept
+    quoted = summary["gist"] + "".join(s["text"] for s in summary["sentences"])
+    assert "2035" not in quoted and "2020" not in quoted
