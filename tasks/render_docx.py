@@ -204,7 +204,7 @@ def _fill_paragraph(paragraph: Paragraph, block: Block, style: BlockStyle, profi
     _format_paragraph(paragraph, profile, style)
     if block.kind in FRONT_MATTER:  # a title is never left at the foot of a page alone
         paragraph.paragraph_format.keep_together = paragraph.paragraph_format.keep_with_next = True
-    centred = balanced_lines(block.kind, block.text, profile)
+    centred = balanced_lines(block, profile)
     if centred is not None:  # title and subtitle: one paragraph, broken where the PDF breaks it
         _format_run(paragraph.add_run("\n".join(centred)), profile, style.role, style.size_pt, style.bold)
         return paragraph

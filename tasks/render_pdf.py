@@ -266,7 +266,7 @@ class _Writer:
         """The block's lines: a title or subtitle balanced, an 印发 line spread, else broken on the grid."""
         if block.kind is BlockKind.PRINTED_BY and len(block.runs) > 1:
             return self._office_and_date(block, style, width)
-        centred = balanced_lines(block.kind, block.text, self.profile)
+        centred = balanced_lines(block, self.profile)
         if centred is not None:
             return [
                 Line(tuple(_glyphs(text, style.role, style.size_pt, style.bold, self.page)), 0.0)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -35,3 +36,13 @@ def tokenizer() -> jieba.Tokenizer:
 def cut(text: str) -> list[str]:
     """Words of `text` in order; joining them gives `text` back."""
     return list(tokenizer().cut(text, HMM=True))
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> jieba.posseg.POSTokenizer:
+    return jieba.posseg.POSTokenizer(tokenizer())
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech tag) pairs of `text` in order; jieba's tags ("n", "vn", "v", "p", "uj" ...)."""
+    return [(pair.word, pair.flag) for pair in _tagger().cut(text, HMM=True)]

@@ -3,10 +3,12 @@ that binds to the next."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tasks.layout import GBT9704, text_cells
-from tasks.model import BlockKind
+from tasks.model import Block, BlockKind, Run
 from tasks.title import balanced_lines, break_title
 
 LIMIT = GBT9704.title_chars_per_line
@@ -68,7 +70,72 @@ def test_a_word_longer_than_a_line_breaks_between_characters() -> None:
 
 def test_subtitle_breaks_on_the_body_line_and_keeps_its_dashes_together() -> None:
     subtitle = "——2012年2月29日在海拉尔区第十三届人民代表大会第六次会议上"
-    lines = balanced_lines(BlockKind.SUBTITLE, subtitle, GBT9704)
+    lines = balanced_lines(_block(BlockKind.SUBTITLE, subtitle), GBT9704)
     assert lines is not None and len(lines) == 2 and "".join(lines) == subtitle
     assert lines[0].startswith("——") and all(text_cells(line) <= GBT9704.chars_per_line for line in lines)
-    assert balanced_lines(BlockKind.PARAGRAPH, subtitle, GBT9704) is None
+    assert balanced_lines(_block(BlockKind.PARAGRAPH, subtitle), GBT9704) is None
+
+
+def _block(kind: BlockKind, *lines: str) -> Block:
+    return Block(kind, tuple(Run(line) for line in lines), 1)
+
+
+# Terms a title line must not split, as "left|right" at the place a careless break would go: compound
+# nouns, quoted terms, numbers with their units, fixed terms after a distinguishing word.
+UNSPLIT = [
+    ("国务院办公厅关于深入开展消费扶贫助力打赢脱贫攻坚战的指导意见", "消费|扶贫"),
+    ("中共中央 国务院关于今后一个时期加强国家职业教育体系建设的意见", "一个|时期"),
+    ("中共中央 国务院关于今后一个时期加强国家职业教育体系建设的意见", "职业|教育"),
+    ("关于印发《“十四五”时期“无废城市”建设工作方案》的通知", "无废|城市"),
+    ("国务院办公厅关于全面推进城镇老旧小区改造工作的指导意见", "城镇|老旧"),
+    ("国务院办公厅关于全面推进城镇老旧小区改造工作的指导意见", "老旧|小区"),
+    ("关于加快推进城镇小区配套幼儿园治理工作的通知", "城镇|小区"),
+    ("关于做好2019年度全市经济社会发展计划执行情况和草案编制工作的通知", "2019|年"),
+    ("在中央政治局常委会会议研究应对新型冠状病毒肺炎疫情工作时的讲话", "新型|冠状"),
+]
+
+
+@pytest.mark.parametrize(("title", "term"), UNSPLIT, ids=[term for _, term in UNSPLIT])
+def test_no_line_splits_a_term(title: str, term: str) -> None:
+    lines = break_title(title, LIMIT)
+    left, right = term.split("|")
+    assert "".join(lines) == title and all(text_cells(line) <= LIMIT for line in lines)
+    assert not any(a.endswith(left) and b.startswith(right) for a, b in itertools.pairwise(lines)), lines
+
+
+def test_a_title_too_long_for_a_line_breaks_inside_its_book_title_at_a_word() -> None:
+    title = "关于《中共中央关于进一步全面深化改革、推进中国式现代化的决定》的说明"
+    assert break_title(title, LIMIT) == (
+        "关于《中共中央关于进一步全面深化改革、",
+        "推进中国式现代化的决定》的说明",
+    )
+
+
+def test_the_authors_lines_are_kept_where_each_fits() -> None:
+    author = ("建设中国特色中国风格中国气派的考古学", "更好认识源远流长博大精深的中华文明")
+    assert balanced_lines(_block(BlockKind.TITLE, *author), GBT9704) == author
+    # A line too long for the 2号 line: the whole title is broken again.
+    too_long = ("国务院办公厅关于深入开展消费扶贫助力打赢脱贫攻坚战的", "指导意见")
+    lines = balanced_lines(_block(BlockKind.TITLE, *too_long), GBT9704)
+    assert lines == break_title("".join(too_long), LIMIT) and lines != too_long
+
+
+def test_the_structure_keeps_the_authors_title_lines() -> None:
+    from tasks.structure import build_document
+
+    two_lines = build_document(
+        "国务院办公厅关于深入开展消费扶贫\n助力打赢脱贫攻坚战的指导意见\n各省：\n现印发。", "a.txt"
+    )
+    assert [run.text for run in two_lines.blocks[0].runs] == [
+        "国务院办公厅关于深入开展消费扶贫",
+        "助力打赢脱贫攻坚战的指导意见",
+    ]
+    # A two-line title pasted as one line, the break left as a space; joint issuers are no break.
+    pasted = build_document(
+        "建设中国特色中国风格中国气派的考古学 更好认识源远流长博大精深的中华文明\n同志们：\n好。", "a"
+    )
+    assert len(pasted.blocks[0].runs) == 2
+    joint = build_document(
+        "中共中央办公厅 国务院办公厅关于印发《关于加强基层治理的意见》的通知\n各地区：\n现印发。", "a"
+    )
+    assert len(joint.blocks[0].runs) == 1

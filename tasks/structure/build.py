@@ -202,6 +202,25 @@ def _heading_block(part: Part, entry: Resolved) -> Block:
     return Block(BlockKind.PARAGRAPH, runs, seg.line, heading)
 
 
+_TITLE_HALVES = re.compile(r"(?<=[\u4e00-\u9fff》”）])[ \u3000]+(?=[\u4e00-\u9fff《“（])")
+_MIN_TITLE_HALF = 6  # characters: 中共中央 国务院关于…… is one line with joint issuers, not two
+
+
+def _title_runs(part: Part) -> tuple[Run, ...]:
+    """A run per line as the author broke the title: its source lines, and the halves of a line that
+    a space splits into two long phrases (a two-line title pasted as one line)."""
+    runs: list[Run] = []
+    for seg in part.segments:
+        line = parts.clean_title(seg.text)
+        gap = _TITLE_HALVES.search(line)
+        left, right = (line[: gap.start()], line[gap.end() :]) if gap else (line, "")
+        if min(len(left), len(right)) >= _MIN_TITLE_HALF and not parts.is_agency_name(left):
+            runs += [Run(left), Run(right)]
+        else:
+            runs.append(Run(line))
+    return tuple(runs)
+
+
 def _imprint_block(part: Part) -> Block:
     """A 抄送 line's runs: its label and the agencies; a 印发 line's: the office (when named) and the date.
     The space between them is the writers' to set."""
@@ -220,8 +239,7 @@ def _blocks(found: list[Part], resolved: dict[int, Resolved]) -> list[Block]:
         elif part.kind in (BlockKind.COPY_TO, BlockKind.PRINTED_BY):
             blocks.append(_imprint_block(part))
         elif part.kind is BlockKind.TITLE:
-            title = parts.clean_title(part.text)
-            blocks.append(Block(BlockKind.TITLE, (Run(title),), seg.line))
+            blocks.append(Block(BlockKind.TITLE, _title_runs(part), seg.line))
         else:
             blocks.append(Block(part.kind or BlockKind.PARAGRAPH, (Run(part.text),), seg.line))
     return blocks
