@@ -16,8 +16,9 @@ from .base import HAN
 
 # Endings that make an organ's name whatever comes before them.
 _NAME_ENDINGS = (
-    "中央", "国务院", "政府", "办公厅", "办公室", "委员会", "常委会", "人大", "政协", "党委", "党组",
-    "军委", "纪委", "监委", "总局", "法院", "检察院", "工会", "妇联", "科协", "侨联", "残联",
+    "中央", "国务院", "政府", "办公厅", "办公室", "委员会", "委会", "人大", "政协", "党委", "党组",
+    "军委", "纪委", "监委", "总局", "法院", "检察院", "监会", "银行", "工会", "妇联", "科协", "侨联",
+    "残联",
 )  # fmt: skip
 # One-character endings (财政部, 发展改革委, 教育厅): a name only in a word of three or more
 # characters, as the word itself after a longer name (国家卫生健康 / 委), or after a level of
