@@ -19,13 +19,15 @@ _CN_ZERO = "〇○零"
 _LOOKALIKE_ZERO = "OＯ0０"  # typed for 〇
 _CN_YEAR_DIGIT = _CN_ZERO + _LOOKALIKE_ZERO + "一二三四五六七八九"
 _CN_SMALL = "(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
-# The leading lookaheads let the scanner skip other characters at C speed.
-_CN_YEAR = re.compile(rf"(?=[{_CN_YEAR_DIGIT}])(?<![{_CN_YEAR_DIGIT}\d])[{_CN_YEAR_DIGIT}]{{4}}年")
-# One date, two scripts: an Arabic year with a Chinese month, or a Chinese year with an Arabic month.
-_MIXED = re.compile(
-    rf"(?=[\d{_CN_YEAR_DIGIT}])(?:(?<!\d)\d{{4}}年{_CN_SMALL}月"
-    rf"|(?<![{_CN_YEAR_DIGIT}\d])(?P<cn>[{_CN_YEAR_DIGIT}]{{4}})年\d{{1,2}}月)"
+# Read from each 年 (a literal, so the scanner skips other text at C speed): a Chinese year before
+# it, alone or with an Arabic month after it, or an Arabic year with a Chinese month after it.
+_YEAR = re.compile(
+    "年(?:"
+    rf"(?<=(?<![{_CN_YEAR_DIGIT}\d])(?P<cn>[{_CN_YEAR_DIGIT}]{{4}})年)(?P<arabic_month>\d{{1,2}}月)?"
+    rf"|(?<=(?<!\d)\d{{4}}年)(?P<cn_month>{_CN_SMALL}月)"
+    ")"
 )
+_YEAR_CHARS = 4
 _ARABIC_DATE = re.compile(
     r"(?=\d)(?:(?<!\d)(\d{4})年0(\d)月|(?<=月)0(\d)(?=[日号])|(?<![\d年])0(\d)(?=月\d{1,2}[日号]))"
 )
@@ -38,15 +40,15 @@ def _is_chinese_year(year: str) -> bool:
 
 def _flags(text: str) -> list[Flag]:
     flags = []
-    for m in _CN_YEAR.finditer(text):
-        year = m.group()[:4]
-        if _is_chinese_year(year) and any(ch in _LOOKALIKE_ZERO for ch in year):
-            flags.append(Flag(m.start(), m.end(), f"year {m.group()} has a letter O or digit 0 for 〇: kept"))
-    for m in _MIXED.finditer(text):
-        if m["cn"] is None or _is_chinese_year(m["cn"]):
-            flags.append(
-                Flag(m.start(), m.end(), f"date {m.group()} mixes Arabic and Chinese numerals: kept")
-            )
+    for m in _YEAR.finditer(text):
+        start = m.start() - _YEAR_CHARS
+        chinese_year = m["cn"] is not None and _is_chinese_year(m["cn"])
+        if m["cn_month"] or (m["arabic_month"] and chinese_year):
+            date = text[start : m.end()]
+            flags.append(Flag(start, m.end(), f"date {date} mixes Arabic and Chinese numerals: kept"))
+        if chinese_year and any(ch in _LOOKALIKE_ZERO for ch in m["cn"]):
+            year = text[start : m.start() + 1]
+            flags.append(Flag(start, m.start() + 1, f"year {year} has a letter O or digit 0 for 〇: kept"))
     return flags
 
 
