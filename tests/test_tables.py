@@ -110,7 +110,13 @@ def test_tab_separated_rows_keep_their_tabs_and_become_a_table() -> None:
 def test_tab_rows_of_different_widths_are_plain_lines_with_a_warning() -> None:
     rows = "\n".join(("序号\t指标\t目标值", "1\t优良天数比例\t88\t91.2", "2\t地表水优良比例\t80"))
     doc = _document(ISSUING.format(table=rows))
-    assert _tables(doc) == [] and len([b for b in doc.blocks if b.kind is BlockKind.LINE]) == 3
+    assert _tables(doc) == []
+    lines_set = [b.text for b in doc.blocks if b.kind is BlockKind.LINE]
+    assert lines_set == [
+        "序号\u3000指标\u3000目标值",
+        "1\u3000优良天数比例\u300088\u300091.2",
+        "2\u3000地表水优良比例\u300080",
+    ]
     assert [w.rule for w in doc.warnings] == ["table"]
 
 
@@ -130,6 +136,8 @@ def test_rows_apart_by_ideographic_spaces() -> None:
     [
         ("第一项\t按时完成",),  # one tabbed line
         ("出席：赵立新　孙海涛", "列席：王芳　李强"),  # two lines of names
+        ("张立新　孙海涛　王芳", "赵立新　钱明亮　李强", "周建国　吴卫东　郑和平"),  # names in columns
+        ("会议议程", "议题", "1", "传达会议精神", "2", "部署下步工作"),  # a number and one line: a list
         (
             "会议要求：",
             "1",

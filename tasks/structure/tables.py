@@ -2,13 +2,15 @@
 
 Two shapes are read as tables:
 - a row a line, cells apart: a tab between cells (as the DOCX reader writes a Word table's rows), or
-  ideographic spaces between short cells ("序号　日期　带班领导"); the rows of a run share their number of
-  cells;
+  ideographic spaces between short cells ("序号　日期　带班领导") with a column of figures under the
+  header (a list of names is no table); the rows of a run share their number of cells;
 - a cell a line: a header of short cells (序号 / 改革举措 / 牵头单位), then the rows, each opening with its
   number in the 序号 column (1, 2, 3 …). The series gives the number of columns: the distance from one
-  row number to the next, and the header is that many short lines above the first row.
+  row number to the next, and the header is that many short lines above the first row. Three columns at
+  least: a number and one line after it is as likely a list.
 Where the shape is recognised but not certain (rows of differing numbers of cells), the lines are set as
-they stand, flush left, with a warning: a reader must not take them for titles or headings.
+they stand, flush left (tabs as ideographic spaces), with a warning: a reader must not take them for
+titles or headings.
 
 A table found here reaches the classifier as one `TableSegment`, which every role reader passes over.
 """
@@ -32,6 +34,8 @@ _MAX_HEADER_CELL = 12  # characters of a header cell: 序号, 改革举措, 牵�
 _MAX_SPACED_CELL = 20  # characters of a cell in a row set apart by ideographic spaces
 _MAX_CELL = 200  # characters of any cell: a longer line is a paragraph
 _MIN_SPACED_ROWS = 3  # header and two rows: spaces part names and titles too, tabs only cells
+_MIN_CELL_COLUMNS = 3
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def find_tables(segments: list[Segment], text: str) -> tuple[list[Segment], list
         if table.table is not None:
             out.append(TableSegment(first.line, first.offset, table.table.text, table.table))
         else:
-            out += [TableSegment(seg.line, seg.offset, seg.text) for seg in taken]
+            out += [TableSegment(seg.line, seg.offset, seg.text.replace("\t", "\u3000")) for seg in taken]
             where = f"lines {first.line}-{taken[-1].line}"
             message = f"{where} look like a table, {table.why}: set as plain lines, check them"
             warnings.append(Diagnostic("table", first.line, 1, message, first.text))
@@ -118,13 +122,18 @@ def _row_tables(groups: list[list[Segment]], lines: list[str]) -> list[_Found]:
         run = [row for row in rows[start:end] if row is not None]
         widths = {len(row) for row in run}
         if len(run) >= (2 if tabbed[start] else _MIN_SPACED_ROWS):
-            if len(widths) == 1:
+            if len(widths) == 1 and (tabbed[start] or _has_figures(run)):
                 found.append(_Found(start, end, Table(tuple(run))))
             elif tabbed[start]:
                 why = f"but its rows have {min(widths)} to {max(widths)} cells"
                 found.append(_Found(start, end, None, why))
         start = max(end, start + 1)
     return found
+
+
+def _has_figures(rows: list[tuple[str, ...]]) -> bool:
+    """A column whose cells under the header all hold a figure: numbers, dates, amounts."""
+    return any(all(_DIGIT.search(row[col]) for row in rows[1:]) for col in range(len(rows[0])))
 
 
 def _single_line(group: list[Segment]) -> str | None:
@@ -176,7 +185,7 @@ def _cell_table(texts: list[str | None], first: int) -> _Found | None:
     lengths = [b - a for a, b in itertools.pairwise(numbers)]
     columns = lengths[0]
     header_start = first - columns
-    if not 2 <= columns <= _MAX_COLUMNS or header_start < 0:
+    if not _MIN_CELL_COLUMNS <= columns <= _MAX_COLUMNS or header_start < 0:
         return None
     if not all(_is_header_cell(texts[i]) for i in range(header_start, first)):
         return None
