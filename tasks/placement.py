@@ -65,8 +65,8 @@ def placed_styles(profile: Profile, blocks: Sequence[Block]) -> list[BlockStyle]
         if i and blocks[i - 1].kind in FRONT_MATTER and block.kind not in FRONT_MATTER:
             styles[i] = replace(styles[i], space_before_lines=max(styles[i].space_before_lines, 1.0))
     _place_signatures(profile, blocks, styles)
-    _keep_signatures_with_body(blocks, styles)
     _place_attachments(profile, blocks, styles)
+    _keep_signatures_with_body(blocks, styles)  # after the attachments: a label starting a page stops it
     _place_attached_documents(blocks, styles)
     _place_imprint(blocks, styles)
     return styles
