@@ -296,28 +296,33 @@ class _Writer:
 
     def _table(self, table: Table, style: BlockStyle) -> None:
         """A ruled table across the type area: rows on the line grid, a page break only between rows (a
-        row taller than a page excepted), the header row first on every page the table runs over."""
-        page, pitch = self.page, self.profile.line_pitch_pt
-        geometry = table_geometry(self.profile, table)
-        rows = [self._cell_lines(row, geometry, style, i == 0) for i, row in enumerate(table.rows)]
-        header, pending = rows[0], rows[1:]
+        row taller than a page excepted), the header row first on every page the table runs over (unless
+        it takes half a page itself)."""
+        page, profile, pitch = self.page, self.profile, self.profile.line_pitch_pt
+        geometry = table_geometry(profile, table)
+        rows = [(self._cell_lines(row, geometry, style, i == 0), i == 0) for i, row in enumerate(table.rows)]
+        header = rows[0][0]
+        repeated = 2 * _row_lines(header) <= profile.lines_per_page
+        room = profile.lines_per_page - (_row_lines(header) if repeated else 0)  # for rows on later pages
         if style.new_page and page.used > 0:
             page.new_page()
         page.skip_lines(style.space_before_lines)
-        page.keep((_row_lines(header) + (_row_lines(pending[0]) if pending else 0)) * pitch)
-        ruling = self._table_row(header, geometry, [page.top - page.used], header=True)
-        room = self.profile.lines_per_page - _row_lines(header)  # lines for rows under a repeated header
-        while pending:
-            row = pending.pop(0)
-            free = int((self.profile.type_height_pt - page.used) / pitch + _EPS)
-            if _row_lines(row) > free and (_row_lines(row) <= room or free < 1):
+        page.keep(sum(_row_lines(row) for row, _ in rows[:2]) * pitch)  # the header with a row under it
+        ruling = [page.top - page.used]
+        while rows:
+            row, is_header = rows.pop(0)
+            free = int((profile.type_height_pt - page.used) / pitch + _EPS)
+            if _row_lines(row) > free and len(ruling) > 1 and (_row_lines(row) <= room or free < 1):
                 self._rule_table(ruling, geometry)
                 page.new_page()
-                ruling = self._table_row(header, geometry, [page.top], header=True)
-            elif _row_lines(row) > free:  # taller than a page: what fits here, the rest on the next
-                pending.insert(0, [cell[free:] for cell in row])
+                ruling = [page.top]
+                if repeated:
+                    ruling = self._table_row(header, geometry, ruling, header=True)
+                free = int((profile.type_height_pt - page.used) / pitch + _EPS)
+            if _row_lines(row) > free:  # taller than a page: what fits here, the rest on the next
+                rows.insert(0, ([cell[free:] for cell in row], is_header))
                 row = [cell[:free] for cell in row]
-            ruling = self._table_row(row, geometry, ruling)
+            ruling = self._table_row(row, geometry, ruling, header=is_header)
         self._rule_table(ruling, geometry)
 
     def _cell_lines(

@@ -12,7 +12,7 @@ import pytest
 
 from tasks.fonts import FontSet, resolve_fonts
 from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, FontRole, mm_to_pt
-from tasks.model import BlockKind, Document, Table
+from tasks.model import Block, BlockKind, Document, Table
 from tasks.normalize import normalize
 from tasks.outline import outline_entries
 from tasks.render_docx import render_docx
@@ -28,7 +28,7 @@ from tests.docx_layout_check import (
     type_area_lines,
     w,
 )
-from tests.pdf_layout_check import TypeArea, lines
+from tests.pdf_layout_check import TypeArea, lines, type_area_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 ALIAS_FILE = ROOT / "fonts" / "fontconfig" / "65-gongwen.conf"
@@ -261,3 +261,18 @@ def test_uncertain_cells_are_set_flush_left(fonts: FontSet, tmp_path: Path) -> N
         found = {line.text: line for line in lines(pdf, GBT9704)}
     for cell in ("序号", "改革举措", "市政务服务局"):
         assert found[cell].chars[0]["x0"] == pytest.approx(TypeArea.of(GBT9704).left, abs=1.0)
+
+
+def test_pdf_rows_taller_than_a_page_go_on_without_losing_text(fonts: FontSet, tmp_path: Path) -> None:
+    """A header of half a page is not repeated, a row taller than a page runs on: every character kept."""
+    long_cell = "很长的单元格内容" * 40
+    rows = (
+        ("序号", long_cell[:320], "名称"),
+        *((str(i), long_cell if i % 2 else "短", "名称") for i in range(1, 6)),
+    )
+    doc = Document("表", "text", (Block(BlockKind.TABLE, (), 1, table=Table(rows)),))
+    out = tmp_path / "tall.pdf"
+    render_pdf(doc, GBT9704, fonts, out)
+    with pdfplumber.open(out) as pdf:
+        assert type_area_problems(pdf, GBT9704) == []
+        assert sum(1 for page in pdf.pages for c in page.chars if c["text"] == "很") == 40 + 3 * 40
