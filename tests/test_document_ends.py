@@ -161,16 +161,17 @@ def test_docx_attached_document_title_breaks_the_page(name: str, tmp_path: Path)
 
 @pytest.fixture(scope="module")
 def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list]]:
-    """The holiday notice and the 印发 notice as LibreOffice sets their DOCX: lines by page."""
+    """The holiday notice, the 印发 notice and a notice whose body ends at the foot of page 1, as
+    LibreOffice sets their DOCX: lines by page."""
     if shutil.which("soffice") is None:
         pytest.skip(
             "LibreOffice (soffice) is not installed; the set-up script installs libreoffice-writer-nogui"
         )
     work = tmp_path_factory.mktemp("ends-libreoffice")
     pages = {}
-    for name in (HOLIDAY, ISSUING[0]):
+    for name, doc in ((HOLIDAY, _genre(HOLIDAY)), (ISSUING[0], _genre(ISSUING[0])), ("foot", _notice(12))):
         docx_path = work / f"{name}.docx"
-        render_docx(_genre(name), GBT9704, docx_path)
+        render_docx(doc, GBT9704, docx_path)
         pages[name] = [
             type_area_lines(GBT9704, page)
             for page in lines_by_page(libreoffice_pdf(docx_path, work, ALIAS_FILE))
@@ -185,6 +186,16 @@ def test_libreoffice_sets_body_lines_above_the_signature(libreoffice: dict[str, 
     assert "特此通知。" in above
     assert len(above) - above.index("特此通知。") == 3  # 特此通知 and the two 附件说明 lines
     assert above.index("特此通知。") >= 2  # and at least two lines of the body before it
+
+
+def test_libreoffice_brings_body_lines_to_a_signature_at_the_top_of_a_page(
+    libreoffice: dict[str, list[list]],
+) -> None:
+    last = libreoffice["foot"][-1]
+    texts = [line.text for line in last]
+    assert texts[-2:] == [AGENCY, "2023年12月20日"]
+    assert "特此通知。" in texts and texts.index("特此通知。") >= 2  # the last paragraph's lines above it
+    assert all(text[:4] in LONG for text in texts[: texts.index("特此通知。")])
 
 
 def test_libreoffice_starts_the_attached_document_on_a_page(libreoffice: dict[str, list[list]]) -> None:
