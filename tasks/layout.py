@@ -162,11 +162,15 @@ class Profile:
     # a paragraph's last two lines, as widow control in Word and LibreOffice moves them.
     lines_kept_with_next: int = 2
     # Tables (practice for 公文: 仿宋, 3号 or smaller, single rules as wide as the type area): cell text
-    # on the line grid, the header row in 黑体, centred, and repeated on every page the table runs over.
+    # on the line grid, the header row centred and repeated on every page the table runs over.
     table_size_pt: float = SIZE_4HAO
     table_rule_pt: float = 0.5
     table_cell_margin_chars: float = 0.3  # left and right inside a cell, in characters of table_size_pt
     table_min_column_chars: float = 2.0  # the narrowest column, in characters of table_size_pt
+    # Room over a column's widest cell: Latin letters and digits run a little wider than the half cell
+    # counted, and LibreOffice sets a gap between them and Chinese.
+    table_column_slack_chars: float = 1.0
+    table_header_role: FontRole = FontRole.HEITI
     # 版记 (GB/T 9704 7.4): 4号 lines 1 character in from both sides, between rules as wide as the type
     # area, the first and the last thicker than the one between 抄送 and 印发; the last rule lies on the
     # bottom edge of the last page's type area. Printed two-sided, that page is an even one (封四).

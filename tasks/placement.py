@@ -208,9 +208,7 @@ def table_geometry(profile: Profile, table: Table) -> TableGeometry:
     columns = range(len(table.rows[0]))
     least = profile.table_min_column_chars
     widest = [max(least, *(text_cells(row[col]) for row in table.rows)) for col in columns]
-    # A character over: Latin letters and digits run a little wider than the half cell counted, and
-    # LibreOffice sets a gap between them and Chinese.
-    natural = [(count + 1) * char + 2 * margin for count in widest]
+    natural = [(count + profile.table_column_slack_chars) * char + 2 * margin for count in widest]
     total = profile.type_width_pt
     if sum(natural) <= total:
         widths = [width * total / sum(natural) for width in natural]

@@ -243,7 +243,7 @@ def _add_blank_line(document: DocxDocument, profile: Profile) -> Paragraph:
 
 def _add_table(document: DocxDocument, table: Table, style: BlockStyle, profile: Profile) -> None:
     """A ruled table of fixed columns across the type area (GB/T 9704 practice): cell text on the line
-    grid in the table's size, the header row in 黑体, centred and repeated on every page; rows never split."""
+    grid in the table's size, the header row centred and repeated on every page; rows never split."""
     geometry = table_geometry(profile, table)
     if style.space_before_lines:  # a table has no space before: a blank body line stands for it
         _add_blank_line(document, profile).paragraph_format.keep_with_next = True
@@ -258,7 +258,7 @@ def _add_table(document: DocxDocument, table: Table, style: BlockStyle, profile:
         docx_xml.set_cant_split(trPr)
         if index == 0:
             docx_xml.set_header_row(trPr)
-            cell_styles = [replace(style, role=FontRole.HEITI, align=Align.CENTER)] * len(cells)
+            cell_styles = [replace(style, role=profile.table_header_role, align=Align.CENTER)] * len(cells)
         else:
             cell_styles = [replace(style, align=align) for align in geometry.aligns]
         for cell, text, width, cell_style in zip(row.cells, cells, widths, cell_styles, strict=True):

@@ -328,8 +328,8 @@ class _Writer:
     def _cell_lines(
         self, cells: Sequence[str], geometry: TableGeometry, style: BlockStyle, header: bool
     ) -> list[list[Line]]:
-        """Each cell's lines within its column: the header in 黑体, the body in the table's style."""
-        role = FontRole.HEITI if header else style.role
+        """Each cell's lines within its column: the header in its own role, the body in the table's style."""
+        role = self.profile.table_header_role if header else style.role
         found = []
         for text, width, align in zip(cells, geometry.widths, geometry.aligns, strict=True):
             glyphs = _glyphs(text, role, style.size_pt, style.bold, self.page)
