@@ -24,10 +24,11 @@ _NUMBER = "[一二三四五六七八九十百千万几数两]"
 
 
 def _verb_follows(text: str, end: int) -> bool:
-    """Whether the word right after `end` is a verb, adverb or preposition (jieba's tag)."""
+    """Whether the word right after `end` is a verb, adverb, preposition or verb phrase (jieba's tag)."""
     window = re.split(r"[，。；：！？、\s]", text[end : end + 8], maxsplit=1)[0]
     words = tagged(window) if window else []
-    return bool(words) and words[0][1][:1] in "vdp" and words[0][1] != "vn"
+    # "l": a set phrase such as 高度重视, 切实加强; "a" covers "ad", an adjective as adverb.
+    return bool(words) and words[0][1][:1] in "vdpal" and words[0][1] != "vn"
 
 
 def _no_correlative(text: str, end: int) -> bool:
@@ -102,13 +103,20 @@ RULES: tuple[ContextRule, ...] = (
         "启用",
         "起用",
         "taking people on is 起用; 启用 is starting to use a thing",
-        after="(?:了)?(?:一批|一大批)?(?:年轻干部|新人|新秀|老将|退休干部)",
+        after="(?:了)?(?:一批|一大批)?(?:年轻干部|新人(?!脸)|新秀|老将|退休干部)",
     ),
     _rule(
         "起用",
         "启用",
         "starting to use a thing (seal, system, building) is 启用",
         after="(?:了)?(?:新)?(?:印章|公章|系统|平台|设备|大楼|新址|办公楼|场馆|机场|航站楼|线路)",
+    ),
+    _rule(
+        "起用",
+        "启用",
+        "a thing put into use is 启用: 正式启用",
+        before="正式|投入|同步",
+        after="[。，；、]|仪式",
     ),
     _rule(
         "其它",
@@ -123,14 +131,15 @@ RULES: tuple[ContextRule, ...] = (
         before=f"{_NUMBER}+[年天月次倍个代]",
         after=f"{_NUMBER}|更[长多大远高]",
     ),
-    _rule("反应", "反映", "reporting a matter upwards is 反映", before="如实"),
+    _rule("反应", "反映", "reporting truthfully is 如实反映", before="如实|据实"),
     _rule(
         "反应",
         "反映",
-        "reporting a situation or problem is 反映",
-        before="(?<!不良)(?<!过敏)(?<!化学)(?<!连锁)(?<!应激)",
-        after="了?(?:情况|诉求|意见|民意|心声)",
+        "reporting a situation upwards is 反映",
+        before="主动|及时|向[^，。；\n]{1,10}",
+        after="了?[^，。；]{0,4}?(?:情况|诉求|意见|问题)",
     ),
+    _rule("反应", "反映", "what the public says is 反映: 反映诉求, 反映民意", after="了?(?:诉求|民意|心声)"),
     _rule(
         "终生",
         "终身",
@@ -150,7 +159,7 @@ RULES: tuple[ContextRule, ...] = (
         before="煤气|燃气|天然气|毒气|有毒气体|油气|氨气|氯气|危化品|核|放射性物质",
     ),
     _rule("爆发", "暴发", "floods and epidemics 暴发", before="山洪|洪水|泥石流|传染病|疫病"),
-    _rule("需知", "须知", "the notes a reader must know are 须知", after="[^道晓悉识]|$"),
+    _rule("需知", "须知", "the notes a reader must know are 须知", after="[：。，；！\n]|如下|$"),
     _rule(
         "辨证",
         "辩证",
@@ -161,18 +170,24 @@ RULES: tuple[ContextRule, ...] = (
         "付",
         "副",
         "a deputy post is 副",
-        before="(?<![支交应偿给拨预垫对托还兑])",
+        before="(?<![支交应偿给拨预垫对托还兑赔代退缴清收寄])",
         after="(?:主任|市长|县长|区长|省长|局长|书记|部长|处长|科长|厅长|主席|总经理|秘书长|镇长|乡长|院长|校长)",
     ),
     _rule("帐", "账", "money and accounts are 账 (帐 is a curtain or tent)", after="户|号|目|本|单|款|务|簿"),
-    _rule("帐", "账", "money and accounts are 账 (帐 is a curtain or tent)", before="[记查对结挂转台销算报]"),
+    _rule(
+        "帐",
+        "账",
+        "money and accounts are 账 (帐 is a curtain or tent)",
+        before="[记查对结挂转台销算报]",
+        after="(?![篷幕子篮房钩幔])",
+    ),
     _rule(
         "渡过",
         "度过",
         "spending time is 度过; 渡过 is crossing water or a difficulty",
-        after="了?(?:春节|假期|暑假|寒假|晚年|节日|周末|童年|一生|节假日)",
+        after="了?(?:一个)?(?:[^，。；]{0,6}的)?(?:春节|假期|暑假|寒假|晚年|节日|周末|童年|一生|节假日)",
     ),
-    _rule("既使", "即使", "'even if' is 即使 (既 … 又 is a pair)", holds=_no_correlative),
+    _rule("既使", "即使", "'even if' is 即使 (既 … 又 is a pair)", after="(?!用)", holds=_no_correlative),
 )
 
 

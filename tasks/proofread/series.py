@@ -21,14 +21,14 @@ _NUMERALS = re.compile("[一二三四五六七八九十百零〇0-9０-９]+")
 _CLOSERS = "”’）》】〕"
 _NEUTRAL = frozenset("：！？…")
 _NAMES = {"。": "with 。", "；": "with ；", "，": "with ，", "": "without punctuation"}
-_MIN_SERIES = 3  # a majority of two is no evidence
+MIN_SERIES = 3  # a majority of two is no evidence
 
 
 def _style(heading: Heading) -> str:
     return _NUMERALS.sub("N", heading.number)
 
 
-def _series(headings: tuple[Heading, ...]) -> Iterator[list[Heading]]:
+def series_runs(headings: tuple[Heading, ...]) -> Iterator[list[Heading]]:
     """Runs of siblings: same level, kind and numbering style, no heading of a higher level between."""
     open_runs: dict[int, list[Heading]] = {}
     for h in headings:
@@ -64,10 +64,17 @@ def _ending(text: str, end: int) -> str:
     return ch if ch in "。；，" else ""
 
 
+def final_mark(text: str, heading: Heading) -> str:
+    """How the line of a heading or provision ends: "。", "；", "，", "" (no mark) or "neutral"."""
+    if heading.inline and heading.kind != "item":
+        return "neutral"  # an inline heading's end is the delimiter that made it one
+    return _ending(text, _end_of_line(text, heading.offset))
+
+
 def _odd_ones(endings: list[str]) -> tuple[str, list[int]]:
     """The series' own ending and the indexes that differ. Item by item ；, the last 。, is consistent."""
     compared = [i for i, e in enumerate(endings) if e != "neutral"]
-    if len(compared) < _MIN_SERIES:
+    if len(compared) < MIN_SERIES:
         return "", []
     last = compared[-1]
     rest = Counter(endings[i] for i in compared[:-1])
@@ -81,15 +88,10 @@ def _odd_ones(endings: list[str]) -> tuple[str, list[int]]:
 
 def check(locator: Locator, document: Document) -> Iterator[Finding]:
     text = locator.text
-    for run in _series(document.headings):
-        ends = [_end_of_line(text, h.offset) for h in run]
-        # An inline heading's end is the delimiter that made it one: not compared.
-        endings = [
-            _ending(text, end) if h.kind == "item" or not h.inline else "neutral"
-            for h, end in zip(run, ends, strict=True)
-        ]
+    for run in series_runs(document.headings):
+        endings = [final_mark(text, h) for h in run]
         usual, odd = _odd_ones(endings)
         for i in odd:
-            at = max(ends[i] - 1, run[i].offset)
+            at = max(_end_of_line(text, run[i].offset) - 1, run[i].offset)
             message = f"{run[i].number} ends {_NAMES[endings[i]]}, its siblings {_NAMES[usual]}"
             yield locator.finding("series-end", at, at + 1, message)
