@@ -95,6 +95,19 @@ def test_wrong_set_phrases_and_words_name_the_right_form() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "完成全部份额，平安祥和过节。",
+        "形势严峻工作艰巨，讲座落幕后立即然后返回。",
+        "既便于管理，又便于监督。",
+        "通过抽签定顺序。",
+    ],
+)
+def test_a_miswritten_word_is_not_read_across_two_right_words(text: str) -> None:
+    assert flagged(text, "misspelling") == []
+
+
 def test_the_set_phrase_list_is_long_and_never_lists_a_right_form_as_wrong() -> None:
     assert len(SET_PHRASES) >= 60
     assert not set(SET_PHRASES) & set(SET_PHRASES.values())
@@ -114,6 +127,7 @@ def test_the_set_phrase_list_is_long_and_never_lists_a_right_form_as_wrong() -> 
         ("要把把工作做细做实。", "把"),
         ("我代表区政府向大会作工作工作报告。", "工作"),
         ("我们我们要坚定信心。", "我们"),
+        ("这是我们的的", "的"),  # at the very end of the text
     ],
 )
 def test_doubled_words(text: str, doubled: str) -> None:
@@ -127,7 +141,7 @@ def test_doubled_words(text: str, doubled: str) -> None:
         "人人有责，天天向上，这件事要研究研究再说。",
         "大家看看，一一对应，各个部门都要参加。",
         "要讲得清清楚楚、明明白白，星星点点的灯光。",
-        "的的确确如此，是是非非要分清。",
+        "的的确确如此，是是非非要分清，实实在在地干。",
         "这个问题不能不了了之。",
         "他说的的确是事实。",
         "一个一个地落实，一步一步往前走。",

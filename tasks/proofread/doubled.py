@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tasks.words import cut
-
+from .context import words_around
 from .finding import Finding, Locator
 
 _HAN = "\u4e00-\u9fff"
 # Up to four characters said twice in a row, on one line.
 _REPEAT = re.compile(rf"([{_HAN}]{{1,4}})\1")
-_CLAUSE_END = re.compile(rf"[^{_HAN}]")
 # Single characters that never reduplicate: particles, prepositions, conjunctions, pronouns.
 # (Not 过, 还, 最: 过过瘾, 还还钱, 最最 are right.)
 _FUNCTION_CHARS = frozenset("的了着地得是在和与及或把被将从向对于为以而并也都又就这那其之所很更")
@@ -41,18 +39,6 @@ _ABAB = frozenset(f"{_ABAB_VERBS} {_ABAB_ADJECTIVES}".split())
 _NUMERALS = "一二两三四五六七八九十百千万几半每"
 # Emphasis by saying a degree twice is the speaker's own: 抓得很紧很紧, 非常非常重要.
 _DEGREE = ("很", "非常", "特别", "十分", "太", "最", "更加")
-_WINDOW = 8  # characters of context either side given to jieba
-
-
-def _words_around(text: str, start: int, end: int) -> tuple[int, list[str]]:
-    """jieba's words of the clause around text[start:end], and the offset of the first."""
-    left = start
-    while left > 0 and start - left < _WINDOW and not _CLAUSE_END.match(text[left - 1]):
-        left -= 1
-    right = end
-    while right < len(text) and right - end < _WINDOW and not _CLAUSE_END.match(text[right]):
-        right += 1
-    return left, cut(text[left:right])
 
 
 def _may_reduplicate(unit: str) -> bool:
@@ -65,7 +51,7 @@ def _cut_as_repeat(text: str, m: re.Match[str]) -> bool:
     """Whether jieba reads the repeat as the word twice: two whole words, or the second starting a
     longer one (工作工作报告) when the word has two characters or more (的的确 is 的 + 的确)."""
     unit = m.group(1)
-    offset, words = _words_around(text, m.start(), m.end())
+    offset, words = words_around(text, m.start(), m.end())
     for i, word in enumerate(words):
         if offset == m.start():
             if word == unit * 2:
@@ -80,7 +66,8 @@ def _is_slip(text: str, m: re.Match[str]) -> bool:
     unit = m.group(1)
     if _may_reduplicate(unit):
         return False
-    if len(unit) == 1 and text[m.end() : m.end() + 2] == text[m.end()] * 2:
+    after = text[m.end() : m.end() + 2]
+    if len(unit) == 1 and len(after) == 2 and after[0] == after[1]:
         return False  # AABB: 的的确确, 是是非非
     if len(unit) == 1 and m.start() >= 2 and text[m.start() - 2] == text[m.start() - 1] != unit:
         return False  # the second half of AABB

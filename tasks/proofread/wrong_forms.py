@@ -2,7 +2,8 @@
 
 The lists are the project's own, from general knowledge of the misspellings Chinese proofreaders
 meet most often (the 成语 as the 现代汉语规范词典 spells them); no outside word list was copied.
-A form is listed only if no correct text contains it, so it needs no context.
+A set phrase is listed only if no correct text contains it; a two-character word may straddle two
+right words (全部份额, 平安祥和), so jieba must read it as one word or as loose characters.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .context import split_by_longer_word
 from .finding import Finding, Locator
 
 # wrong -> right. Each wrong form differs from the set phrase by one or two look-alike or
@@ -198,5 +200,7 @@ def check(locator: Locator) -> Iterator[Finding]:
         right = SET_PHRASES[m.group()]
         yield locator.finding("set-phrase", m.start(), m.end(), f"set phrase miswritten: {right}", right)
     for m in _WORD_RE.finditer(locator.text):
+        if split_by_longer_word(locator.text, m.start(), m.end()):
+            continue  # 全部份额 is 全部 + 份额
         right = WRONG_WORDS[m.group()]
         yield locator.finding("misspelling", m.start(), m.end(), f"miswritten word: {right}", right)
