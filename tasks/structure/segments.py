@@ -2,29 +2,36 @@
 
 A segment is normally one non-empty line. Texts copied from web pages or CSV dumps may hold a
 whole speech on one line, paragraphs separated by spaces (two or more U+3000, or a single space) or
-by nothing at all; such a line is cut at those gaps, so every segment keeps its true line number and
-character offset.
+by nothing at all; such a line is cut at those gaps, before each numbered heading that continues its
+series right after a sentence, and after a heading glued to its body; so every segment keeps its true
+line number and character offset.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from tasks.model import DroppedLine
-from tasks.structure.markers import parse_marker
+from tasks.structure.headings import glued_heading_ends
+from tasks.structure.markers import ORDINAL, Marker, parse_marker
 
 _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
 _ANY_GAP = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_END = "。！？；：!?;:”’）"
 _CN = "一二三四五六七八九十"
+_NUMBERED = rf"[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}(?:，|个)"
 # A line this long with a numbered heading after a sentence is a whole text run together.
 _FLATTENED = 300
-_INNER_HEADING = re.compile(rf"[。！？\s](?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}，)")
-_GLUED = re.compile(rf"(?<=[。！？])(?=(?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}，))")
+_INNER_HEADING = re.compile(rf"[。！？\s](?:{_NUMBERED})")
+# A numbered paragraph glued to the sentence before it, or to a photo credit ("……新华社记者 鞠鹏/摄").
+_GLUED = re.compile(rf"(?:(?<=[。！？])|(?<=[/／\s]摄))(?={_NUMBERED})")
 # A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
 _SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
+_NUMERALS = re.compile(rf"[{_CN}\d]+")
+_LONE_OPENER = ("（", "(")  # a marker broken after its bracket: "（" / "三）改革开放……"
 _FRONT_LABEL = 40  # a title, date or speaker line at the start of a flattened text
 _CLAUSE_END = re.compile(r"[；;。]")
 _SENTENCE_MARKS = re.compile(r"[。！？!?]")
@@ -72,16 +79,15 @@ def _flattened(line: str) -> bool:
 
 def _gaps(line: str) -> list[re.Match[str]]:
     """Paragraph gaps. In a whole text on one line any space may be one, and so is the point before a
-    numbered paragraph glued to the sentence before it ("……意见。第一，……") or a sub-heading glued to
-    its heading."""
+    sub-heading glued to its heading."""
     if not _flattened(line):
         return list(_GAP.finditer(line))
-    found = [*_ANY_GAP.finditer(line), *_GLUED.finditer(line), *_SUBHEADING_GLUED.finditer(line)]
+    found = [*_ANY_GAP.finditer(line), *_SUBHEADING_GLUED.finditer(line)]
     return sorted(found, key=lambda m: m.start())
 
 
-def _cut_points(line: str) -> list[tuple[int, int]]:
-    """(start, end) of the paragraphs within one line."""
+def _gap_pieces(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the stretches of one line between paragraph gaps."""
     pieces: list[tuple[int, int]] = []
     start = 0
     front = _flattened(line)  # the title, date and speaker lines that open a flattened text
@@ -99,6 +105,92 @@ def _cut_points(line: str) -> list[tuple[int, int]]:
             start = gap.end()
     pieces.append((start, len(line)))
     return pieces
+
+
+def _style(marker: Marker) -> tuple[int, str]:
+    """What the members of one numbering series share: 一、 二、 / （一） （二） / 第一， 第二，."""
+    return marker.level, _NUMERALS.sub("", marker.number)
+
+
+class _Series:
+    """The numbering series open at a point of the text, outermost first, with their last values."""
+
+    def __init__(self) -> None:
+        self.open: list[tuple[tuple[int, str], int]] = []
+
+    def continues(self, marker: Marker) -> bool:
+        """Whether `marker` starts a series (1) or continues an open one; if so it is taken, closing
+        the series opened under it (第一， starts again under each 一、)."""
+        style = _style(marker)
+        for depth, (open_style, last) in enumerate(self.open):
+            if open_style == style:
+                if marker.value not in (1, last + 1):
+                    return False
+                del self.open[depth:]
+                break
+        else:
+            if marker.value != 1:
+                return False
+        self.open.append((style, marker.value))
+        return True
+
+    def take(self, marker: Marker) -> None:
+        """A marker that opens a paragraph after a gap counts whether or not it continues."""
+        if not self.continues(marker):
+            self.open.append((_style(marker), marker.value))
+
+
+def _marker_at(line: str, start: int, end: int) -> Marker | None:
+    return parse_marker(line[start:end].strip())
+
+
+def _series_pieces(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut the stretches of a flattened line again before each numbered paragraph glued to the sentence
+    before it. Only a marker that continues its series counts: in "……。六、七十年代" after 二、 it is
+    body text."""
+    series = _Series()
+    cut: list[tuple[int, int]] = []
+    for start, end in pieces:
+        first = _marker_at(line, start, end)
+        if first is not None:
+            series.take(first)
+        points = [start]
+        for glued in _GLUED.finditer(line, start, end):
+            marker = _marker_at(line, glued.start(), end)
+            if marker is not None and series.continues(marker):
+                points.append(glued.start())
+        cut.extend(itertools.pairwise([*points, end]))
+    return cut
+
+
+def _glued_heading_cuts(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut each heading glued straight to its body ("一、充分认识……重大战略意义党的十八大以来，……")
+    off it, series by series: a 第一， is always followed by its own sentence, so only the other styles."""
+    series: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    for index, (start, end) in enumerate(pieces):
+        text = line[start:end]
+        marker = parse_marker(text.strip())
+        if marker is not None and marker.level != ORDINAL:
+            head = start + len(text) - len(text.lstrip()) + marker.end
+            series[_style(marker)].append((index, head))
+    ends: dict[int, int] = {}
+    for members in series.values():
+        rests = [line[head : pieces[index][1]] for index, head in members]
+        for (index, head), end in zip(members, glued_heading_ends(rests, line), strict=True):
+            if end is not None:
+                ends[index] = head + end
+    cut: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(pieces):
+        cut.extend([(start, ends[index]), (ends[index], end)] if index in ends else [(start, end)])
+    return cut
+
+
+def _cut_points(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the paragraphs within one line."""
+    pieces = _gap_pieces(line)
+    if not _flattened(line):
+        return pieces
+    return _glued_heading_cuts(line, _series_pieces(line, pieces))
 
 
 def _run_in_points(text: str) -> list[int]:
@@ -128,9 +220,19 @@ def _pieces(number: int, offset: int, raw: str) -> list[Segment]:
 def split_segments(text: str) -> list[Segment]:
     segments: list[Segment] = []
     offset = 0
+    opener: Segment | None = None  # a lone "（" waiting for the rest of its marker on the next line
     for number, line in enumerate(text.split("\n"), start=1):
-        for start, end in _cut_points(line):
-            segments.extend(_pieces(number, offset + start, line[start:end]))
+        if line.strip() in _LONE_OPENER:
+            opener = Segment(number, offset + len(line) - len(line.lstrip()), line.strip())
+            offset += len(line) + 1
+            continue
+        found = [
+            piece for start, end in _cut_points(line) for piece in _pieces(number, offset + start, line[start:end])
+        ]
+        if opener is not None and found:
+            found[0] = Segment(opener.line, opener.offset, opener.text + found[0].text)
+            opener = None
+        segments.extend(found)
         offset += len(line) + 1
     return segments
 
