@@ -8,7 +8,15 @@ from pathlib import PurePath
 
 from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, Metadata, Run
 from tasks.structure import parts
-from tasks.structure.headings import Draft, Resolved, read_numbered, resolve
+from tasks.structure.headings import (
+    Draft,
+    Numbered,
+    Resolved,
+    is_label,
+    outline_candidates,
+    read_numbered,
+    resolve,
+)
 from tasks.structure.numbering import numbering_warnings
 from tasks.structure.segments import Segment, drop_boilerplate, split_segments
 
@@ -186,8 +194,10 @@ def _numbered(body: list[Part]) -> list[tuple[int, Draft]]:
     for index, part in enumerate(body):
         draft = read_numbered(part.text) if part.kind is None else None
         if draft is not None:
-            found.append((index, draft))
-    return found
+            above = body[index - 1] if index else None
+            label = above is not None and above.kind is None and is_label(above.text)
+            found.append(Numbered(index, draft, part.section, label))
+    return outline_candidates(found)
 
 
 def _heading_block(part: Part, entry: Resolved) -> Block:

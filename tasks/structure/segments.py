@@ -26,8 +26,11 @@ _NUMBERED = rf"[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}(?:
 # A line this long with a numbered heading after a sentence is a whole text run together.
 _FLATTENED = 300
 _INNER_HEADING = re.compile(rf"[。！？\s](?:{_NUMBERED})")
-# A numbered paragraph glued to the sentence before it, or to a photo credit ("……新华社记者 鞠鹏/摄").
-_GLUED = re.compile(rf"(?:(?<=[。！？])|(?<=[/／\s]摄))(?={_NUMBERED})")
+# A photo caption ends with its credit ("……新华社记者 鞠鹏/摄"): a paragraph end like a sentence's.
+_CREDIT = r"[/／\s]摄"
+_CREDIT_END = re.compile(rf"{_CREDIT}$")
+# A numbered paragraph glued to the sentence or the photo credit before it.
+_GLUED = re.compile(rf"(?:(?<=[。！？])|(?<={_CREDIT}))(?={_NUMBERED})")
 # A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
 _SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
 _NUMERALS = re.compile(rf"[{_CN}\d]+")
@@ -95,7 +98,7 @@ def _gap_pieces(line: str) -> list[tuple[int, int]]:
         piece = line[start : gap.start()].strip()
         if not piece:
             continue
-        ends_sentence = piece[-1] in _SENTENCE_END
+        ends_sentence = piece[-1] in _SENTENCE_END or _CREDIT_END.search(piece) is not None
         # A heading glued to its paragraph by the gap: "一、总体要求\u3000\u3000党的……"
         lone_heading = parse_marker(piece) is not None and not _SENTENCE_MARKS.search(piece)
         front = front and len(piece) <= _FRONT_LABEL
@@ -227,7 +230,9 @@ def split_segments(text: str) -> list[Segment]:
             offset += len(line) + 1
             continue
         found = [
-            piece for start, end in _cut_points(line) for piece in _pieces(number, offset + start, line[start:end])
+            piece
+            for start, end in _cut_points(line)
+            for piece in _pieces(number, offset + start, line[start:end])
         ]
         if opener is not None and found:
             found[0] = Segment(opener.line, opener.offset, opener.text + found[0].text)
