@@ -298,11 +298,9 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     segments, mark = _agency_mark(segments)
     found = _classify(segments)
     numbered = _numbered(found)
+    headed = {index for index, _ in numbered}
     resolved_list = resolve(
-        [
-            (draft, found[index].section, index + 1 < len(found) and _is_body(found, index + 1))
-            for index, draft in numbered
-        ]
+        [(draft, found[index].section, _is_body(found, index + 1, headed)) for index, draft in numbered]
     )
     resolved = {index: entry for (index, _), entry in zip(numbered, resolved_list, strict=True)}
     warnings = numbering_warnings(
@@ -331,10 +329,9 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     )
 
 
-def _is_body(found: list[Part], index: int) -> bool:
-    """An unnumbered body paragraph (the content under a heading)."""
-    part = found[index]
-    return part.kind is None and read_numbered(part.text) is None
+def _is_body(found: list[Part], index: int, headed: set[int]) -> bool:
+    """A body paragraph that is no heading or item (the content under a heading)."""
+    return index < len(found) and found[index].kind is None and index not in headed
 
 
 _CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"  # CJK punctuation, ideographs, full-width forms

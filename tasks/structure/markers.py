@@ -16,7 +16,7 @@ _CN_NUMERAL = rf"[{_CN}]{{1,3}}"
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # A series of numbers opening a sentence is no marker: "一、二季度", "3、4月份", "第一、二批".
-_CN_SERIES = rf"(?!{_CN_NUMERAL}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月))"
+_CN_SERIES = rf"(?!{_CN_NUMERAL}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月|年代))"
 _DIGIT_SERIES = r"(?![0-9０-９]{1,2}(?:[、，,至到~\-]|月|日|号|季度|年级|批|类))"
 
 # A speech's top level may count its parts: "第一个问题：", "第二个方面：" (level 1, 第一， below it).
