@@ -18,7 +18,7 @@ from conftest import CORPUS, MESSY, ROOT
 from tasks.normalize import normalize
 from tasks.outline import outline_entries
 from tasks.structure import build_document
-from tasks.structure.headings import glued_title_end
+from tasks.structure.glued import glued_title_end
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import score_outline

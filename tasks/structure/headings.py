@@ -10,14 +10,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
-
-from jieba.posseg import POSTokenizer
 
 from tasks.structure.markers import ORDINAL, Marker, parse_marker
-from tasks.words import tokenizer
 
-_LONG_TITLE = 45  # beyond this a "title" is a provision, not a heading (longest real ones ~ 44)
+LONG_TITLE = 45  # beyond this a "title" is a provision, not a heading (longest real ones ~ 44)
 _LONG_ORDINAL = 30  # 第一，… longer than this opens an ordinary sentence, unless its siblings are headings
 _RUN_ON_ORDINAL = 80  # … and longer than this it is never a heading
 _MIN_GLOSSARY = 3  # entries
@@ -91,7 +87,7 @@ def read_numbered(text: str) -> Draft | None:
         head_end = marker.end + end + 1
         head_end += 1 if text[head_end : head_end + 1] in ("”", "’") else 0
         ends_clause = False
-    long = len(title) > _LONG_TITLE and not ordinal
+    long = len(title) > LONG_TITLE and not ordinal
     contained = ends_clause or "；" in title or ";" in title or long
     defines = end is not None and rest[end] in "：:"
     run_on = ordinal and len(title) > _LONG_ORDINAL
@@ -212,89 +208,3 @@ def resolve(drafts: list[tuple[Draft, int, bool]]) -> list[Resolved]:
 def _next_is_sibling(level: int, following_level: int | None) -> bool:
     """Nothing numbered follows, or the next number is a sibling or higher: no content of its own."""
     return following_level is None or following_level <= level
-
-
-# A heading glued to its body ("一、充分认识……重大战略意义党的十八大以来，……"): the title is a verb
-# phrase ending in a noun; the body's first clause opens with a pronoun, a preposition or a time word
-# ("我国拥有", "在历史长河中"), ends on a time or place word ("党的十八大以来"), or is a noun
-# phrase with its verb ("考古学是").
-_GLUED_MIN = 4
-_CLAUSE_MARK = re.compile(r"[，,。！？!?；;：:、]")
-_ABOUT_WORK = re.compile(r"关于[^，,。！？；：、]{1,40}?工作(?![的和与及、，,])")
-_OPENING_TAGS = ("r", "p", "t")  # 我国 我 这次 / 在 对 从 / 当前 目前
-_FRAME_TAG = "f"  # 以来 后 中: "党的十八大以来，"
-_NOUN_TAGS = ("n", "vn", "i", "j")  # n covers nr ns nt nz
-_SUBJECT_TAGS = (*_NOUN_TAGS, "l")  # 各级党委 opens a sentence; 充分认识 ends no title
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> POSTokenizer:
-    return POSTokenizer(tokenizer())
-
-
-def _is_noun(tag: str) -> bool:
-    return tag.startswith(_NOUN_TAGS)
-
-
-def _is_subject(tag: str) -> bool:
-    return tag.startswith(_SUBJECT_TAGS)
-
-
-def _opens_clause(tags: list[str], ends_at_comma: bool) -> bool:
-    """Whether words tagged `tags` (to the first clause mark) can open a sentence of body text."""
-    if not tags:
-        return False
-    if tags[0].startswith(_OPENING_TAGS):
-        return True
-    if not _is_subject(tags[0]):
-        return False
-    if ends_at_comma and tags[-1] == _FRAME_TAG:
-        return True
-    verb = next((i for i, tag in enumerate(tags) if not _is_subject(tag)), None)
-    return verb is not None and tags[verb] == "v"
-
-
-def glued_title_end(rest: str, context: str) -> int | None:
-    """Where a heading title glued to its body ends in `rest` (the text after the marker), or None.
-
-    Of the word boundaries where the body can begin, the last one wins, unless only earlier ones end
-    the title on words that recur in `context` (the whole text): a heading's key words recur in its
-    section, a phrase made by a wrong cut ("精神科学" for "科学家精神|科学成就") does not.
-    """
-    about = _ABOUT_WORK.match(rest)
-    if about and about.end() < len(rest):
-        return about.end()
-    mark = _CLAUSE_MARK.search(rest)
-    clause = rest[: mark.start() if mark else len(rest)]
-    ends_at_comma = mark is not None and mark.group() in "，,"
-    words = list(_tagger().cut(clause))
-    best: tuple[int, int] | None = None
-    position = 0
-    for index, (word, tag) in enumerate(words[:-1]):
-        position += len(word)
-        if not _GLUED_MIN <= position <= _LONG_TITLE or not _is_noun(tag):
-            continue
-        if not _opens_clause([t for _, t in words[index + 1 :]], ends_at_comma):
-            continue
-        key_words = "".join(w for w, _ in words[max(index - 1, 0) : index + 1])
-        candidate = (int(context.count(key_words) > 1), position)
-        best = candidate if best is None else max(best, candidate)
-    return best[1] if best else None
-
-
-def _first_sentence(rest: str) -> str:
-    stop = _SENTENCE_END.search(rest)
-    return rest[: stop.start()] if stop else rest
-
-
-def glued_heading_ends(rests: list[str], context: str) -> list[int | None]:
-    """Where each heading of one series (the texts after their markers) ends, if the series is glued
-    to its body, else Nones. A series is glued when one member's first "sentence" runs on past any
-    title's length and a body opening is found in it; then every member where one is found is cut,
-    also those whose run-on sentence happens to be short ("大力弘扬科学家精神科学成就离不开精神支撑。")."""
-    ends = [glued_title_end(rest, context) for rest in rests]
-    glued = any(
-        end is not None and len(_first_sentence(rest)) > _LONG_TITLE
-        for rest, end in zip(rests, ends, strict=True)
-    )
-    return ends if glued else [None] * len(rests)

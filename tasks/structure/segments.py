@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from tasks.model import DroppedLine
-from tasks.structure.headings import glued_heading_ends
+from tasks.structure.glued import glued_heading_ends
 from tasks.structure.markers import ORDINAL, Marker, parse_marker
 
 _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
@@ -29,6 +29,7 @@ _INNER_HEADING = re.compile(rf"[。！？\s](?:{_NUMBERED})")
 # A photo caption ends with its credit ("……新华社记者 鞠鹏/摄"): a paragraph end like a sentence's.
 _CREDIT = r"[/／\s]摄"
 _CREDIT_END = re.compile(rf"{_CREDIT}$")
+_AFTER_CREDIT = re.compile(rf"(?<={_CREDIT})")
 # A numbered paragraph glued to the sentence or the photo credit before it.
 _GLUED = re.compile(rf"(?:(?<=[。！？])|(?<={_CREDIT}))(?={_NUMBERED})")
 # A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
@@ -81,11 +82,11 @@ def _flattened(line: str) -> bool:
 
 
 def _gaps(line: str) -> list[re.Match[str]]:
-    """Paragraph gaps. In a whole text on one line any space may be one, and so is the point before a
-    sub-heading glued to its heading."""
+    """Paragraph gaps. In a whole text on one line any space may be one, and so are the point before a
+    sub-heading glued to its heading and the point after a photo credit."""
     if not _flattened(line):
         return list(_GAP.finditer(line))
-    found = [*_ANY_GAP.finditer(line), *_SUBHEADING_GLUED.finditer(line)]
+    found = [*_ANY_GAP.finditer(line), *_SUBHEADING_GLUED.finditer(line), *_AFTER_CREDIT.finditer(line)]
     return sorted(found, key=lambda m: m.start())
 
 

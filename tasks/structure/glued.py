@@ -1,0 +1,139 @@
+"""Where a heading glued to its body ends: "一、充分认识……重大战略意义党的十八大以来，……".
+
+Texts pasted from news sites lose the line break after a heading, and nothing marks where its title
+ends. A title is a verb phrase or a noun phrase with no predicate of its own; the body's first clause
+is a sentence: it opens with a pronoun, a preposition, a time word, a year or a quotation
+("我国拥有", "在历史长河中", "2023年11月，"), or it is a noun phrase with its verb
+("考古学是", "科学成就离不开") or a frame ending on a time or place word ("党的十八大以来，"). jieba
+tags the words; a cut is tried at each word boundary within a title's length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jieba.posseg import POSTokenizer
+
+from tasks.structure.headings import LONG_TITLE
+from tasks.words import tokenizer
+
+_MIN_TITLE = 4
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_CLAUSE_MARKS = "，,。！？!?；;：:、"
+_ABOUT_WORK = re.compile(r"关于[^，,。！？；：、]{1,40}?工作(?![的和与及、，,])")
+_OPENING_TAGS = ("r", "p", "t")  # 我国 我 这次 / 在 对 从 / 当前 目前
+_MODALS = frozenset({"要", "必须", "应当", "应该", "需要"})  # in a title, a predicate of its own
+_COPULA = "是"
+_FRAME_TAG = "f"  # 以来 后 中: "党的十八大以来，"
+_NOUN_TAGS = ("n", "vn", "i", "j")  # n covers nr ns nt nz
+_SUBJECT_TAGS = (*_NOUN_TAGS, "l")  # 各级党委 opens a sentence; 充分认识 ends no title
+_NO_TITLE_END = ("u", "c", "p", "m", "x", "d", "f", "r", "q")  # particles, conjunctions, numbers ...
+_YEAR = re.compile(r"\d{4}年")
+_QUOTE = "“"
+
+
+@dataclass(frozen=True)
+class _Opening:
+    sure: bool  # a pronoun, preposition, time word or year: the title may end on a verb
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    tag: str
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> POSTokenizer:
+    return POSTokenizer(tokenizer())
+
+
+def _opening(clause: list[_Word], ends_at_comma: bool) -> _Opening | None:
+    """How the words of a clause (up to its mark) open a sentence of body text, if they do."""
+    first = clause[0]
+    text = "".join(word.text for word in clause)
+    if first.tag.startswith(_OPENING_TAGS) or _YEAR.match(text):
+        return _Opening(sure=True)
+    if first.text == _QUOTE or (len(clause) > 1 and clause[1].text == _COPULA):
+        return _Opening(sure=False)
+    if not first.tag.startswith(_SUBJECT_TAGS):
+        return None
+    if ends_at_comma and clause[-1].tag == _FRAME_TAG:
+        return _Opening(sure=False)
+    verb = next((word for word in clause if not word.tag.startswith(_SUBJECT_TAGS)), None)
+    return _Opening(sure=False) if verb is not None and verb.tag == "v" else None
+
+
+def _ends_title(words: list[_Word], opening: _Opening) -> bool:
+    """Whether `words` read as a whole title before a body opening so sure."""
+    if any(word.text in _MODALS or word.text == _COPULA for word in words):
+        return False  # a predicate of its own: a sentence, not a title
+    last = words[-1].tag
+    return last.startswith(_NOUN_TAGS) or (opening.sure and not last.startswith(_NO_TITLE_END))
+
+
+def glued_title_end(rest: str, context: str) -> int | None:
+    """Where a heading title glued to its body ends in `rest` (the text after the marker), or None.
+
+    A title "关于……工作" ends after 工作. Otherwise the body begins in the first clause where it can;
+    of the word boundaries there, the last one wins, unless only earlier ones end the title on words
+    that recur in `context` (the whole text): a heading's key words recur in its section, a phrase made
+    by a wrong cut ("精神科学" for "科学家精神|科学成就") does not.
+    """
+    about = _ABOUT_WORK.match(rest)
+    if about and about.end() < len(rest):
+        return about.end()
+    stop = _SENTENCE_END.search(rest)
+    words = [_Word(text, tag) for text, tag in _tagger().cut(rest[: stop.start() if stop else len(rest)])]
+    best: tuple[bool, int] | None = None
+    position = 0
+    for index, word in enumerate(words[:-1]):
+        position += len(word.text)
+        if position > LONG_TITLE or (best is not None and word.text in _CLAUSE_MARKS):
+            break  # the body begins in the first clause where it can
+        clause = _clause(words, index + 1)
+        if position < _MIN_TITLE or not clause:
+            continue
+        opening = _opening(clause, _mark_after(words, index + 1 + len(clause)) in "，,")
+        if opening is None or not _ends_title(words[: index + 1], opening):
+            continue
+        key_words = "".join(w.text for w in words[max(index - 1, 0) : index + 1])
+        candidate = (context.count(key_words) > 1, position)
+        best = candidate if best is None else max(best, candidate)
+    return best[1] if best else None
+
+
+def _clause(words: list[_Word], start: int) -> list[_Word]:
+    """The words from `start` up to the next clause mark."""
+    end = start
+    while end < len(words) and words[end].text not in _CLAUSE_MARKS:
+        end += 1
+    return words[start:end]
+
+
+def _mark_after(words: list[_Word], index: int) -> str:
+    return words[index].text if index < len(words) else ""
+
+
+def glued_heading_ends(rests: list[str], context: str) -> list[int | None]:
+    """Where each heading of one series (the texts after their markers) ends, if the series is glued
+    to its body, else Nones. A series is glued when one member's first "sentence" runs on past any
+    title's length and a body opening is found in it; then every member where one is found is cut,
+    also those whose run-on sentence happens to be short ("大力弘扬科学家精神科学成就离不开精神支撑。"),
+    but not a heading that stands alone (no sentence follows it)."""
+    ends = [glued_title_end(rest, context) if _runs_on(rest) else None for rest in rests]
+    run_on = [len(_first_sentence(rest)) > LONG_TITLE for rest in rests]
+    glued = any(end is not None and long for end, long in zip(ends, run_on, strict=True))
+    return ends if glued else [None] * len(rests)
+
+
+def _runs_on(rest: str) -> bool:
+    """Whether more than a title follows the marker."""
+    return _SENTENCE_END.search(rest.rstrip("。！？!? \u3000")) is not None or len(rest) > LONG_TITLE
+
+
+def _first_sentence(rest: str) -> str:
+    stop = _SENTENCE_END.search(rest)
+    return rest[: stop.start()] if stop else rest
