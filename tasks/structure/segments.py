@@ -81,30 +81,50 @@ def _flattened(line: str) -> bool:
     return len(line) >= _FLATTENED and _INNER_HEADING.search(line) is not None
 
 
-def _gaps(line: str) -> list[re.Match[str]]:
+def _gaps(line: str, flattened: bool) -> list[re.Match[str]]:
     """Paragraph gaps. In a whole text on one line any space may be one, and so are the point before a
-    sub-heading glued to its heading and the point after a photo credit."""
-    if not _flattened(line):
+    numbered paragraph glued to the sentence or photo credit before it, the point before a sub-heading
+    glued to its heading and the point after a photo credit."""
+    if not flattened:
         return list(_GAP.finditer(line))
-    found = [*_ANY_GAP.finditer(line), *_SUBHEADING_GLUED.finditer(line), *_AFTER_CREDIT.finditer(line)]
+    found = [
+        *_ANY_GAP.finditer(line),
+        *_GLUED.finditer(line),
+        *_SUBHEADING_GLUED.finditer(line),
+        *_AFTER_CREDIT.finditer(line),
+    ]
     return sorted(found, key=lambda m: m.start())
 
 
-def _gap_pieces(line: str) -> list[tuple[int, int]]:
-    """(start, end) of the stretches of one line between paragraph gaps."""
+def _paragraph_pieces(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the paragraphs of one line. A numbered paragraph glued to the sentence before
+    it is one only if its marker continues its series: in "……。六、七十年代" after 二、 it is body text."""
+    flattened = _flattened(line)
+    series = _Series()
     pieces: list[tuple[int, int]] = []
     start = 0
-    front = _flattened(line)  # the title, date and speaker lines that open a flattened text
-    for gap in _gaps(line):
-        piece = line[start : gap.start()].strip()
-        if not piece:
+    front = flattened  # the title, date and speaker lines that open a flattened text
+    for gap in [None, *_gaps(line, flattened)]:
+        piece = line[start : gap.start()].strip() if gap else ""
+        if gap is None or not piece:
+            opening = parse_marker(line[start:].strip()) if gap is None else None
+            if opening is not None:
+                series.take(opening)
             continue
-        ends_sentence = piece[-1] in _SENTENCE_END or _CREDIT_END.search(piece) is not None
-        # A heading glued to its paragraph by the gap: "一、总体要求\u3000\u3000党的……"
-        lone_heading = parse_marker(piece) is not None and not _SENTENCE_MARKS.search(piece)
-        front = front and len(piece) <= _FRONT_LABEL
-        label = front and not _PUNCTUATION.search(piece)
-        if ends_sentence or lone_heading or label:
+        if gap.re is _GLUED:
+            marker = parse_marker(line[gap.start() :])
+            cut = marker is not None and series.continues(marker)
+        else:
+            ends_sentence = piece[-1] in _SENTENCE_END or _CREDIT_END.search(piece) is not None
+            # A heading glued to its paragraph by the gap: "一、总体要求\u3000\u3000党的……"
+            lone_heading = parse_marker(piece) is not None and not _SENTENCE_MARKS.search(piece)
+            front = front and len(piece) <= _FRONT_LABEL
+            label = front and not _PUNCTUATION.search(piece)
+            cut = ends_sentence or lone_heading or label
+            marker = parse_marker(line[gap.end() :].strip()) if cut else None
+            if marker is not None:
+                series.take(marker)
+        if cut:
             pieces.append((start, gap.start()))
             start = gap.end()
     pieces.append((start, len(line)))
@@ -144,29 +164,6 @@ class _Series:
             self.open.append((_style(marker), marker.value))
 
 
-def _marker_at(line: str, start: int, end: int) -> Marker | None:
-    return parse_marker(line[start:end].strip())
-
-
-def _series_pieces(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Cut the stretches of a flattened line again before each numbered paragraph glued to the sentence
-    before it. Only a marker that continues its series counts: in "……。六、七十年代" after 二、 it is
-    body text."""
-    series = _Series()
-    cut: list[tuple[int, int]] = []
-    for start, end in pieces:
-        first = _marker_at(line, start, end)
-        if first is not None:
-            series.take(first)
-        points = [start]
-        for glued in _GLUED.finditer(line, start, end):
-            marker = _marker_at(line, glued.start(), end)
-            if marker is not None and series.continues(marker):
-                points.append(glued.start())
-        cut.extend(itertools.pairwise([*points, end]))
-    return cut
-
-
 def _glued_heading_cuts(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Cut each heading glued straight to its body ("一、充分认识……重大战略意义党的十八大以来，……")
     off it, series by series: a 第一， is always followed by its own sentence, so only the other styles."""
@@ -191,10 +188,8 @@ def _glued_heading_cuts(line: str, pieces: list[tuple[int, int]]) -> list[tuple[
 
 def _cut_points(line: str) -> list[tuple[int, int]]:
     """(start, end) of the paragraphs within one line."""
-    pieces = _gap_pieces(line)
-    if not _flattened(line):
-        return pieces
-    return _glued_heading_cuts(line, _series_pieces(line, pieces))
+    pieces = _paragraph_pieces(line)
+    return _glued_heading_cuts(line, pieces) if _flattened(line) else pieces
 
 
 def _run_in_points(text: str) -> list[int]:
