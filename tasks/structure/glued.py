@@ -28,7 +28,8 @@ _MODALS = frozenset({"要", "必须", "应当", "应该", "需要"})  # in a tit
 _COPULA = "是"
 _FRAME_TAG = "f"  # 以来 后 中: "党的十八大以来，"
 _NOUN_TAGS = ("n", "vn", "i", "j")  # n covers nr ns nt nz
-_SUBJECT_TAGS = (*_NOUN_TAGS, "l")  # 各级党委 opens a sentence; 充分认识 ends no title
+_SUBJECT_TAGS = (*_NOUN_TAGS, "l", "b")  # 各级党委, 省级部门 open a sentence; 充分认识 ends no title
+_ADVERB_TAG = "d"  # between a subject and its verb: "省政府将对……"
 _NO_TITLE_END = ("u", "c", "p", "m", "x", "d", "f", "r", "q")  # particles, conjunctions, numbers ...
 _YEAR = re.compile(r"\d{4}年")
 _QUOTE = "“"
@@ -62,7 +63,7 @@ def _opening(clause: list[_Word], ends_at_comma: bool) -> _Opening | None:
         return None
     if ends_at_comma and clause[-1].tag == _FRAME_TAG:
         return _Opening(sure=False)
-    verb = next((word for word in clause if not word.tag.startswith(_SUBJECT_TAGS)), None)
+    verb = next((w for w in clause if not w.tag.startswith(_SUBJECT_TAGS) and w.tag != _ADVERB_TAG), None)
     return _Opening(sure=False) if verb is not None and verb.tag == "v" else None
 
 

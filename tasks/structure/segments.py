@@ -30,8 +30,8 @@ _INNER_HEADING = re.compile(rf"[。！？\s](?:{_NUMBERED})")
 _CREDIT = r"[/／\s]摄"
 _CREDIT_END = re.compile(rf"{_CREDIT}$")
 _AFTER_CREDIT = re.compile(rf"(?<={_CREDIT})")
-# A numbered paragraph glued to the sentence or the photo credit before it.
-_GLUED = re.compile(rf"(?:(?<=[。！？])|(?<={_CREDIT}))(?={_NUMBERED})")
+# A numbered paragraph glued to the sentence, the colon opening its list or the photo credit before it.
+_GLUED = re.compile(rf"(?:(?<=[。！？：])|(?<={_CREDIT}))(?={_NUMBERED})")
 # A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
 _SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
 _NUMERALS = re.compile(rf"[{_CN}\d]+")
