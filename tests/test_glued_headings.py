@@ -164,3 +164,36 @@ def test_a_marker_broken_after_its_bracket() -> None:
     doc = build_document(text, "x.txt")
     assert [(h.number, h.title) for h in doc.outline][-1] == ("（二）", "改革开放持续深化")
     assert doc.outline[-1].offset == text.index("（\n二）")
+
+
+def test_a_glued_series_reads_its_siblings() -> None:
+    """Most run-on first sentences: a glued series. Each body opens its own way (a pronoun, a quoted term
+    the title holds, a 关于 title's head noun); one opens on a verb ("面对……，") and is cut where its
+    siblings' titles typically end."""
+    text = (
+        f"过去一年，我们做了大量工作。{_BODY}"
+        f"一、经济发展取得新成就面对经济下行压力，我区狠抓项目建设，保持了经济平稳增长。{_BODY}"
+        f"二、城市建设取得新进展我区基础设施建设取得突破性进展，城市面貌明显改观。{_BODY}"
+        f"三、民生事业取得新进步我们坚持把民生作为工作的重中之重，持续加大投入力度。{_BODY}"
+        f"四、“十五五”时期主要任务“十五五”时期是基本实现现代化的关键时期。{_BODY}"
+        f"五、关于确定全会议题的考虑围绕党的中心任务谋划和部署改革，是成功经验。{_BODY}"
+    )
+    assert [title for _, _, title in _outline(text)] == [
+        "经济发展取得新成就",
+        "城市建设取得新进展",
+        "民生事业取得新进步",
+        "“十五五”时期主要任务",
+        "关于确定全会议题的考虑",
+    ]
+
+
+def test_titles_ending_in_a_full_stop_are_not_cut() -> None:
+    """A flattened report whose sub-headings end in 。 keeps them whole, commas and all."""
+    text = (
+        f"重点做好以下工作。{_BODY}（一）着力贯彻新发展理念，在全面推动经济提质增效上开新局。{_BODY}"
+        f"（二）着力完善市场经济体制，在全面深化改革开放上开新局。{_BODY}"
+    )
+    assert [title for _, _, title in _outline(text)] == [
+        "着力贯彻新发展理念，在全面推动经济提质增效上开新局",
+        "着力完善市场经济体制，在全面深化改革开放上开新局",
+    ]

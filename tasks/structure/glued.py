@@ -10,7 +10,9 @@ tags the words; a cut is tried at each word boundary within a title's length.
 
 from __future__ import annotations
 
+import itertools
 import re
+import statistics
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,19 +22,27 @@ from tasks.structure.headings import LONG_TITLE
 from tasks.words import tokenizer
 
 _MIN_TITLE = 4
+_USUAL_TITLE = 30  # the longest a heading's title usually is ("着力……，在……上开新局" 27)
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLAUSE_MARKS = "，,。！？!?；;：:、"
-_ABOUT_WORK = re.compile(r"关于[^，,。！？；：、]{1,40}?工作(?![的和与及、，,])")
+# "关于……工作": a 关于 title ends on its head noun, unless the phrase goes on ("工作的", "问题和").
+_ABOUT_HEAD = "工作|问题|情况|考虑|过程|内容|意见|建议"
+_ABOUT = re.compile(rf"关于[^，,。！？；：、]{{1,40}}?(?:{_ABOUT_HEAD})(?![的和与及、，,])")
 _OPENING_TAGS = ("r", "p", "t")  # 我国 我 这次 / 在 对 从 / 当前 目前
 _MODALS = frozenset({"要", "必须", "应当", "应该", "需要"})  # in a title, a predicate of its own
 _COPULA = "是"
 _FRAME_TAG = "f"  # 以来 后 中: "党的十八大以来，"
 _NOUN_TAGS = ("n", "vn", "i", "j")  # n covers nr ns nt nz
 _SUBJECT_TAGS = (*_NOUN_TAGS, "l", "b")  # 各级党委, 省级部门 open a sentence; 充分认识 ends no title
-_ADVERB_TAG = "d"  # between a subject and its verb: "省政府将对……"
-_NO_TITLE_END = ("u", "c", "p", "m", "x", "d", "f", "r", "q")  # particles, conjunctions, numbers ...
+_ADVERB_TAG = "d"  # between a subject and its verb (or preposition): "省政府将对……"
+# A title does not end on a particle, conjunction, preposition, number, mark, place or time word,
+# pronoun or measure word, nor on a one-character adverb (将, 也); jieba tags some nouns as adverbs
+# (进步/d), so a longer adverb may end one.
+_NO_TITLE_END = ("u", "c", "p", "m", "x", "f", "r", "q", "t")
+_NO_BODY_START = ("u", "c", "x", "f")  # a body does not open on 的, 和, a mark or 以来
 _YEAR = re.compile(r"\d{4}年")
 _QUOTE = "“"
+_QUOTED = re.compile(r"“[^”]{1,12}”")
 
 
 @dataclass(frozen=True)
@@ -51,39 +61,52 @@ def _tagger() -> POSTokenizer:
     return POSTokenizer(tokenizer())
 
 
-def _opening(clause: list[_Word], ends_at_comma: bool) -> _Opening | None:
-    """How the words of a clause (up to its mark) open a sentence of body text, if they do."""
+def _opening(clause: list[_Word], ends_at_comma: bool, title: str) -> _Opening | None:
+    """How the words of a clause (up to its mark) open a sentence of body text after `title`, if they
+    do. A quoted term opens one surely when the title holds it too ("“十五五”时期主要任务|“十五五”时期是")."""
     first = clause[0]
     text = "".join(word.text for word in clause)
     if first.tag.startswith(_OPENING_TAGS) or _YEAR.match(text):
         return _Opening(sure=True)
-    if first.text == _QUOTE or (len(clause) > 1 and clause[1].text == _COPULA):
+    if first.text == _QUOTE:
+        return _Opening(sure=_QUOTED.match(text) is not None and _QUOTED.match(text).group() in title)
+    if len(clause) > 1 and clause[1].text == _COPULA:
         return _Opening(sure=False)
     if not first.tag.startswith(_SUBJECT_TAGS):
         return None
     if ends_at_comma and clause[-1].tag == _FRAME_TAG:
         return _Opening(sure=False)
     verb = next((w for w in clause if not w.tag.startswith(_SUBJECT_TAGS) and w.tag != _ADVERB_TAG), None)
-    return _Opening(sure=False) if verb is not None and verb.tag == "v" else None
+    return _Opening(sure=False) if verb is not None and verb.tag in ("v", "p") else None
 
 
 def _ends_title(words: list[_Word], opening: _Opening) -> bool:
-    """Whether `words` read as a whole title before a body opening so sure."""
+    """Whether `words` read as a whole title before a body opening so sure: it names a topic (a noun),
+    has no predicate of its own (要, 是, a pronoun with its verb), and ends on a noun (or on a verb,
+    before a sure opening)."""
     if any(word.text in _MODALS or word.text == _COPULA for word in words):
-        return False  # a predicate of its own: a sentence, not a title
-    last = words[-1].tag
-    return last.startswith(_NOUN_TAGS) or (opening.sure and not last.startswith(_NO_TITLE_END))
+        return False
+    if any(a.tag.startswith("r") and b.tag == "v" for a, b in itertools.pairwise(words)):
+        return False  # "我们坚持": a subject with its verb
+    if not any(word.tag.startswith(_NOUN_TAGS) for word in words):
+        return False  # "充分认识|我国……": a verb alone names nothing
+    last = words[-1]
+    if last.tag.startswith(_NOUN_TAGS):
+        return True
+    adverb = last.tag == _ADVERB_TAG and len(last.text) == 1
+    return opening.sure and not last.tag.startswith(_NO_TITLE_END) and not adverb
 
 
 def glued_title_end(rest: str, context: str) -> int | None:
     """Where a heading title glued to its body ends in `rest` (the text after the marker), or None.
 
-    A title "关于……工作" ends after 工作. Otherwise the body begins in the first clause where it can;
-    of the word boundaries there, the last one wins, unless only earlier ones end the title on words
-    that recur in `context` (the whole text): a heading's key words recur in its section, a phrase made
-    by a wrong cut ("精神科学" for "科学家精神|科学成就") does not.
+    A title "关于……工作" ends after 工作. Otherwise the body begins in the first clause where it can:
+    at its first sure opening (a pronoun, preposition, time word, year), else at the last noun phrase
+    with its verb, unless only earlier ones end the title on words that recur in `context` (the whole
+    text): a heading's key words recur in its section, a phrase made by a wrong cut ("精神科学" for
+    "科学家精神|科学成就") does not.
     """
-    about = _ABOUT_WORK.match(rest)
+    about = _ABOUT.match(rest)
     if about and about.end() < len(rest):
         return about.end()
     stop = _SENTENCE_END.search(rest)
@@ -97,9 +120,11 @@ def glued_title_end(rest: str, context: str) -> int | None:
         clause = _clause(words, index + 1)
         if position < _MIN_TITLE or not clause:
             continue
-        opening = _opening(clause, _mark_after(words, index + 1 + len(clause)) in "，,")
+        opening = _opening(clause, _mark_after(words, index + 1 + len(clause)) in "，,", rest[:position])
         if opening is None or not _ends_title(words[: index + 1], opening):
             continue
+        if opening.sure:
+            return position
         key_words = "".join(w.text for w in words[max(index - 1, 0) : index + 1])
         candidate = (context.count(key_words) > 1, position)
         best = candidate if best is None else max(best, candidate)
@@ -121,13 +146,37 @@ def _mark_after(words: list[_Word], index: int) -> str:
 def glued_heading_ends(rests: list[str], context: str) -> list[int | None]:
     """Where each heading of one series (the texts after their markers) ends, if the series is glued
     to its body, else Nones. A series is glued when one member's first "sentence" runs on past any
-    title's length and a body opening is found in it; then every member where one is found is cut,
+    title's length, or most members' past a usual title's, and a body opening is found in them; then
+    every member where one is found is cut,
     also those whose run-on sentence happens to be short ("大力弘扬科学家精神科学成就离不开精神支撑。"),
-    but not a heading that stands alone (no sentence follows it)."""
+    but not a heading that stands alone (no sentence follows it). A member whose body opens in no way
+    seen, but whose first sentence is far longer than its siblings' titles, is cut at the word boundary
+    nearest to their typical length."""
     ends = [glued_title_end(rest, context) if _runs_on(rest) else None for rest in rests]
-    run_on = [len(_first_sentence(rest)) > LONG_TITLE for rest in rests]
-    glued = any(end is not None and long for end, long in zip(ends, run_on, strict=True))
-    return ends if glued else [None] * len(rests)
+    lengths = [len(_first_sentence(rest)) for rest, end in zip(rests, ends, strict=True) if end is not None]
+    too_long = any(length > LONG_TITLE for length in lengths)
+    mostly_long = 2 * sum(length > _USUAL_TITLE for length in lengths) > len(rests)
+    if not (too_long or mostly_long):
+        return [None] * len(rests)
+    typical = statistics.median(end for end in ends if end is not None)
+    return [
+        _nearest_boundary(rest, typical) if end is None and len(_first_sentence(rest)) > 2 * typical else end
+        for rest, end in zip(rests, ends, strict=True)
+    ]
+
+
+def _nearest_boundary(rest: str, length: float) -> int | None:
+    """The word boundary nearest to `length` where a title may end and a body begin."""
+    words = [_Word(text, tag) for text, tag in _tagger().cut(_first_sentence(rest))]
+    best: tuple[float, int] | None = None
+    position = 0
+    for word, following in itertools.pairwise(words):
+        position += len(word.text)
+        if word.tag.startswith(_NO_TITLE_END) or following.tag.startswith(_NO_BODY_START):
+            continue
+        if best is None or abs(position - length) < best[0]:
+            best = (abs(position - length), position)
+    return best[1] if best else None
 
 
 def _runs_on(rest: str) -> bool:
