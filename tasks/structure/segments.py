@@ -22,7 +22,7 @@ _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
 _ANY_GAP = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_END = "。！？；：!?;:”’）"
 _CN = "一二三四五六七八九十"
-_NUMBERED = rf"[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}(?:，|个)"
+_NUMBERED = rf"[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}(?:，|个(?:问题|方面))"
 # A line this long with a numbered heading after a sentence is a whole text run together.
 _FLATTENED = 300
 _INNER_HEADING = re.compile(rf"[。！？\s](?:{_NUMBERED})")
@@ -101,15 +101,15 @@ def _paragraph_pieces(line: str) -> list[tuple[int, int]]:
     it is one only if its marker continues its series: in "……。六、七十年代" after 二、 it is body text."""
     flattened = _flattened(line)
     series = _Series()
+    opening = parse_marker(line.strip())
+    if opening is not None:
+        series.take(opening)
     pieces: list[tuple[int, int]] = []
     start = 0
     front = flattened  # the title, date and speaker lines that open a flattened text
-    for gap in [None, *_gaps(line, flattened)]:
-        piece = line[start : gap.start()].strip() if gap else ""
-        if gap is None or not piece:
-            opening = parse_marker(line[start:].strip()) if gap is None else None
-            if opening is not None:
-                series.take(opening)
+    for gap in _gaps(line, flattened):
+        piece = line[start : gap.start()].strip()
+        if not piece:
             continue
         if gap.re is _GLUED:
             marker = parse_marker(line[gap.start() :])
@@ -142,26 +142,26 @@ class _Series:
     def __init__(self) -> None:
         self.open: list[tuple[tuple[int, str], int]] = []
 
+    def _depth(self, style: tuple[int, str]) -> int | None:
+        return next((depth for depth, (open_style, _) in enumerate(self.open) if open_style == style), None)
+
     def continues(self, marker: Marker) -> bool:
-        """Whether `marker` starts a series (1) or continues an open one; if so it is taken, closing
-        the series opened under it (第一， starts again under each 一、)."""
-        style = _style(marker)
-        for depth, (open_style, last) in enumerate(self.open):
-            if open_style == style:
-                if marker.value not in (1, last + 1):
-                    return False
-                del self.open[depth:]
-                break
-        else:
-            if marker.value != 1:
-                return False
-        self.open.append((style, marker.value))
+        """Whether `marker` starts a series (1) or continues an open one; if so it is taken."""
+        depth = self._depth(_style(marker))
+        expected = (1,) if depth is None else (1, self.open[depth][1] + 1)
+        if marker.value not in expected:
+            return False
+        self.take(marker)
         return True
 
     def take(self, marker: Marker) -> None:
-        """A marker that opens a paragraph after a gap counts whether or not it continues."""
-        if not self.continues(marker):
-            self.open.append((_style(marker), marker.value))
+        """Count `marker` as the last of its series, closing the series opened under it (第一， starts
+        again under each 一、). A marker that opens a paragraph after a gap is taken as it comes."""
+        style = _style(marker)
+        depth = self._depth(style)
+        if depth is not None:
+            del self.open[depth:]
+        self.open.append((style, marker.value))
 
 
 def _glued_heading_cuts(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -235,7 +235,7 @@ def split_segments(text: str) -> list[Segment]:
             opener = None
         segments.extend(found)
         offset += len(line) + 1
-    return segments
+    return [*segments, opener] if opener is not None else segments
 
 
 def boilerplate_reason(text: str, at_end: bool = True) -> str | None:
