@@ -167,13 +167,12 @@ def test_a_marker_broken_after_its_bracket() -> None:
 
 
 def test_a_glued_series_reads_its_siblings() -> None:
-    """Most run-on first sentences: a glued series. Each body opens its own way (a pronoun, a quoted term
-    the title holds, a 关于 title's head noun); one opens on a verb ("面对……，") and is cut where its
-    siblings' titles typically end."""
+    """A glued series: each body opens its own way (a pronoun, a quoted term the title holds, after a 关于
+    title's head noun); one opens on a verb ("面对……，") and is cut where its siblings' titles end."""
     text = (
         f"过去一年，我们做了大量工作。{_BODY}"
-        f"一、经济发展取得新成就面对经济下行压力，我区狠抓项目建设，保持了经济平稳增长。{_BODY}"
-        f"二、城市建设取得新进展我区基础设施建设取得突破性进展，城市面貌明显改观。{_BODY}"
+        f"一、经济发展取得新成就面对经济下行压力，我区狠抓项目建设，保持了经济平稳增长，主要指标好于预期。{_BODY}"
+        f"二、城市建设取得新进展我区基础设施建设取得突破性进展，城市面貌明显改观，人居环境和公共服务持续优化提升。{_BODY}"
         f"三、民生事业取得新进步我们坚持把民生作为工作的重中之重，持续加大投入力度。{_BODY}"
         f"四、“十五五”时期主要任务“十五五”时期是基本实现现代化的关键时期。{_BODY}"
         f"五、关于确定全会议题的考虑围绕党的中心任务谋划和部署改革，是成功经验。{_BODY}"
@@ -197,3 +196,12 @@ def test_titles_ending_in_a_full_stop_are_not_cut() -> None:
         "着力贯彻新发展理念，在全面推动经济提质增效上开新局",
         "着力完善市场经济体制，在全面深化改革开放上开新局",
     ]
+
+
+def test_long_titles_of_several_clauses_stay_whole() -> None:
+    """In a glued series, "以……为核心，……，确保……。" is still a title of three clauses: no cut inside the
+    以……为 frame ("以旅游文化融合|发展为核心") nor after its first clause."""
+    glued = "加快解决制约发展的一些关键问题我国拥有数量众多的科技工作者、规模庞大的研发投入，初步具备了条件。"
+    whole = "以旅游文化融合发展为核心，加快旅游基础设施建设，确保旅游经济实现新发展"
+    text = f"主要抓好以下工作。{_BODY}（一）{glued}{_BODY}（二）{whole}。{_BODY}"
+    assert [title for _, _, title in _outline(text)] == ["加快解决制约发展的一些关键问题", whole]

@@ -22,7 +22,6 @@ from tasks.structure.headings import LONG_TITLE
 from tasks.words import tokenizer
 
 _MIN_TITLE = 4
-_USUAL_TITLE = 30  # the longest a heading's title usually is ("着力……，在……上开新局" 27)
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLAUSE_MARKS = "，,。！？!?；;：:、"
 # "关于……工作": a 关于 title ends on its head noun, unless the phrase goes on ("工作的", "问题和").
@@ -41,6 +40,8 @@ _ADVERB_TAG = "d"  # between a subject and its verb (or preposition): "省政府
 _NO_TITLE_END = ("u", "c", "p", "m", "x", "f", "r", "q", "t")
 _NO_BODY_START = ("u", "c", "x", "f")  # a body does not open on 的, 和, a mark or 以来
 _YEAR = re.compile(r"\d{4}年")
+# A title does not end inside a frame it opened: "以旅游文化融合发展|为核心", "以旅游文化融合|发展为核心".
+_FRAMES = (("以", "为"), ("从", "到"))
 _QUOTE = "“"
 _QUOTED = re.compile(r"“[^”]{1,12}”")
 
@@ -100,8 +101,8 @@ def _ends_title(words: list[_Word], opening: _Opening) -> bool:
 def glued_title_end(rest: str, context: str) -> int | None:
     """Where a heading title glued to its body ends in `rest` (the text after the marker), or None.
 
-    A title "关于……工作" ends after 工作. Otherwise the body begins in the first clause where it can:
-    at its first sure opening (a pronoun, preposition, time word, year), else at the last noun phrase
+    A title "关于……工作" ends after 工作. Otherwise the body begins within the first clause: at its
+    first sure opening (a pronoun, preposition, time word, year), else at the last noun phrase
     with its verb, unless only earlier ones end the title on words that recur in `context` (the whole
     text): a heading's key words recur in its section, a phrase made by a wrong cut ("精神科学" for
     "科学家精神|科学成就") does not.
@@ -115,13 +116,16 @@ def glued_title_end(rest: str, context: str) -> int | None:
     position = 0
     for index, word in enumerate(words[:-1]):
         position += len(word.text)
-        if position > LONG_TITLE or (best is not None and word.text in _CLAUSE_MARKS):
-            break  # the body begins in the first clause where it can
+        if position > LONG_TITLE or word.text in _CLAUSE_MARKS:
+            break  # the body begins in the title's first clause
         clause = _clause(words, index + 1)
         if position < _MIN_TITLE or not clause:
             continue
+        title = words[: index + 1]
+        if _inside_frame(title):
+            continue
         opening = _opening(clause, _mark_after(words, index + 1 + len(clause)) in "，,", rest[:position])
-        if opening is None or not _ends_title(words[: index + 1], opening):
+        if opening is None or not _ends_title(title, opening):
             continue
         if opening.sure:
             return position
@@ -129,6 +133,11 @@ def glued_title_end(rest: str, context: str) -> int | None:
         candidate = (context.count(key_words) > 1, position)
         best = candidate if best is None else max(best, candidate)
     return best[1] if best else None
+
+
+def _inside_frame(words: list[_Word]) -> bool:
+    texts = [word.text for word in words]
+    return any(first in texts and second not in texts[texts.index(first) :] for first, second in _FRAMES)
 
 
 def _clause(words: list[_Word], start: int) -> list[_Word]:
@@ -146,17 +155,14 @@ def _mark_after(words: list[_Word], index: int) -> str:
 def glued_heading_ends(rests: list[str], context: str) -> list[int | None]:
     """Where each heading of one series (the texts after their markers) ends, if the series is glued
     to its body, else Nones. A series is glued when one member's first "sentence" runs on past any
-    title's length, or most members' past a usual title's, and a body opening is found in them; then
-    every member where one is found is cut,
+    title's length and a body opening is found in it; then every member where one is found is cut,
     also those whose run-on sentence happens to be short ("大力弘扬科学家精神科学成就离不开精神支撑。"),
     but not a heading that stands alone (no sentence follows it). A member whose body opens in no way
     seen, but whose first sentence is far longer than its siblings' titles, is cut at the word boundary
     nearest to their typical length."""
     ends = [glued_title_end(rest, context) if _runs_on(rest) else None for rest in rests]
     lengths = [len(_first_sentence(rest)) for rest, end in zip(rests, ends, strict=True) if end is not None]
-    too_long = any(length > LONG_TITLE for length in lengths)
-    mostly_long = 2 * sum(length > _USUAL_TITLE for length in lengths) > len(rests)
-    if not (too_long or mostly_long):
+    if not any(length > LONG_TITLE for length in lengths):
         return [None] * len(rests)
     typical = statistics.median(end for end in ends if end is not None)
     return [
@@ -166,13 +172,17 @@ def glued_heading_ends(rests: list[str], context: str) -> list[int | None]:
 
 
 def _nearest_boundary(rest: str, length: float) -> int | None:
-    """The word boundary nearest to `length` where a title may end and a body begin."""
+    """The word boundary in the first clause nearest to `length` where a title may end and a body begin."""
     words = [_Word(text, tag) for text, tag in _tagger().cut(_first_sentence(rest))]
     best: tuple[float, int] | None = None
     position = 0
-    for word, following in itertools.pairwise(words):
+    for index, (word, following) in enumerate(itertools.pairwise(words)):
         position += len(word.text)
+        if following.text in _CLAUSE_MARKS or word.text in _CLAUSE_MARKS:
+            break
         if word.tag.startswith(_NO_TITLE_END) or following.tag.startswith(_NO_BODY_START):
+            continue
+        if _inside_frame(words[: index + 1]):
             continue
         if best is None or abs(position - length) < best[0]:
             best = (abs(position - length), position)
