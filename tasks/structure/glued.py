@@ -15,11 +15,12 @@ import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
-
-from jieba.posseg import POSTokenizer
+from typing import TYPE_CHECKING
 
 from tasks.structure.headings import LONG_TITLE
-from tasks.words import tokenizer
+
+if TYPE_CHECKING:
+    from jieba.posseg import POSTokenizer
 
 _MIN_TITLE = 4
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -59,6 +60,12 @@ class _Word:
 
 @lru_cache(maxsize=1)
 def _tagger() -> POSTokenizer:
+    """jieba's part-of-speech tagger, imported on first use: loading jieba and its models takes a second
+    or two, and only a text with glued headings needs them."""
+    from jieba.posseg import POSTokenizer
+
+    from tasks.words import tokenizer
+
     return POSTokenizer(tokenizer())
 
 
@@ -160,6 +167,8 @@ def glued_heading_ends(rests: list[str], context: str) -> list[int | None]:
     but not a heading that stands alone (no sentence follows it). A member whose body opens in no way
     seen, but whose first sentence is far longer than its siblings' titles, is cut at the word boundary
     nearest to their typical length."""
+    if not any(len(_first_sentence(rest)) > LONG_TITLE for rest in rests):
+        return [None] * len(rests)
     ends = [glued_title_end(rest, context) if _runs_on(rest) else None for rest in rests]
     lengths = [len(_first_sentence(rest)) for rest, end in zip(rests, ends, strict=True) if end is not None]
     if not any(length > LONG_TITLE for length in lengths):
