@@ -17,7 +17,7 @@ LONG_TITLE = 45  # beyond this a "title" is a provision, not a heading (longest 
 _LONG_ORDINAL = 30  # 第一，… longer than this opens an ordinary sentence, unless its siblings are headings
 _RUN_ON_ORDINAL = 80  # … and longer than this it is never a heading
 _MIN_GLOSSARY = 3  # entries
-_MAX_LABEL = 12  # characters of a line naming what follows: 名词解释, 附：有关说明
+_MAX_LABEL = 12  # characters of a line naming what follows: 名词解释, 注释
 _LABEL_PUNCTUATION = re.compile(r"[，。；：！？,.;:!?]")
 _MAX_COLON_TITLE = 30  # "（二）工作目标：到2022年……" takes the ： as the heading's end
 # A raw draft may end a sentence with an ASCII full stop after hanzi ("压缩审批时限.一般……"); a
