@@ -178,9 +178,14 @@ def glued_heading_ends(rests: list[str], context: str) -> list[int | None]:
         return [None] * len(rests)
     typical = statistics.median(end for end in ends if end is not None)
     return [
-        _nearest_boundary(rest, typical) if end is None and len(_first_sentence(rest)) > 2 * typical else end
+        _nearest_boundary(rest, typical) if end is None and _runs_far_on(rest, typical) else end
         for rest, end in zip(rests, ends, strict=True)
     ]
+
+
+def _runs_far_on(rest: str, typical: float) -> bool:
+    """Whether a body follows and the first sentence is far longer than a sibling's title."""
+    return _runs_on(rest) and len(_first_sentence(rest)) > 2 * typical
 
 
 def _nearest_boundary(rest: str, length: float) -> int | None:
