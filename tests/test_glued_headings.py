@@ -157,6 +157,9 @@ def test_a_glossary_after_the_body_is_not_outline() -> None:
     body = "工作报告\n一、回顾\n正文。\n（一）经济运行稳中有进。正文。\n各位代表！让我们奋斗！"
     text = f"{body}\n名词解释\n{glossary}"
     assert _outline(text) == [(1, "一、", "回顾"), (2, "（一）", "经济运行稳中有进")]
+    # Headings under an unnumbered label line stay headings.
+    tasks = "\n".join(f"{n}.加强第{n}项工作：各单位要落实。" for n in range(1, 4))
+    assert [number for _, number, _ in _outline(f"{body}\n工作要求\n{tasks}")][-3:] == ["1.", "2.", "3."]
 
 
 def test_a_marker_broken_after_its_bracket() -> None:

@@ -18,6 +18,7 @@ _LONG_ORDINAL = 30  # 第一，… longer than this opens an ordinary sentence, 
 _RUN_ON_ORDINAL = 80  # … and longer than this it is never a heading
 _MIN_GLOSSARY = 3  # entries
 _MAX_LABEL = 12  # characters of a line naming what follows: 名词解释, 注释
+_QUOTED_TERM = re.compile(r"“[^”]+”")
 _LABEL_PUNCTUATION = re.compile(r"[，。；：！？,.;:!?]")
 _MAX_COLON_TITLE = 30  # "（二）工作目标：到2022年……" takes the ： as the heading's end
 # A raw draft may end a sentence with an ASCII full stop after hanzi ("压缩审批时限.一般……"); a
@@ -107,7 +108,9 @@ class Numbered:
 
 def _glossary(numbered: list[Numbered], start: int) -> int:
     """How many entries of a glossary start at `numbered[start]`, or 0: under a label line, a series
-    1., 2., 3., ... of "term：definition" entries explains words; it is no part of the outline."""
+    1., 2., 3., ... of "term：definition" entries, most terms quoted ("“两重”：是指……"), explains
+    words; it is no part of the outline. Headings named by a label ("工作要求" / "1.加强领导：……")
+    are rarely quoted terms."""
     first = numbered[start]
     if not first.after_label or first.draft.marker.value != 1:
         return 0
@@ -119,7 +122,8 @@ def _glossary(numbered: list[Numbered], start: int) -> int:
         and numbered[end].draft.marker.value == end - start + 1
     ):
         end += 1
-    return end - start if end - start >= _MIN_GLOSSARY else 0
+    quoted = sum(_QUOTED_TERM.search(entry.draft.title) is not None for entry in numbered[start:end])
+    return end - start if end - start >= _MIN_GLOSSARY and 2 * quoted >= end - start else 0
 
 
 def outline_candidates(numbered: list[Numbered]) -> list[tuple[int, Draft]]:
