@@ -71,6 +71,10 @@ def _tagger() -> POSTokenizer:
     return POSTokenizer(tokenizer())
 
 
+def _words(text: str) -> list[_Word]:
+    return [_Word(word, tag) for word, tag in _tagger().cut(text)]
+
+
 def _opening(clause: list[_Word], ends_at_comma: bool, title: str) -> _Opening | None:
     """How the words of a clause (up to its mark) open a sentence of body text after `title`, if they
     do. A quoted term opens one surely when the title holds it too ("“十五五”时期主要任务|“十五五”时期是")."""
@@ -120,8 +124,7 @@ def glued_title_end(rest: str, context: str) -> int | None:
     about = _ABOUT.match(rest)
     if about and about.end() < len(rest):
         return about.end()
-    stop = _SENTENCE_END.search(rest)
-    words = [_Word(text, tag) for text, tag in _tagger().cut(rest[: stop.start() if stop else len(rest)])]
+    words = _words(_first_sentence(rest))
     best: tuple[bool, int] | None = None
     position = 0
     for index, word in enumerate(words[:-1]):
@@ -190,7 +193,7 @@ def _runs_far_on(rest: str, typical: float) -> bool:
 
 def _nearest_boundary(rest: str, length: float) -> int | None:
     """The word boundary in the first clause nearest to `length` where a title may end and a body begin."""
-    words = [_Word(text, tag) for text, tag in _tagger().cut(_first_sentence(rest))]
+    words = _words(_first_sentence(rest))
     best: tuple[float, int] | None = None
     position = 0
     for index, (word, following) in enumerate(itertools.pairwise(words)):
