@@ -213,3 +213,22 @@ def test_long_titles_of_several_clauses_stay_whole() -> None:
     whole = "以旅游文化融合发展为核心，加快旅游基础设施建设，确保旅游经济实现新发展"
     text = f"主要抓好以下工作。{_BODY}（一）{glued}{_BODY}（二）{whole}。{_BODY}"
     assert [title for _, _, title in _outline(text)] == ["加快解决制约发展的一些关键问题", whole]
+
+
+def test_points_under_each_glued_about_heading_are_alike() -> None:
+    """ "一、关于前一段疫情防控工作新冠肺炎疫情发生后……": each 关于 heading ends on its head noun, and the
+    第一， points under every one of them are level-2 headings alike."""
+    text = (
+        f"下面，我讲几点意见。一、关于前一段疫情防控工作新冠肺炎疫情发生后，党中央高度重视，迅速作出部署，全面加强对疫情防控的集中统一领导。{_BODY}"
+        f"第一，加强统一领导。{_BODY}第二，加强重点地区防控。{_BODY}"
+        f"二、关于统筹推进经济社会发展工作疫情对经济社会发展的冲击是明显的，我们要准确把握形势。{_BODY}"
+        f"第一，落实分区分级精准防控策略。{_BODY}第二，加大宏观政策调节力度。{_BODY}"
+    )
+    assert _outline(text) == [
+        (1, "一、", "关于前一段疫情防控工作"),
+        (2, "第一，", "加强统一领导"),
+        (2, "第二，", "加强重点地区防控"),
+        (1, "二、", "关于统筹推进经济社会发展工作"),
+        (2, "第一，", "落实分区分级精准防控策略"),
+        (2, "第二，", "加大宏观政策调节力度"),
+    ]
