@@ -8,7 +8,15 @@ from pathlib import PurePath
 
 from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, Metadata, Run
 from tasks.structure import parts, tables
-from tasks.structure.headings import Draft, Resolved, read_numbered, resolve
+from tasks.structure.headings import (
+    Draft,
+    Numbered,
+    Resolved,
+    is_label,
+    outline_candidates,
+    read_numbered,
+    resolve,
+)
 from tasks.structure.numbering import numbering_warnings
 from tasks.structure.segments import Segment, drop_boilerplate, split_segments
 
@@ -190,8 +198,10 @@ def _numbered(body: list[Part]) -> list[tuple[int, Draft]]:
     for index, part in enumerate(body):
         draft = read_numbered(part.text) if part.kind is None else None
         if draft is not None:
-            found.append((index, draft))
-    return found
+            above = body[index - 1] if index else None
+            label = above is not None and above.kind is None and is_label(above.text)
+            found.append(Numbered(index, draft, part.section, label))
+    return outline_candidates(found)
 
 
 def _heading_block(part: Part, entry: Resolved) -> Block:
@@ -313,11 +323,9 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     segments, table_warnings = tables.find_tables(segments, text)
     found = _classify(segments)
     numbered = _numbered(found)
+    headed = {index for index, _ in numbered}
     resolved_list = resolve(
-        [
-            (draft, found[index].section, index + 1 < len(found) and _is_body(found, index + 1))
-            for index, draft in numbered
-        ]
+        [(draft, found[index].section, _is_body(found, index + 1, headed)) for index, draft in numbered]
     )
     resolved = {index: entry for (index, _), entry in zip(numbered, resolved_list, strict=True)}
     warnings = numbering_warnings(
@@ -346,10 +354,9 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     )
 
 
-def _is_body(found: list[Part], index: int) -> bool:
-    """An unnumbered body paragraph (the content under a heading)."""
-    part = found[index]
-    return part.kind is None and read_numbered(part.text) is None
+def _is_body(found: list[Part], index: int, headed: set[int]) -> bool:
+    """A body paragraph that is no heading or item (the content under a heading)."""
+    return index < len(found) and found[index].kind is None and index not in headed
 
 
 _CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"  # CJK punctuation, ideographs, full-width forms
