@@ -8,9 +8,11 @@ from pathlib import PurePath
 
 from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, Metadata, Run
 from tasks.structure import parts
+from tasks.structure.front_run import split_front_run
+from tasks.structure.furniture import remove_furniture
 from tasks.structure.headings import Draft, Resolved, read_numbered, resolve
 from tasks.structure.numbering import numbering_warnings
-from tasks.structure.segments import Segment, drop_boilerplate, split_segments
+from tasks.structure.segments import Segment, split_segments
 
 _MAX_TITLE_LINES = 3
 _MAX_SIGNERS = 3  # lines of a joint signature
@@ -31,9 +33,12 @@ class Part:
         return "".join(seg.text for seg in self.segments)
 
 
-def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part], int]:
-    """Title, subtitle, speaker, date, document number and salutation at `start`."""
-    found: list[Part] = []
+def _front(
+    segments: list[Segment], start: int, section: int, run: tuple[Part, ...] = ()
+) -> tuple[list[Part], int]:
+    """Title, subtitle, speaker, date, document number and salutation at `start`, after the parts of a
+    front run (`run`: title, date and speaker on one line) when the text opens with one."""
+    found: list[Part] = list(run)
     title: list[Segment] = []
     i = start
     while i < len(segments):
@@ -66,6 +71,30 @@ def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part
     if title:
         found.append(Part(BlockKind.TITLE, tuple(title), section))
     return sorted(found, key=lambda part: part.segments[0].offset), i
+
+
+def _front_run(text: str, segments: list[Segment]) -> tuple[list[Segment], tuple[Part, ...]]:
+    """The parts of a front run (see front_run.py) and the segments after it, the one it ends in cut."""
+    split = split_front_run(text)
+    if split is None:
+        return segments, ()
+    pieces, body = split
+
+    def segment(start: int, end: int) -> Segment:
+        return Segment(text.count("\n", 0, start) + 1, start, text[start:end])
+
+    title = tuple(segment(p.start, p.end) for p in pieces if p.kind is BlockKind.TITLE)
+    others = tuple(
+        Part(p.kind, (segment(p.start, p.end),), 0) for p in pieces if p.kind is not BlockKind.TITLE
+    )
+    rest = []
+    for seg in segments:
+        end = seg.offset + len(seg.text)
+        start = max(seg.offset, body)
+        start += len(text[start:end]) - len(text[start:end].lstrip())
+        if start < end:
+            rest.append(seg if start == seg.offset else segment(start, end))
+    return rest, (Part(BlockKind.TITLE, title, 0), *others)
 
 
 def _takes_title_line(title: list[Segment], found: list[Part], text: str, following: str) -> bool:
@@ -134,17 +163,17 @@ def _imprint_start(segments: list[Segment]) -> int:
     return len(segments)
 
 
-def _classify(segments: list[Segment]) -> list[Part]:
+def _classify(segments: list[Segment], run: tuple[Part, ...]) -> list[Part]:
     """Every segment's role; body paragraphs are left with kind None for the heading pass."""
     imprint_start = _imprint_start(segments)
-    found = _classify_body(segments[:imprint_start])
+    found = _classify_body(segments[:imprint_start], run)
     section = found[-1].section if found else 0
     return found + (_imprint(segments[imprint_start:], section) or [])
 
 
-def _classify_body(segments: list[Segment]) -> list[Part]:
+def _classify_body(segments: list[Segment], run: tuple[Part, ...]) -> list[Part]:
     """The roles of the segments above the 版记."""
-    found, i = _front(segments, 0, 0)
+    found, i = _front(segments, 0, 0, run)
     section = 0
     signed = False
     while i < len(segments):
@@ -284,9 +313,10 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     name stem. The Document always opens with a TITLE block (line 0 when not from the text).
     """
     metadata = metadata or Metadata()
-    segments, dropped = drop_boilerplate(split_segments(text))
+    text, dropped = remove_furniture(text)
+    segments, run = _front_run(text, split_segments(text))
     segments, mark = _agency_mark(segments)
-    found = _classify(segments)
+    found = _classify(segments, run)
     numbered = _numbered(found)
     resolved_list = resolve(
         [
