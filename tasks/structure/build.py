@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, fields, replace
-from pathlib import PurePath
 
 from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, Metadata, Run
 from tasks.structure import parts
 from tasks.structure.front_run import split_front_run
-from tasks.structure.furniture import remove_furniture
+from tasks.structure.furniture import furniture_warning, remove_furniture
 from tasks.structure.headings import Draft, Resolved, read_numbered, resolve
 from tasks.structure.numbering import numbering_warnings
 from tasks.structure.segments import Segment, split_segments
+from tasks.structure.titles import choose_title
 
 _MAX_TITLE_LINES = 3
 _MAX_SIGNERS = 3  # lines of a joint signature
 _MAX_SIGNATURE = 40  # characters: 中共云山县委办公室　　云山县人民政府办公室 on one line
+_OPENING = 300  # characters of body text where a speech names its occasion
 _MAX_IMPRINT = 8  # lines of a 版记: 主送 and 抄送 over a few lines each, 印发, （共印50份）
 
 
@@ -248,9 +248,9 @@ def _blocks(found: list[Part], resolved: dict[int, Resolved]) -> list[Block]:
             blocks.append(_heading_block(part, resolved[index]))
         elif part.kind in (BlockKind.COPY_TO, BlockKind.PRINTED_BY):
             blocks.append(_imprint_block(part))
-        elif part.kind is BlockKind.TITLE:
-            title = parts.clean_title(part.text)
-            blocks.append(Block(BlockKind.TITLE, (Run(title),), seg.line))
+        elif part.kind is BlockKind.TITLE:  # a run per line as the author broke it
+            lines = tuple(Run(parts.clean_title(line.text)) for line in part.segments)
+            blocks.append(Block(BlockKind.TITLE, lines, seg.line))
         else:
             blocks.append(Block(part.kind or BlockKind.PARAGRAPH, (Run(part.text),), seg.line))
     return blocks
@@ -284,7 +284,9 @@ def _agency_mark(segments: list[Segment]) -> tuple[list[Segment], tuple[DroppedL
     it from metadata.agency."""
     if len(segments) > 1 and parts.is_agency_mark(segments[0].text) and parts.is_doc_number(segments[1].text):
         mark = segments[0]
-        return segments[1:], (DroppedLine(mark.line, mark.text, "agency mark: kept as metadata.agency"),)
+        return segments[1:], (
+            DroppedLine(mark.line, mark.text, "agency mark: kept as metadata.agency", mark.offset),
+        )
     return segments, ()
 
 
@@ -309,8 +311,9 @@ def _merged(metadata: Metadata, blocks: list[Block], title: str, agency: str | N
 def build_document(text: str, source_name: str, metadata: Metadata | None = None) -> Document:
     """Read the structure of a (normalized) text. Lines are numbered from 1.
 
-    The title is the text's own title line(s); failing that metadata.title; failing that the file
-    name stem. The Document always opens with a TITLE block (line 0 when not from the text).
+    The title is the text's own title line(s); failing that metadata.title, the title the opening
+    words imply, or a Chinese file name (titles.py). The Document opens with a TITLE block (line 0
+    when not from the text) unless it has no title at all.
     """
     metadata = metadata or Metadata()
     text, dropped = remove_furniture(text)
@@ -332,40 +335,27 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     )
     blocks = _blocks(found, resolved)
     text_title = _first_text(blocks, BlockKind.TITLE)
-    if text_title:
-        title, source = text_title, "text"
-    elif metadata.title:
-        title, source = metadata.title, "metadata"
-    else:
-        title, source = title_from_file_name(source_name), "file name"
+    title = choose_title(text_title, metadata.title, _opening(blocks), source_name)
     present = {b.kind for b in blocks}
-    head = [] if text_title else [Block(BlockKind.TITLE, (Run(title),), 0)]
+    head = [] if text_title or not title.text else [Block(BlockKind.TITLE, (Run(title.text),), 0)]
     head += _from_metadata(metadata, present)
+    notes = [note for note in (title.warning, furniture_warning(dropped)) if note is not None]
     return Document(
-        title=title,
-        title_source=source,
+        title=title.text,
+        title_source=title.source,
         blocks=tuple(head + blocks),
-        metadata=_merged(metadata, _front_of_main(blocks), title, mark[0].text if mark else None),
-        dropped=tuple(sorted(dropped + mark, key=lambda d: d.line)),
-        warnings=tuple(warnings),
+        metadata=_merged(metadata, _front_of_main(blocks), title.text, mark[0].text if mark else None),
+        dropped=tuple(sorted(dropped + mark, key=lambda d: (d.line, d.offset))),
+        warnings=(*notes, *warnings),
     )
+
+
+def _opening(blocks: list[Block]) -> str:
+    """The first body paragraphs, where a speech names its occasion."""
+    return "".join(b.text for b in blocks if b.kind is BlockKind.PARAGRAPH)[:_OPENING]
 
 
 def _is_body(found: list[Part], index: int) -> bool:
     """An unnumbered body paragraph (the content under a heading)."""
     part = found[index]
     return part.kind is None and read_numbered(part.text) is None
-
-
-_CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"  # CJK punctuation, ideographs, full-width forms
-_CJK_GAP = re.compile(f"(?<={_CJK}) +(?={_CJK})")
-
-
-def title_from_file_name(source_name: str) -> str:
-    """A title for a text without one: its file name, whose underscores stood for spaces.
-
-    "annual_report_2024" reads "annual report 2024"; between Chinese characters the space goes
-    too ("关于_开展_检查的通知" reads "关于开展检查的通知").
-    """
-    spaced = " ".join(PurePath(source_name).stem.replace("_", " ").split())
-    return _CJK_GAP.sub("", spaced) or PurePath(source_name).stem

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tasks.model import DroppedLine
+from tasks.model import Diagnostic, DroppedLine
 from tasks.structure import parts
 
 _HAN = "\u4e00-\u9fff"
@@ -463,6 +463,19 @@ def blank(text: str, pieces: Iterable[Piece]) -> str:
             if chars[i] != "\n":
                 chars[i] = " "
     return "".join(chars)
+
+
+def furniture_warning(dropped: tuple[DroppedLine, ...]) -> Diagnostic | None:
+    """One warning counting what was left out, so a reader checks it (report.json lists each piece)."""
+    if not dropped:
+        return None
+    kinds = ", ".join(sorted({d.reason for d in dropped}))
+    first = dropped[0]
+    message = (
+        f"{len(dropped)} pieces of web page or news furniture left out ({kinds}): "
+        "see report.json (structure.dropped) or changes.html"
+    )
+    return Diagnostic("furniture", first.line, 1, message, first.text[:40])
 
 
 def remove_furniture(text: str) -> tuple[str, tuple[DroppedLine, ...]]:
