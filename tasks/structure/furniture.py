@@ -72,7 +72,7 @@ _WIDGET = (
 _LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"(?:[【\[]?\s*(?:{_WIDGET})\s*[】\]]?\s*)+"), "website widget"),
     (re.compile(r"分享.{0,12}|.{0,4}点击.{0,14}"), "website widget"),
-    (re.compile(rf"[（(]?\s*(?:责任编辑|责编)\s*[:：]\s*{_NAMES}?\s*[）)]?"), "editor credit"),
+    (re.compile(rf"[（(]?\s*(?:责任编辑|责编)\s*[:：]\s*(?:{_NAMES})?\s*[）)]?"), "editor credit"),
     (re.compile(r"(?:上一篇|下一篇|上一条|下一条)\s*[:：]?.{0,60}"), "website navigation"),
     (
         re.compile(
@@ -91,7 +91,7 @@ _LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"(?:(?:[{_HAN}]{{0,8}}(?:记者|通讯员)|作者\s*[:：])\s*{_NAMES}\s*)+"), "byline"),
     (
         re.compile(r"(?:阅读量|阅读次数|浏览量|浏览次数|点击数|点击量|访问量)\s*[:：]\s*\d*\s*次?"),
-        "publication time",
+        "view count",
     ),
 )
 # Labels whose value a scrape may put on the next line; the value then goes with them.
@@ -109,7 +109,7 @@ _EDGE_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"(?:索\s*引\s*号|主题分类|主\s*题\s*词|发文机关|发文字号|成文日期|发布日期|发布时间|浏览次数)\s*[:：].*"
+            r"(?:索\s*引\s*号|主题分类|主\s*题\s*词|发文机关|发文字号|成文日期|发布日期|发布时间)\s*[:：].*"
         ),
         "portal metadata",
     ),
@@ -133,6 +133,7 @@ _BODY_LINE = 60  # a longer line is document text even without a sentence mark
 _VALUE = 30  # the longest value of a meta label on the next line
 _TAIL_LINES = 15  # where a title repeated at the end is looked for
 _HEAD_LINES = 12
+_OPENING = 2000  # characters of the body a page summary may repeat
 
 
 @dataclass(frozen=True)
@@ -197,25 +198,30 @@ def _paragraph_start(text: str, end: int) -> int:
     return start
 
 
+def _caption_start(sentences: list[re.Match[str]]) -> int:
+    """Index of the caption's first sentence among the sentences before a credit (len: none)."""
+    candidates = len(sentences)
+    for sentence in reversed(sentences[-_CAPTION_SENTENCES:]):
+        if "我" in sentence.group():
+            break  # the speaker's own words, never a caption's
+        candidates -= 1
+        if _CAPTION_OPENER.match(sentence.group()):
+            return candidates
+    if candidates == len(sentences):
+        return candidates
+    last = len(sentences) - 1  # no sentence says when: the last one, and the event "这是……" refers to
+    return last - 1 if last > candidates and sentences[last].group().strip().startswith("这是") else last
+
+
 def _captions(text: str, mask: _Mask) -> None:
     """A photo caption: the sentences before a credit, back to the one saying when the photo was taken."""
     for credit in _CREDIT.finditer(text):
         start = _paragraph_start(text, credit.start())
         sentences = [m for m in _SENTENCE.finditer(text, start, credit.start()) if m.group().strip()]
-        if not sentences:
-            continue
-        chosen = None
-        for back, sentence in enumerate(reversed(sentences[-_CAPTION_SENTENCES:])):
-            if "我" in sentence.group():
-                break  # the speaker's own words, never a caption's
-            if _CAPTION_OPENER.match(sentence.group()):
-                chosen = len(sentences) - 1 - back
-                break
-        if chosen is None:
-            last = sentences[-1].group().strip()
-            chosen = len(sentences) - (2 if last.startswith(("这是", "图为")) and len(sentences) > 1 else 1)
-        if credit.end() - sentences[chosen].start() <= _CAPTION_CHARS:
-            mask.add(sentences[chosen].start(), credit.end(), "photo caption")
+        first = _caption_start(sentences)
+        begin = sentences[first].start() if first < len(sentences) else credit.start()
+        if credit.end() - begin <= _CAPTION_CHARS:
+            mask.add(begin, credit.end(), "photo caption")
 
 
 def _datelines(text: str, lines: list[_Line], mask: _Mask) -> None:
@@ -359,23 +365,20 @@ def _compact(text: str) -> str:
 def _repeated_title(text: str, lines: list[_Line], mask: _Mask) -> None:
     """The page title again at the very end, after the page's tail furniture, maybe with the page summary
     (the body's first sentences) under it."""
-    head = [mask.rest(line) for line in lines[:_HEAD_LINES]]
+    body = [i for i, line in enumerate(lines) if _is_body(line, mask)]
+    if not body:
+        return
+    head = [mask.rest(line) for line in lines[: min(body[0], _HEAD_LINES)]]
     titles = {_compact(t) for t in head if t and parts.is_title_line(t) and parts.names_genre(t)}
-    opening = _compact(text[:2000])
-    kept = [i for i, line in enumerate(lines) if not mask.line_done(line)]
-    for position, i in enumerate(kept[-_TAIL_LINES:]):
-        index = len(kept) - min(len(kept), _TAIL_LINES) + position
-        before = kept[index - 1] if index > 0 else None
-        follows_furniture = before is not None and any(
-            lines[k].text and mask.line_done(lines[k]) for k in range(before + 1, i)
-        )
-        later = [mask.rest(lines[k]) for k in kept[index + 1 :]]
-        if (
-            _compact(mask.rest(lines[i])) in titles
-            and i > _HEAD_LINES
-            and follows_furniture
-            and all(_compact(t) in opening for t in later)
-        ):
+    opening = _compact(text[: lines[body[0]].start + _OPENING])
+    kept = [i for i, line in enumerate(lines) if not mask.line_done(line) and i > body[0]]
+    for index in range(max(0, len(kept) - _TAIL_LINES), len(kept)):
+        i = kept[index]
+        before = kept[index - 1] if index else body[0]
+        chrome = any(lines[k].text and mask.line_done(lines[k]) for k in range(before + 1, i))
+        summary = [mask.rest(lines[k]) for k in kept[index + 1 :]]
+        repeated = _compact(mask.rest(lines[i])) in titles
+        if chrome and repeated and all(_compact(t) in opening for t in summary):
             mask.add(lines[i].start, lines[kept[-1]].end, "repeated title")
             return
 
