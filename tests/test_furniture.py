@@ -287,3 +287,25 @@ def test_title_and_title_lines(name: str) -> None:
     assert title is not None and doc.title_source == "text"
     assert doc.title == _compact(want["title"])
     assert [run.text for run in title.runs] == want["title_lines"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("标题\n正文。\n3月1日，工人在车间作业。新华社发（王五 摄）\n正文。", "photo caption"),
+        ("标题\n正文。\n【责任编辑：李四】", "editor credit"),
+        ("标题\n正文。\n（本文来源：新华网）", "source credit"),
+        ("2024-01-02 10:00　来源：新华网　作者：张三\n标题\n正文。", "page meta"),
+        ("标题\u3000\u3000新华社北京10月27日电\u3000\u3000正文。", "news agency dateline"),
+        ("标题\n正文。\n打印 | 关闭\n微信 微博 QQ空间", "website widget"),
+        ("标题\n正文。\n京公网安备 11010202000001号", "site footer"),
+    ],
+)
+def test_more_shapes_of_furniture(text: str, reason: str) -> None:
+    assert reason in {r for r, _ in _dropped(text)}
+    assert all("正文" not in piece for _, piece in _dropped(text))
+
+
+@pytest.mark.parametrize("line", ["分享发展成果", "点击率大幅提升。", "时间：2024年3月1日上午", "编辑部"])
+def test_content_that_looks_like_furniture_stays(line: str) -> None:
+    assert _dropped(f"标题\n{line}\n正文。") == []

@@ -34,9 +34,11 @@ _AGENCY = (
 _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}|\n")
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?][”’」』）)]?|$)")
 
-# A photo credit closes a caption: 新华社记者 鞠鹏/摄, 宁夏日报记者 王鼎 摄, （记者 张三 摄）, 张三/摄.
+# A photo credit closes a caption: 新华社记者 鞠鹏/摄, 宁夏日报记者 王鼎 摄, （记者 张三 摄）, 张三/摄,
+# 新华社发（张三 摄）.
 _CREDIT = re.compile(
     rf"[（(]?\s*(?:[{_HAN}]{{0,10}}(?:记者|通讯员)\s*{_NAMES}|{_NAME}(?=\s*/))\s*/?\s*摄(?!影|像)\s*[）)]?"
+    rf"|(?:[{_HAN}]{{1,6}}发\s*)?[（(]\s*{_NAMES}\s*/?\s*摄\s*[）)]"
 )
 # The sentence a caption opens with says when (or on what occasion) the picture was taken.
 _CAPTION_OPENER = re.compile(
@@ -55,8 +57,16 @@ _CLOSERS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"《\s*[{_HAN}]{{2,12}}\s*》\s*[（(]\s*{_DATE}\s*(?:第?\s*\d{{1,3}}\s*版)?\s*[）)]"),
         "newspaper trailer",
     ),
-    (re.compile(r"[（(]\s*(?:责任编辑|责编|编辑)\s*[:：][^（）()\n]{1,30}[）)]"), "editor credit"),
-    (re.compile(r"[（(]\s*(?:来源|稿源|信息来源|文章来源)\s*[:：][^（）()\n]{1,30}[）)]"), "source credit"),
+    (
+        re.compile(r"[（(【\[]\s*(?:责任编辑|责编|编辑)\s*[:：][^（）()【】\n]{1,30}[）)】\]]"),
+        "editor credit",
+    ),
+    (
+        re.compile(
+            r"[（(【\[]\s*(?:本文)?(?:来源|稿源|信息来源|文章来源)\s*[:：][^（）()【】\n]{1,30}[）)】\]]"
+        ),
+        "source credit",
+    ),
 )
 _SOURCE_NOTE = re.compile(r"※[^※\n]{4,200}?\s*$")
 _NOTE_MARK = re.compile("※")
@@ -67,12 +77,20 @@ _WIDGET = (
     r"打印本页|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭|收藏本页|加入收藏|收藏|我要纠错|纠错"
     r"|返回顶部|回到顶部|返回首页|返回|手机版|字体[:：]?\s*[大中小默认\s]*|字号[:：]?\s*[大中小默认\s]*"
     r"|分享到[:：]?\s*\S{0,6}|分享[:：]?|扫一扫\S{0,14}|微信扫一扫\S{0,12}|[大中小]"
+    r"|微信|微博|QQ空间|QQ好友|朋友圈|复制链接"
 )
+_EDITOR = re.compile(rf"[（(]?\s*(?:责任编辑|责编)\s*[:：]\s*(?:{_NAMES})?\s*[）)]?")
+_DATETIME = (
+    r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}(?:[:：]\d{2}(?:[:：]\d{2})?|时\d{1,2}分(?:\d{1,2}秒)?)"
+)
+# Labels of a page's meta line (来源：新华网 作者：张三 2024-01-02 10:00); not 时间：, heading a 纪要's items.
+_META_LABEL = r"来源|稿源|作者|编辑|责任编辑|责编|发布时间|发表时间|发布日期|浏览次数|阅读量|点击数|字号"
 # Whole lines that are furniture wherever they stand.
 _LINES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"(?:[【\[]?\s*(?:{_WIDGET})\s*[】\]]?\s*)+"), "website widget"),
-    (re.compile(r"分享.{0,12}|.{0,4}点击.{0,14}"), "website widget"),
-    (re.compile(rf"[（(]?\s*(?:责任编辑|责编)\s*[:：]\s*(?:{_NAMES})?\s*[）)]?"), "editor credit"),
+    (re.compile(rf"(?:[【\[]?\s*(?:{_WIDGET})\s*[】\]]?\s*[|｜/·]?\s*)+"), "website widget"),
+    (re.compile(r"分享(?:到|至|给|让)[^。，！？]{0,12}"), "website widget"),
+    (re.compile(r"[^。，！？]{0,4}点击[^。，！？]{0,14}"), "website widget"),
+    (_EDITOR, "editor credit"),
     (re.compile(r"(?:上一篇|下一篇|上一条|下一条)\s*[:：]?.{0,60}"), "website navigation"),
     (
         re.compile(
@@ -82,12 +100,7 @@ _LINES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "site footer",
     ),
-    (
-        re.compile(
-            r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*\d{1,2}(?:[:：]\d{2}(?:[:：]\d{2})?|时\d{1,2}分(?:\d{1,2}秒)?)"
-        ),
-        "publication time",
-    ),
+    (re.compile(_DATETIME), "publication time"),
     (re.compile(rf"(?:(?:[{_HAN}]{{0,8}}(?:记者|通讯员)|作者\s*[:：])\s*{_NAMES}\s*)+"), "byline"),
     (
         re.compile(r"(?:阅读量|阅读次数|浏览量|浏览次数|点击数|点击量|访问量)\s*[:：]\s*\d*\s*次?"),
@@ -115,6 +128,10 @@ _EDGE_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?:发表时间|发布时间|发布日期|更新时间)\s*[:：][^。！？]{0,30}"), "publication time"),
     (re.compile(r"(?:[^\s。，！？]{1,8}\s*[|｜>＞/]\s*){2,}[^\s。，！？]{1,8}"), "website menu"),
+    (
+        re.compile(rf"(?:(?:{_META_LABEL})\s*[:：]\s*[^\s:：。，！？]{{0,20}}\s*|{_DATETIME}\s*)+"),
+        "page meta",
+    ),
 )
 # Words set apart by spaces: a menu at the end, but at the start as likely a title (凝心聚力　真抓实干……).
 _SPACED_MENU = re.compile(r"(?:[^\s。，！？：]{2,6}[ \u3000]+){3,}[^\s。，！？：]{2,6}")
@@ -122,7 +139,8 @@ _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|您现在的位置|现�
 _CRUMB_SEPARATOR = re.compile(r"[>＞»›/|｜\\]+")
 _CRUMB = re.compile(rf"[{_HAN}A-Za-z0-9]{{1,12}}")
 _RELATED = re.compile(
-    r"(?:相关链接|相关文档|相关附件|相关阅读|相关新闻|相关文章|相关文件|相关稿件|延伸阅读|推荐阅读|往期回顾)"
+    r"(?:相关链接|相关文档|相关附件|相关阅读|相关新闻|相关文章|相关文件|相关稿件|延伸阅读|推荐阅读|往期回顾"
+    r"|猜你喜欢|热点推荐|热门推荐|更多)"
     r"\s*(?:>>|》》|>|》|[:：])?"
 )
 _LINK_ID = re.compile(r"(?:[0-9a-fA-F]{16,}|https?://\S+)\s*[:：]?")
@@ -224,11 +242,11 @@ def _captions(text: str, mask: _Mask) -> None:
             mask.add(begin, credit.end(), "photo caption")
 
 
-def _datelines(text: str, lines: list[_Line], mask: _Mask) -> None:
-    """新华社北京7月21日电 at the start of a line, maybe glued to the title or the first sentence."""
-    for line in lines:
-        lead = len(text[line.start : line.end]) - len(text[line.start : line.end].lstrip())
-        match = _DATELINE.match(text, line.start + lead, line.end)
+def _datelines(text: str, mask: _Mask) -> None:
+    """新华社北京7月21日电 opening a line or a paragraph, maybe glued to the title or the first sentence."""
+    for start in (0, *(gap.end() for gap in _GAP.finditer(text))):
+        lead = len(text) - start - len(text[start:].lstrip(" \t\u3000\u00a0"))
+        match = _DATELINE.match(text, start + lead)
         if match:
             mask.add(match.start(), match.end(), "news agency dateline")
 
@@ -260,11 +278,13 @@ def _source_note(text: str, mask: _Mask) -> None:
 
 
 def _bracketed_widgets(text: str, mask: _Mask) -> None:
-    """【字体：大 中 小】, 【打印本页】, also spread one token per line."""
+    """【字体：大 中 小】, 【打印本页】, also spread one token per line; 【责任编辑：张三】."""
     for match in _BRACKETED.finditer(text):
         inside = re.sub(r"\s+", "", match.group(1))
         if len(inside) <= 20 and _WIDGET_WORDS.search(inside):
             mask.add(match.start(), match.end(), "website widget")
+        elif _EDITOR.fullmatch(inside):
+            mask.add(match.start(), match.end(), "editor credit")
 
 
 def _line_reason(text: str) -> str | None:
@@ -435,7 +455,7 @@ def find_furniture(text: str) -> list[Piece]:
     lines = _lines(text)
     _source_note(text, mask)
     _captions(text, mask)
-    _datelines(text, lines, mask)
+    _datelines(text, mask)
     _closers(text, lines, mask)
     _bracketed_widgets(text, mask)
     _page_lines(lines, mask)
