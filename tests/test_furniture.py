@@ -309,3 +309,13 @@ def test_more_shapes_of_furniture(text: str, reason: str) -> None:
 @pytest.mark.parametrize("line", ["分享发展成果", "点击率大幅提升。", "时间：2024年3月1日上午", "编辑部"])
 def test_content_that_looks_like_furniture_stays(line: str) -> None:
     assert _dropped(f"标题\n{line}\n正文。") == []
+
+
+def test_a_toolbar_without_brackets_one_token_per_line() -> None:
+    text = "标题\n正文。\n字号：\n大\n中\n小\n打印\n|\n关闭"
+    assert [line.strip() for line in remove_furniture(text)[0].split("\n")] == ["标题", "正文。"] + [""] * 7
+
+
+def test_single_characters_away_from_any_toolbar_stay() -> None:
+    """A table flattened one cell per line (规模 / 大 / 中 / 小) is content."""
+    assert _dropped("标题\n规模\n大\n中\n小\n正文。") == []

@@ -76,7 +76,7 @@ _WIDGET_WORDS = re.compile(r"字体|字号|打印|关闭|纠错|收藏|分享|�
 _WIDGET = (
     r"打印本页|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭|收藏本页|加入收藏|收藏|我要纠错|纠错"
     r"|返回顶部|回到顶部|返回首页|返回|手机版|字体[:：]?\s*[大中小默认\s]*|字号[:：]?\s*[大中小默认\s]*"
-    r"|分享到[:：]?\s*\S{0,6}|分享[:：]?|扫一扫\S{0,14}|微信扫一扫\S{0,12}|[大中小]"
+    r"|分享到[:：]?\s*\S{0,6}|分享[:：]?|扫一扫\S{0,14}|微信扫一扫\S{0,12}"
     r"|微信|微博|QQ空间|QQ好友|朋友圈|复制链接"
 )
 _EDITOR = re.compile(rf"[（(]?\s*(?:责任编辑|责编)\s*[:：]\s*(?:{_NAMES})?\s*[）)]?")
@@ -91,17 +91,16 @@ _LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"分享(?:到|至|给|让)[^。，！？]{0,12}"), "website widget"),
     (re.compile(r"[^。，！？]{0,4}点击[^。，！？]{0,14}"), "website widget"),
     (_EDITOR, "editor credit"),
-    (re.compile(r"(?:上一篇|下一篇|上一条|下一条)\s*[:：]?.{0,60}"), "website navigation"),
+    (re.compile(r"(?:上一篇|下一篇|上一条|下一条)(?:\s*[:：].{0,60}|[^。！？]{0,60})"), "website navigation"),
     (
         re.compile(
-            r".{0,60}(?:版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位[:：]|承办单位[:：]"
+            r"[^。！？；，,]{0,60}(?:版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位[:：]|承办单位[:：]"
             r"|技术支持[:：]|联系我们|网站地图).{0,60}",
             re.IGNORECASE,
         ),
         "site footer",
     ),
     (re.compile(_DATETIME), "publication time"),
-    (re.compile(rf"(?:(?:[{_HAN}]{{0,8}}(?:记者|通讯员)|作者\s*[:：])\s*{_NAMES}\s*)+"), "byline"),
     (
         re.compile(r"(?:阅读量|阅读次数|浏览量|浏览次数|点击数|点击量|访问量)\s*[:：]\s*\d*\s*次?"),
         "view count",
@@ -128,6 +127,7 @@ _EDGE_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?:发表时间|发布时间|发布日期|更新时间)\s*[:：][^。！？]{0,30}"), "publication time"),
     (re.compile(r"(?:[^\s。，！？]{1,8}\s*[|｜>＞/]\s*){2,}[^\s。，！？]{1,8}"), "website menu"),
+    (re.compile(rf"(?:(?:[{_HAN}]{{0,8}}(?:记者|通讯员)|作者\s*[:：])\s*{_NAMES}\s*)+"), "byline"),
     (
         re.compile(rf"(?:(?:{_META_LABEL})\s*[:：]\s*[^\s:：。，！？]{{0,20}}\s*|{_DATETIME}\s*)+"),
         "page meta",
@@ -439,14 +439,19 @@ def _edges(lines: list[_Line], mask: _Mask) -> None:
 
 
 def _leftover_symbols(lines: list[_Line], mask: _Mask) -> None:
-    """A lone | or × (or 大/中/小) between toolbar lines goes with them."""
-    for i, line in enumerate(lines):
-        text = mask.rest(line)
-        if not text or not _SYMBOLS.fullmatch(text):
-            continue
-        neighbours = [lines[k] for k in (i - 1, i + 1) if 0 <= k < len(lines) and lines[k].text]
-        if neighbours and all(mask.line_done(n) for n in neighbours):
-            mask.add(line.start, line.end, mask.reason_at(neighbours[0].start, neighbours[0].end))
+    """A lone |, × or 大/中/小 next to toolbar lines goes with them (字号： / 大 / 中 / 小)."""
+    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
+        for i in order:
+            text = mask.rest(lines[i])
+            if not text or not _SYMBOLS.fullmatch(text):
+                continue
+            done = [
+                lines[k]
+                for k in (i - 1, i + 1)
+                if 0 <= k < len(lines) and lines[k].text and mask.line_done(lines[k])
+            ]
+            if done:
+                mask.add(lines[i].start, lines[i].end, mask.reason_at(done[0].start, done[0].end))
 
 
 def find_furniture(text: str) -> list[Piece]:
