@@ -45,9 +45,12 @@ def _pos_tokenizer() -> POSTokenizer:
     return POSTokenizer(tokenizer())
 
 
-def _name_at(text: str, start: int) -> int | None:
-    """The end of a person's name at text[start:], if one starts there."""
-    words = _pos_tokenizer().cut(text[start : start + 12])
+def _name_at(text: str, start: int, limit: int) -> int | None:
+    """The end of a person's name at text[start:limit], if one starts there. jieba's part-of-speech
+    model is loaded only here, for a text whose title runs on into more text."""
+    if start >= limit or not _HAN.match(text, start):
+        return None
+    words = _pos_tokenizer().cut(text[start : min(limit, start + 12)])
     first = next(iter(words), None)
     if first is None or not first.flag.startswith("nr"):
         return None
@@ -95,7 +98,7 @@ def _after_title(text: str, position: int, limit: int) -> tuple[list[FrontPiece]
         found.append(FrontPiece(BlockKind.DATE, date.start(), date.end()))
         position = date.end()
     name_start = _skip_gap(text, position)
-    name_end = _name_at(text, name_start)
+    name_end = _name_at(text, name_start, limit)
     if name_end is not None:
         found.append(FrontPiece(BlockKind.SPEAKER, name_start, name_end))
         position = name_end

@@ -32,6 +32,7 @@ _AGENCY = (
     rf"(?:新华社|中新社|中新网|人民网|新华网|央视网|本报|[{_HAN}]{{2,8}}?(?:日报|晚报|通讯社|社|网|电视台))"
 )
 _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}|\n")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]*")
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?][”’」』）)]?|$)")
 
 # A photo credit closes a caption: 新华社记者 鞠鹏/摄, 宁夏日报记者 王鼎 摄, （记者 张三 摄）, 张三/摄,
@@ -40,6 +41,8 @@ _CREDIT = re.compile(
     rf"[（(]?\s*(?:[{_HAN}]{{0,10}}(?:记者|通讯员)\s*{_NAMES}|{_NAME}(?=\s*/))\s*/?\s*摄(?!影|像)\s*[）)]?"
     rf"|(?:[{_HAN}]{{1,6}}发\s*)?[（(]\s*{_NAMES}\s*/?\s*摄\s*[）)]"
 )
+_SHOT = re.compile("摄")
+_CREDIT_CHARS = 40
 # The sentence a caption opens with says when (or on what occasion) the picture was taken.
 _CAPTION_OPENER = re.compile(
     rf"\s*(?:(?:{_DATE}|\d{{4}}\s*年\s*\d{{1,2}}\s*月|{_MONTH_DAY})(?:\s*至\s*\d{{1,2}}\s*日)?"
@@ -197,21 +200,29 @@ class _Mask:
 
     def line_done(self, line: _Line) -> bool:
         """Nothing but furniture and spaces on the line (an empty line too)."""
-        return all(self.covered[i] or self.text[i].isspace() for i in range(line.start, line.end))
+        return not self.rest(line)
 
     def reason_at(self, start: int, end: int) -> str:
         """The reason of a piece overlapping text[start:end]."""
         return next(p.reason for p in self.pieces if p.start < end and start < p.end)
 
     def rest(self, line: _Line) -> str:
-        return "".join(" " if self.covered[i] else self.text[i] for i in range(line.start, line.end)).strip()
+        """The line's text with its furniture blanked, stripped."""
+        if not any(self.covered[line.start : line.end]):
+            return line.text
+        chars = list(self.text[line.start : line.end])
+        for piece in self.pieces:
+            if piece.start < line.end and line.start < piece.end:
+                start, end = max(piece.start, line.start), min(piece.end, line.end)
+                chars[start - line.start : end - line.start] = " " * (end - start)
+        return "".join(chars).strip()
 
 
 def _paragraph_start(text: str, end: int) -> int:
     """Where the paragraph holding text[end - 1] starts: after a line break or a run of spaces."""
-    start = 0
-    for gap in _GAP.finditer(text, 0, end):
-        if gap.end() <= end and text[gap.start() : end].strip():
+    start = text.rfind("\n", 0, end) + 1
+    for gap in _GAP.finditer(text, start, end):
+        if text[gap.end() : end].strip():
             start = gap.end()
     return start
 
@@ -231,9 +242,22 @@ def _caption_start(sentences: list[re.Match[str]]) -> int:
     return last - 1 if last > candidates and sentences[last].group().strip().startswith("这是") else last
 
 
+def _credits(text: str) -> list[re.Match[str]]:
+    """The photo credits in `text`; looked for only around a 摄, which every credit ends with."""
+    found: list[re.Match[str]] = []
+    for shot in _SHOT.finditer(text):
+        window = max(0, shot.start() - _CREDIT_CHARS, found[-1].end() if found else 0)
+        credit = next(
+            (m for m in _CREDIT.finditer(text, window, shot.end() + 1) if m.end() > shot.start()), None
+        )
+        if credit is not None:
+            found.append(credit)
+    return found
+
+
 def _captions(text: str, mask: _Mask) -> None:
     """A photo caption: the sentences before a credit, back to the one saying when the photo was taken."""
-    for credit in _CREDIT.finditer(text):
+    for credit in _credits(text):
         start = _paragraph_start(text, credit.start())
         sentences = [m for m in _SENTENCE.finditer(text, start, credit.start()) if m.group().strip()]
         first = _caption_start(sentences)
@@ -245,8 +269,7 @@ def _captions(text: str, mask: _Mask) -> None:
 def _datelines(text: str, mask: _Mask) -> None:
     """新华社北京7月21日电 opening a line or a paragraph, maybe glued to the title or the first sentence."""
     for start in (0, *(gap.end() for gap in _GAP.finditer(text))):
-        lead = len(text) - start - len(text[start:].lstrip(" \t\u3000\u00a0"))
-        match = _DATELINE.match(text, start + lead)
+        match = _DATELINE.match(text, _SPACES.match(text, start).end())
         if match:
             mask.add(match.start(), match.end(), "news agency dateline")
 
