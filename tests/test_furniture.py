@@ -255,6 +255,20 @@ def test_a_clean_document_loses_nothing() -> None:
                 ("salutation", "各位代表："),
             ],
         ),
+        (
+            "决胜小康社会 夺取伟大胜利——在全省党代会上的报告（2022年5月20日）王建国同志们：现在我作报告。",
+            [
+                ("title", "决胜小康社会夺取伟大胜利"),
+                ("subtitle", "——在全省党代会上的报告"),
+                ("date", "（2022年5月20日）"),
+                ("speaker", "王建国"),
+                ("salutation", "同志们："),
+            ],
+        ),
+        (
+            "关于进一步加强安全生产工作的通知各乡镇人民政府：现将有关事项通知如下。",
+            [("title", "关于进一步加强安全生产工作的通知"), ("salutation", "各乡镇人民政府：")],
+        ),
     ],
 )
 def test_title_date_speaker_and_salutation_run_together(text: str, parts: list[tuple[str, str]]) -> None:

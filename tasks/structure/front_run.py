@@ -22,13 +22,14 @@ from tasks.words import tokenizer
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WINDOW = 240  # characters at the start of the text where the front matter may run together
-_TITLE_MIN, _TITLE_MAX = 4, 80
+_TITLE_MIN, _TITLE_MAX = 4, 120  # a title with its subtitle run on
 _DATE = re.compile(r"[（(][^（）()]{0,20}?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^（）()]{0,12}[）)]")
 _GAP = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_PUNCTUATION = re.compile(r"[，。；：！？,;:!?]")
 _QUOTED_TITLE = re.compile(r"《[^《》]*》")
 _SALUTATION = re.compile(r"[^，。；：！？\s]{2,20}[：:]")
 _NAME_LENGTH = (2, 4)
+_DASH = re.compile(r"\s*(?:——|--|－－|――|──)")
 
 
 @dataclass(frozen=True)
@@ -82,31 +83,34 @@ def _skip_gap(text: str, position: int) -> int:
 
 
 def _title_pieces(text: str, start: int, end: int) -> list[FrontPiece]:
-    """One TITLE piece per line of a title whose lines a space separates."""
+    """One TITLE piece per line of a title whose lines a space separates; a subtitle (——在……上的报告)
+    run on to it is a piece of its own."""
+    dash = _DASH.search(text, start + 1, end)
+    subtitle = [FrontPiece(BlockKind.SUBTITLE, dash.end() - len(dash.group().lstrip()), end)] if dash else []
+    end = dash.start() if dash else end
     pieces, position = [], start
     for gap in _GAP.finditer(text, start, end):
         pieces.append(FrontPiece(BlockKind.TITLE, position, gap.start()))
         position = gap.end()
-    return [*pieces, FrontPiece(BlockKind.TITLE, position, end)]
+    return [*pieces, FrontPiece(BlockKind.TITLE, position, end), *subtitle]
 
 
 def _after_title(text: str, position: int, limit: int) -> tuple[list[FrontPiece], int]:
-    """Date, speaker and salutation after a title's end, as far as they go."""
+    """Date and speaker (in either order), then the salutation, after a title's end, as far as they go."""
     found: list[FrontPiece] = []
-    date = _DATE.match(text, _skip_gap(text, position), limit)
-    if date:
-        found.append(FrontPiece(BlockKind.DATE, date.start(), date.end()))
-        position = date.end()
-    name_start = _skip_gap(text, position)
-    name_end = _name_at(text, name_start, limit)
-    if name_end is not None:
-        found.append(FrontPiece(BlockKind.SPEAKER, name_start, name_end))
-        position = name_end
-    greeting_start = _skip_gap(text, position)
-    greeting_end = _salutation_at(text, greeting_start)
-    if greeting_end is not None:
-        found.append(FrontPiece(BlockKind.SALUTATION, greeting_start, greeting_end))
-        position = greeting_end
+    readers = {
+        BlockKind.DATE: lambda at: m.end() if (m := _DATE.match(text, at, limit)) else None,
+        BlockKind.SPEAKER: lambda at: _name_at(text, at, limit),
+        BlockKind.SALUTATION: lambda at: _salutation_at(text, at),
+    }
+    while readers:
+        at = _skip_gap(text, position)
+        kind, end = next(((k, e) for k, read in readers.items() if (e := read(at)) is not None), (None, None))
+        if kind is None or end is None:
+            break
+        found.append(FrontPiece(kind, at, end))
+        position = end
+        readers = {} if kind is BlockKind.SALUTATION else {k: r for k, r in readers.items() if k is not kind}
     return found, position
 
 
