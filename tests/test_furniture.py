@@ -333,3 +333,8 @@ def test_a_toolbar_without_brackets_one_token_per_line() -> None:
 def test_single_characters_away_from_any_toolbar_stay() -> None:
     """A table flattened one cell per line (规模 / 大 / 中 / 小) is content."""
     assert _dropped("标题\n规模\n大\n中\n小\n正文。") == []
+
+
+def test_a_caption_saying_wo_guo_and_a_credit_in_a_paragraph_of_its_own() -> None:
+    caption = "2021年6月17日，神舟十二号载人飞船发射升空。这是我国空间站阶段首次载人飞行。\u3000\u3000新华社记者 李刚 摄"
+    assert _dropped(f"要抓好落实。\u3000\u3000{caption}\u3000\u3000第二，加强领导。") == [("photo caption", caption)]

@@ -48,6 +48,7 @@ _CAPTION_OPENER = re.compile(
     rf"\s*(?:(?:{_DATE}|\d{{4}}\s*年\s*\d{{1,2}}\s*月|{_MONTH_DAY})(?:\s*至\s*\d{{1,2}}\s*日)?"
     rf"(?:[上下]午|晚间?|凌晨)?|[^，。！？]{{2,24}}(?:之际|前夕|期间))[，,]"
 )
+_FIRST_PERSON = re.compile("我(?![国省市区县军党校院])")
 _CAPTION_SENTENCES = 4  # at most: the event, "这是……", and a sentence or two between
 _CAPTION_CHARS = 400
 _DATELINE = re.compile(
@@ -221,9 +222,9 @@ class _Mask:
 def _paragraph_start(text: str, end: int) -> int:
     """Where the paragraph holding text[end - 1] starts: after a line break or a run of spaces."""
     start = text.rfind("\n", 0, end) + 1
-    for gap in _GAP.finditer(text, start, end):
-        if text[gap.end() : end].strip():
-            start = gap.end()
+    content_end = start + len(text[start:end].rstrip())  # a gap right before `end` opens no paragraph
+    for gap in _GAP.finditer(text, start, content_end):
+        start = gap.end()
     return start
 
 
@@ -231,8 +232,8 @@ def _caption_start(sentences: list[re.Match[str]]) -> int:
     """Index of the caption's first sentence among the sentences before a credit (len: none)."""
     candidates = len(sentences)
     for sentence in reversed(sentences[-_CAPTION_SENTENCES:]):
-        if "我" in sentence.group():
-            break  # the speaker's own words, never a caption's
+        if _FIRST_PERSON.search(sentence.group()):
+            break  # the speaker's own words, never a caption's (我国, 我省 may be a caption's)
         candidates -= 1
         if _CAPTION_OPENER.match(sentence.group()):
             return candidates
