@@ -33,6 +33,7 @@ _AGENCY = (
 )
 _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}|\n")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]*")
+_NOT_A_LINE_BREAK = re.compile(r"[^\n]")
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?][”’」』）)]?|$)")
 
 # A photo credit closes a caption: 新华社记者 鞠鹏/摄, 宁夏日报记者 王鼎 摄, （记者 张三 摄）, 张三/摄,
@@ -509,12 +510,12 @@ def _joined(text: str, pieces: Iterable[Piece]) -> list[Piece]:
 
 def blank(text: str, pieces: Iterable[Piece]) -> str:
     """`text` with every piece replaced by as many spaces; line breaks stay."""
-    chars = list(text)
+    out: list[str] = []
+    position = 0
     for piece in pieces:
-        for i in range(piece.start, piece.end):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+        out += [text[position : piece.start], _NOT_A_LINE_BREAK.sub(" ", text[piece.start : piece.end])]
+        position = piece.end
+    return "".join([*out, text[position:]])
 
 
 def furniture_warning(dropped: tuple[DroppedLine, ...]) -> Diagnostic | None:
@@ -533,8 +534,10 @@ def furniture_warning(dropped: tuple[DroppedLine, ...]) -> Diagnostic | None:
 def remove_furniture(text: str) -> tuple[str, tuple[DroppedLine, ...]]:
     """(text with the furniture blanked, what was dropped: line, text, reason, offset)."""
     pieces = find_furniture(text)
-    dropped = tuple(
-        DroppedLine(text.count("\n", 0, p.start) + 1, text[p.start : p.end], p.reason, p.start)
-        for p in pieces
-    )
-    return blank(text, pieces), dropped
+    dropped: list[DroppedLine] = []
+    line, counted = 1, 0  # pieces come in order: count line breaks once through the text
+    for piece in pieces:
+        line += text.count("\n", counted, piece.start)
+        counted = piece.start
+        dropped.append(DroppedLine(line, text[piece.start : piece.end], piece.reason, piece.start))
+    return blank(text, pieces), tuple(dropped)
