@@ -339,3 +339,15 @@ def test_a_caption_saying_wo_guo_and_a_credit_in_a_paragraph_of_its_own() -> Non
     caption = "6月17日，神舟十二号飞船发射升空。这是我国首次载人飞行。\u3000\u3000新华社记者 李刚 摄"
     text = f"要抓好落实。\u3000\u3000{caption}\u3000\u3000第二，加强领导。"
     assert _dropped(text) == [("photo caption", caption)]
+
+
+def test_a_news_portal_page() -> None:
+    text = (
+        "国务院关于加强数字政府建设的指导意见\n2022-06-23 16:12　来源：新华社\n字体：【大】【中】【小】\n"
+        "原标题：国务院印发指导意见\n新华社北京6月23日电\u3000国务院日前印发意见。意见提出总体要求。（完）\n"
+        "【纠错】\u3000【责任编辑：王敏】\n手机扫一扫\n图片来源：新华社\n"
+        "版权所有：中国政府网　|　关于本网　|　网站声明\n运行维护单位：中国政府网运行中心"
+    )
+    doc = build_document(text, "x.txt")
+    assert doc.title == "国务院关于加强数字政府建设的指导意见"
+    assert [b.text for b in doc.blocks] == [doc.title, "国务院日前印发意见。意见提出总体要求。"]

@@ -58,6 +58,7 @@ _DATELINE = re.compile(
 # Pieces that close a paragraph: a bracketed dateline, the newspaper's name, date and page, credits.
 _CLOSERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"[（(]\s*{_AGENCY}[^（）()\n]{{0,20}}?电\s*[）)]"), "news agency dateline"),
+    (re.compile(r"[（(]\s*完\s*[）)]"), "news end mark"),
     (
         re.compile(rf"《\s*[{_HAN}]{{2,12}}\s*》\s*[（(]\s*{_DATE}\s*(?:第?\s*\d{{1,3}}\s*版)?\s*[）)]"),
         "newspaper trailer",
@@ -81,7 +82,7 @@ _WIDGET_WORDS = re.compile(r"字体|字号|打印|关闭|纠错|收藏|分享|�
 _WIDGET = (
     r"打印本页|打印此页|打印文章|打印|关闭窗口|关闭本页|关闭|收藏本页|加入收藏|收藏|我要纠错|纠错"
     r"|返回顶部|回到顶部|返回首页|返回|手机版|字体[:：]?\s*[大中小默认\s]*|字号[:：]?\s*[大中小默认\s]*"
-    r"|分享到[:：]?\s*\S{0,6}|分享[:：]?|扫一扫\S{0,14}|微信扫一扫\S{0,12}"
+    r"|分享到[:：]?\s*\S{0,6}|分享[:：]?|\S{0,4}扫一扫\S{0,14}|【\s*[大中小]\s*】"
     r"|微信|微博|QQ空间|QQ好友|朋友圈|复制链接"
 )
 _EDITOR = re.compile(rf"[（(]?\s*(?:责任编辑|责编)\s*[:：]\s*(?:{_NAMES})?\s*[）)]?")
@@ -100,12 +101,14 @@ _LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"[^。！？；，,]{0,60}(?:版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位[:：]|承办单位[:：]"
-            r"|技术支持[:：]|联系我们|网站地图).{0,60}",
+            r"|技术支持[:：]|运行维护单位|联系我们|网站地图|网站声明|关于本网|隐私政策)[^。！？；，,]{0,60}",
             re.IGNORECASE,
         ),
         "site footer",
     ),
     (re.compile(_DATETIME), "publication time"),
+    (re.compile(r"原标题\s*[:：].{1,80}"), "source credit"),
+    (re.compile(r"图片来源\s*[:：].{1,30}"), "photo caption"),
     (
         re.compile(r"(?:阅读量|阅读次数|浏览量|浏览次数|点击数|点击量|访问量)\s*[:：]\s*\d*\s*次?"),
         "view count",
