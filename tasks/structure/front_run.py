@@ -1,10 +1,13 @@
-"""A title, its date, the speaker and the salutation run together at the start of a text.
+"""A title (maybe with its subtitle), its date, the speaker and the salutation run together at the
+start of a text.
 
 Scraped reprints lose the line breaks of the front matter:
 `在中央政治局常委会会议……时的讲话（2020年2月3日）习近平　　武汉……`,
-`关于《……的决定》的说明习近平同志们：`, `建设……的考古学 更好认识……中华文明 习近平我国是……`.
+`关于《……的决定》的说明习近平同志们：`, `建设……的考古学 更好认识……中华文明 习近平我国是……`,
+`……伟大胜利——在……大会上的报告（2017年10月18日）习近平同志们：`.
 The title ends where a bracketed date, a speaker's name or a salutation begins; the name is the
-person name (jieba's part of speech) that follows. A space inside the title stands for a line break.
+person name (jieba's part of speech) that follows. A space inside the title stands for a line break;
+a dash (——) starts the subtitle.
 """
 
 from __future__ import annotations
