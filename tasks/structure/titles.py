@@ -73,5 +73,5 @@ def choose_title(text_title: str | None, metadata_title: str | None, opening: st
     named = title_from_file_name(source_name)
     if named:
         return Title(named, "file name")
-    message = "no title: the text has no title line and its file name is no Chinese title; to add one, "
+    message = "no title: the text has no title line and its file name is not Chinese; to add one, "
     return Title("", "none", Diagnostic("title", 1, 1, message + how_to_title(source_name)))
