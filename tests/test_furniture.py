@@ -8,6 +8,7 @@ samples: other agencies, names, dates and sites.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from functools import cache
@@ -19,6 +20,7 @@ from conftest import MESSY
 
 from flows.config import Settings
 from flows.document import convert_document
+from tasks.changes_html import render_changes_html
 from tasks.layout import get_profile
 from tasks.model import BlockKind, Document
 from tasks.normalize import normalize
@@ -351,3 +353,17 @@ def test_a_news_portal_page() -> None:
     doc = build_document(text, "x.txt")
     assert doc.title == "国务院关于加强数字政府建设的指导意见"
     assert [b.text for b in doc.blocks] == [doc.title, "国务院日前印发意见。意见提出总体要求。"]
+
+
+def test_changes_page_strikes_through_the_input_text_of_each_piece() -> None:
+    """Columns of the normalized text map back to the input line, across the normalizer's edits."""
+    source = "要抓好落实。 2023年05月08日，王建国在某县调研。 人民日报记者 李明 摄一、加强保障。\n打印本页"
+    result = normalize(source)
+    dropped = build_document(result.text, "x.txt").dropped
+    page = render_changes_html(source, result, "x", dropped)
+    struck = re.findall(r'<s class="f" title="left out: [^"]+">(.*?)</s>', page)
+    inputs = [re.sub(r"<[^>]+>", "", re.sub(r"<ins>.*?</ins>", "", s)) for s in struck]
+    assert [html.unescape(s).strip() for s in inputs] == [
+        "2023年05月08日，王建国在某县调研。 人民日报记者 李明 摄",
+        "打印本页",
+    ]
