@@ -1,10 +1,10 @@
 """The document's title when the text has no title line: metadata, the opening words, a Chinese file name.
 
 A speech that names its occasion in the standard way gets the standard title for it:
-`今天，我们召开科学家座谈会` -> `在科学家座谈会上的讲话`; `我就《……》起草的有关情况向全会作说明` ->
-`关于《……》的说明`. A file name serves only when it is Chinese: an ASCII name such as
-"xi_2020_0223_epidemic_work_speech" is a label for files, never a title. Failing all, there is no
-title, and a warning says how to give one.
+`今天，我们召开科学家座谈会` (or `这次全省X会议的主要任务是`) -> `在科学家座谈会上的讲话`;
+`我就《……》起草的有关情况向全会作说明` -> `关于《……》的说明`. A file name serves only when it is
+Chinese: an ASCII name such as "xi_2020_0223_epidemic_work_speech" is a label for files, never a title.
+Failing all, there is no title, and a warning says how to give one.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ _MEETING = (
 )
 _OCCASION = re.compile(
     rf"今天[上下]?午?，?(?:我们|党中央|中央)?(?:在这里)?(?:召开|举行|举办)(?:这次)?([^，。；！？“”]{{2,40}}?{_MEETING})[，。]"
+    rf"|(?:这次|本次)([^，。；！？“”]{{2,40}}?{_MEETING})的主要任务"
 )
 _EXPLANATION = re.compile(r"我(?:代表[^，。]{1,20}，?)?就(《[^《》]{2,80}》)[^。]{0,30}?作(?:简要)?说明")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -46,7 +47,7 @@ def inferred_title(opening: str) -> str | None:
     """The standard title for the occasion the opening words (of the body) name, or None."""
     meeting = _OCCASION.search(opening)
     if meeting:
-        return f"在{meeting.group(1)}上的讲话"
+        return f"在{meeting.group(1) or meeting.group(2)}上的讲话"
     explained = _EXPLANATION.search(opening)
     return f"关于{explained.group(1)}的说明" if explained else None
 
