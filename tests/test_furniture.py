@@ -367,3 +367,10 @@ def test_changes_page_strikes_through_the_input_text_of_each_piece() -> None:
         "2023年05月08日，王建国在某县调研。 人民日报记者 李明 摄",
         "打印本页",
     ]
+
+
+def test_a_page_headline_repeating_the_title_is_dropped_once() -> None:
+    title = "关于做好防汛工作的通知"
+    doc = build_document(f"{title}\n发布时间：2024-06-01\n【打印】\n{title}\n各区县：\n请做好防汛工作。", "x.txt")
+    assert [b.text for b in doc.blocks] == [title, "各区县：", "请做好防汛工作。"]
+    assert doc.blocks[0].line == 4

@@ -432,7 +432,7 @@ def _repeated_title(text: str, lines: list[_Line], mask: _Mask) -> None:
 
 
 def _page_headline(lines: list[_Line], head_end: int, mask: _Mask) -> None:
-    """A page headline over the page's meta lines, then the document's own, different title."""
+    """A page headline over the page's meta lines, then the document's own title (the same or not)."""
     kept = [i for i in range(head_end) if not mask.line_done(lines[i])]
     for a, b in itertools.pairwise(kept):
         headline, title = mask.rest(lines[a]), mask.rest(lines[b])
@@ -443,7 +443,6 @@ def _page_headline(lines: list[_Line], head_end: int, mask: _Mask) -> None:
             and parts.is_title_line(title)
             and parts.names_genre(title)
             and not parts.is_subtitle(title)
-            and _compact(headline) != _compact(title)
         ):
             mask.add(lines[a].start, lines[a].end, "page headline")
             return
