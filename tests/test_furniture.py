@@ -371,6 +371,7 @@ def test_changes_page_strikes_through_the_input_text_of_each_piece() -> None:
 
 def test_a_page_headline_repeating_the_title_is_dropped_once() -> None:
     title = "关于做好防汛工作的通知"
-    doc = build_document(f"{title}\n发布时间：2024-06-01\n【打印】\n{title}\n各区县：\n请做好防汛工作。", "x.txt")
+    text = f"{title}\n发布时间：2024-06-01\n【打印】\n{title}\n各区县：\n请做好防汛工作。"
+    doc = build_document(text, "x.txt")
     assert [b.text for b in doc.blocks] == [title, "各区县：", "请做好防汛工作。"]
     assert doc.blocks[0].line == 4
