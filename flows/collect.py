@@ -45,6 +45,11 @@ class Entry:
     thumbnail: str | None  # relative to outputs/
 
     @property
+    def label(self) -> str:
+        """The title, or the folder's name for a text without a title."""
+        return self.title or self.name
+
+    @property
     def pdf(self) -> str | None:
         return next((path for label, path in self.files if label == "PDF"), None)
 
@@ -195,14 +200,14 @@ def _html_row(entry: Entry) -> str:
     )
     links = " · ".join(f'<a href="{quote(path)}">{label}</a>' for label, path in entry.files)
     # The folder name, where it says more than the title (e.g. two versions of one document).
-    name = f'<div class="name">{html.escape(entry.name)}</div>' if entry.name != entry.title else ""
+    name = f'<div class="name">{html.escape(entry.name)}</div>' if entry.name != entry.label else ""
     warnings = ""
     if entry.warnings:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in entry.warnings)
         warnings = f"<details><summary>{len(entry.warnings)}</summary><ul>{items}</ul></details>"
     cells = (
         image,
-        f'<a href="{pdf}">{html.escape(entry.title)}</a>{name}',
+        f'<a href="{pdf}">{html.escape(entry.label)}</a>{name}',
         _dates_html(entry),
         str(entry.pages),
         str(entry.headings),
@@ -252,7 +257,7 @@ def index_markdown(entries: list[Entry], failures: list[Failure]) -> str:
     for entry in entries:
         image = f"![第 1 页](<{entry.thumbnail}>)" if entry.thumbnail else ""
         links = " · ".join(f"[{label}](<{path}>)" for label, path in entry.files)
-        cells = (image, _md(entry.title), _dates_md(entry), str(entry.pages), str(entry.headings))
+        cells = (image, _md(entry.label), _dates_md(entry), str(entry.pages), str(entry.headings))
         lines.append("| " + " | ".join((*cells, str(len(entry.warnings)), links)) + " |")
     if failures:
         lines += ["", f"## 未能处理 ({len(failures)})", ""]

@@ -193,7 +193,8 @@ def _write_texts(
     atomic_write_text(staging / "outline.md", outline_markdown(document))
     atomic_write_text(staging / "summary.md", summary_markdown(document, summary))
     atomic_write_json(staging / "summary.json", summary_dict(summary))
-    atomic_write_text(staging / "changes.html", render_changes_html(source.text, normalized, document.title))
+    page = render_changes_html(source.text, normalized, document.title or source.name, document.dropped)
+    atomic_write_text(staging / "changes.html", page)
 
 
 def _report(

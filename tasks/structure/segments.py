@@ -1,4 +1,4 @@
-"""Cutting the text into paragraphs (segments), and dropping website/newspaper boilerplate.
+"""Cutting the text into paragraphs (segments). Site and news furniture is blanked before (furniture.py).
 
 A segment is normally one non-empty line. Texts copied from web pages or CSV dumps may hold a
 whole speech on one line, paragraphs separated by spaces (two or more U+3000, or a single space) or
@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from tasks.model import DroppedLine
 from tasks.structure.glued import glued_heading_ends
 from tasks.structure.markers import ORDINAL, Marker, parse_marker
 
@@ -40,34 +39,6 @@ _FRONT_LABEL = 40  # a title, date or speaker line at the start of a flattened t
 _CLAUSE_END = re.compile(r"[；;。]")
 _SENTENCE_MARKS = re.compile(r"[。！？!?]")
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
-
-# Website and newspaper boilerplate at either end of the text, with the reason reported.
-_BOILERPLATE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"[（(]?\s*责任编辑|责编[:：]|[（(]\s*编辑[:：]"), "editor credit"),
-    (re.compile(r"^(?:【[^】]{1,12}】\s*)+$"), "website widget"),
-    (re.compile(r"^《\s*[^》]{1,12}报\s*》\s*[（(][^）)]*版\s*[）)]$"), "newspaper trailer"),
-    (
-        re.compile(r"^[（(]\s*(?:新华社|中新社|人民网|新华网|央视网)[^）)]{0,20}电\s*[）)]$"),
-        "news agency dateline",
-    ),
-    (
-        re.compile(r"打印本页|关闭窗口|分享到|扫一扫|网站地图|我要纠错|字号[:：]\s*大|^分享.{0,12}$"),
-        "website widget",
-    ),
-    (re.compile(r"^(?:上一篇|下一篇|相关链接|相关阅读|相关新闻|相关文件)"), "website navigation"),
-    (re.compile(r"版权所有|Copyright|ICP备|公网安备|网站标识码|主办单位[:：]|联系我们"), "site footer"),
-    (re.compile(r"^[（(]?\s*(?:来源|稿源|编辑|校对|审核|信息来源)\s*[:：][^。！？]{0,40}$"), "source credit"),
-    (
-        re.compile(
-            r"^(?:索\s*引\s*号|主题分类|主\s*题\s*词|发文机关|发文字号|成文日期|发布日期|发布时间|浏览次数)\s*[:：]"
-        ),
-        "portal metadata",
-    ),
-    (re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?$"), "publication time"),
-    (re.compile(r"^(?:[^\s。，！？]{1,8}\s*[|｜>＞/]\s*){2,}[^\s。，！？]{1,8}$"), "website menu"),
-)
-# Words set apart by spaces: a menu at the end, but at the start as likely a title (凝心聚力　真抓实干……).
-_SPACED_MENU = re.compile(r"^(?:[^\s。，！？：]{2,6}[ \u3000]+){3,}[^\s。，！？：]{2,6}$")
 
 
 @dataclass(frozen=True)
@@ -236,26 +207,3 @@ def split_segments(text: str) -> list[Segment]:
         segments.extend(found)
         offset += len(line) + 1
     return [*segments, opener] if opener is not None else segments
-
-
-def boilerplate_reason(text: str, at_end: bool = True) -> str | None:
-    for pattern, reason in _BOILERPLATE:
-        if pattern.search(text):
-            return reason
-    return "website menu" if at_end and _SPACED_MENU.search(text) else None
-
-
-def drop_boilerplate(segments: list[Segment]) -> tuple[list[Segment], tuple[DroppedLine, ...]]:
-    """Remove website and newspaper boilerplate at the start and at the end of the text (only there)."""
-    first = 0
-    while first < len(segments) and boilerplate_reason(segments[first].text, at_end=False):
-        first += 1
-    keep = len(segments)
-    while keep > first and boilerplate_reason(segments[keep - 1].text):
-        keep -= 1
-    dropped = tuple(
-        DroppedLine(seg.line, seg.text, boilerplate_reason(seg.text, at_end=index >= keep) or "")
-        for index, seg in enumerate(segments)
-        if index < first or index >= keep
-    )
-    return segments[first:keep], dropped
