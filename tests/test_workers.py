@@ -101,7 +101,7 @@ def test_a_new_run_prestarts_a_worker_even_for_one_document(
     while workers and running_pool(settings) is None and time.monotonic() < deadline:
         time.sleep(0.01)
     pool = running_pool(settings)
-    assert (pool._max_workers if pool else None) == workers
+    assert (pool.workers if pool else None) == workers
     if pool:
         assert pool.submit(os.getpid).result(timeout=120) != os.getpid()
 
