@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pool_jobs import killed, no_warm_up, pid_after
 
 from flows.batch import SLICES_PER_WORKER, slices
 from flows.config import Settings
 from flows.prefect_api import TemporaryServer, healthy, start_server
-from flows.workers import get_ready, running_pool, stop_workers, worker_pool
+from flows.process_pool import JobTimedOut, ProcessPool, WorkerDied
+from flows.result import ConversionFailed
+from flows.workers import _context, get_ready, running_pool, stop_workers, worker_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
@@ -64,6 +67,50 @@ def test_a_worker_without_the_fork_servers_warm_up_says_so(
     with caplog.at_level("WARNING", logger="flows.workers"):
         _start_worker(Settings().font_key)
     assert "starts cold" in caplog.text and "PYTHONPATH" in caplog.text
+
+
+@pytest.fixture
+def small_pool() -> Iterator[ProcessPool]:
+    pool = ProcessPool(2, _context(), no_warm_up, time_limit=2)
+    yield pool
+    pool.kill()
+
+
+def test_a_killed_worker_fails_only_its_own_job_and_is_replaced(small_pool: ProcessPool) -> None:
+    jobs = [small_pool.submit(pid_after, 0.3) for _ in range(3)]
+    dying = small_pool.submit(killed)
+    jobs += [small_pool.submit(pid_after, 0.1) for _ in range(3)]
+    with pytest.raises(WorkerDied, match="killed by SIGKILL: out of memory"):
+        dying.result(timeout=60)
+    assert all(job.result(timeout=60) for job in jobs), "the other jobs, queued or running, are done"
+    together = [small_pool.submit(pid_after, 0.5) for _ in range(2)]
+    assert len({job.result(timeout=60) for job in together}) == 2, "two workers again: one replaced"
+
+
+def test_a_job_past_the_time_limit_fails_and_its_worker_is_replaced(small_pool: ProcessPool) -> None:
+    started = time.monotonic()
+    stuck = small_pool.submit(pid_after, 600)
+    others = [small_pool.submit(pid_after, 0.1) for _ in range(4)]
+    with pytest.raises(JobTimedOut, match="took longer than 2 s"):
+        stuck.result(timeout=60)
+    assert time.monotonic() - started < 30
+    assert all(job.result(timeout=60) for job in others)
+    assert small_pool.submit(pid_after, 0).result(timeout=60) > 0
+
+
+def test_a_worker_says_the_real_reason_a_document_failed(pool_settings: Settings) -> None:
+    """A font file that is missing: the document fails with that reason, not a broken pool, and
+    the failure is the environment's (the next run tries again)."""
+    from dataclasses import replace
+
+    from flows.workers import convert
+
+    settings = replace(pool_settings, fonts={"body": "/nowhere/simfang.ttf"})
+    futures = [worker_pool(settings, 2).submit(convert, SAMPLE_INPUT, settings, f"s{n}") for n in range(3)]
+    for future in futures:
+        with pytest.raises(ConversionFailed, match=r"font file not found: /nowhere/simfang\.ttf") as failed:
+            future.result(timeout=300)
+        assert failed.value.temporary
 
 
 def test_pool_is_kept_between_runs_and_replaced_when_resized(pool_settings: Settings) -> None:
