@@ -38,7 +38,9 @@ class JobTimedOut(Exception):
 
 
 def _serve(conn: connection.Connection, initializer: Callable[..., None], initargs: tuple) -> None:
-    """A worker's life: initialize, then run one job at a time until told to stop or the pool is gone."""
+    """A worker's life: initialize, then run one job at a time until told to stop or the pool is gone.
+    Ctrl-C reaches the whole process group: the pool's process decides what stops, not each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     initializer(*initargs)
     try:
         conn.send(_READY)
@@ -47,14 +49,13 @@ def _serve(conn: connection.Connection, initializer: Callable[..., None], initar
     while True:
         try:
             job = conn.recv()
+            if job is None:
+                return
+            fn, args, kwargs = job
+            reply: tuple[bool, Any] = (True, fn(*args, **kwargs))
         except EOFError:  # the pool's process is gone
             return
-        if job is None:
-            return
-        fn, args, kwargs = job
-        try:
-            reply: tuple[bool, Any] = (True, fn(*args, **kwargs))
-        except BaseException as error:  # the job's failure is its result
+        except Exception as error:  # the job's failure (or its arguments' unpickling) is its result
             reply = (False, error)
         try:
             conn.send(reply)
@@ -149,6 +150,16 @@ class ProcessPool(Executor):
         try:
             while self._step():
                 pass
+        except BaseException as error:  # a bug here must not leave callers waiting for ever
+            with self._lock:
+                self._closing = True
+                queued = [job[0] for job in self._queue if job[0].set_running_or_notify_cancel()]
+                self._queue.clear()
+            for future in queued + [slot.job for slot in self._slots if slot.job is not None]:
+                future.set_exception(error)
+            for slot in self._slots:
+                slot.process.kill()
+            raise
         finally:
             for slot in self._slots:
                 slot.conn.close()
@@ -169,7 +180,8 @@ class ProcessPool(Executor):
         busy = [slot for slot in self._slots if slot.job is not None]
         if closing and not busy and not queued:
             for slot in self._slots:
-                slot.conn.send(None)
+                with contextlib.suppress(OSError):  # a worker that died meanwhile
+                    slot.conn.send(None)
             return False
         deadlines = [slot.deadline for slot in busy if self.time_limit is not None]
         timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
@@ -207,21 +219,30 @@ class ProcessPool(Executor):
 
     def _hand_out(self) -> None:
         for slot in self._slots:
-            if not slot.ready or slot.job is not None:
-                continue
+            if slot.ready and slot.job is None:
+                job = self._next_job()
+                if job is None:
+                    return
+                self._send(slot, *job)
+
+    def _next_job(self) -> tuple[Future, Callable, tuple, dict] | None:
+        """The next queued job that was not cancelled, now marked running."""
+        while True:
             with self._lock:
                 if not self._queue:
-                    return
-                future, fn, args, kwargs = self._queue.popleft()
-            if not future.set_running_or_notify_cancel():
-                continue
-            slot.job = future
-            slot.deadline = time.monotonic() + (self.time_limit or 0.0)
-            try:
-                slot.conn.send((fn, args, kwargs))
-            except Exception as error:  # the job cannot be pickled, or the worker is gone
-                slot.job = None
-                future.set_exception(error)
+                    return None
+                job = self._queue.popleft()
+            if job[0].set_running_or_notify_cancel():
+                return job
+
+    def _send(self, slot: _Worker, future: Future, fn: Callable, args: tuple, kwargs: dict) -> None:
+        slot.job = future
+        slot.deadline = time.monotonic() + (self.time_limit or 0.0)
+        try:
+            slot.conn.send((fn, args, kwargs))
+        except Exception as error:  # the job cannot be pickled, or the worker is gone
+            slot.job = None
+            future.set_exception(error)
 
     def _receive(self, slot: _Worker) -> None:
         try:
