@@ -303,7 +303,8 @@ def test_published_files_follow_the_umask(settings: Settings, umask: int, folder
 
 def test_a_document_past_its_time_limit_fails_with_that_reason(settings: Settings) -> None:
     settings = replace(settings, document_timeout=0.3)
-    path = drop(settings.inputs, "长.txt", SAMPLE_TEXT * 40)  # ~80 pages: seconds, not 0.3
+    body = "各部门要认真抓好落实，确保各项工作取得实效。" * 5 + "\n"
+    path = drop(settings.inputs, "长.txt", SAMPLE_TEXT + body * 400)  # ~70 pages: seconds, not 0.3
     (outcome,) = run(settings)
     assert outcome.detail == "took longer than 0.3 s (document_timeout)"
     assert not (settings.outputs / "长").exists() and not list((settings.state_dir / "staging").glob("*"))
