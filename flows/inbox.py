@@ -34,7 +34,7 @@ from tasks.metadata import sidecar_path
 IGNORED_PREFIXES = (".", "~$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".toml")  # .toml: metadata sidecars
 # A temporary failure's outcome says so: the document is not to blame, and it is not given up.
-TEMPORARY_NOTE = "(a problem of the environment, not of the file: not recorded; the next run tries again)"
+TEMPORARY_NOTE = "[the environment's failure, not the file's: not recorded; the next run tries again]"
 POOL_MIN_DOCUMENTS = 3  # below this, starting worker processes costs more than it saves
 
 
