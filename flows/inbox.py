@@ -111,9 +111,12 @@ def _refusal(path: Path, settings: Settings) -> str | None:
 
 def _adoptable(folder: Path, path: Path, sha256: str) -> bool:
     """Whether outputs/NAME/ holds this very file's conversion that the ledger never recorded (a run
-    killed between publishing and recording, or a ledger set aside): then the file keeps that name."""
+    killed between publishing and recording, or a ledger set aside): then the file keeps that name.
+    Its report names the input's path; one written before it did, the input's name and content."""
     try:
         source = json.loads((folder / "report.json").read_text(encoding="utf-8"))["input"]
+        if "path" in source:
+            return source["path"] == Ledger.key(path)
         return bool(sha256) and source["sha256"] == sha256 and source["name"] == display_name(path)
     except (OSError, ValueError, KeyError, TypeError):
         return False

@@ -94,14 +94,26 @@ def test_a_folder_the_ledger_does_not_know_is_left_alone_unless_it_is_this_files
     mine.mkdir(parents=True)
     (mine / "notes.txt").write_text("a colleague's folder", encoding="utf-8")
     path = drop(settings.inputs, "讲话.txt")
-    ((_, name, sha),) = plan_batch(settings, Ledger(settings.state_dir)).todo
-    assert name != "讲话", "a folder no input owns is not replaced"
-    # A conversion published but never recorded (the run was killed in between): the file keeps it.
-    (settings.outputs / name).mkdir()
-    source = {"name": path.name, "sha256": sha}
-    (settings.outputs / name / "report.json").write_text(json.dumps({"input": source}), encoding="utf-8")
-    ((_, again, _),) = plan_batch(settings, Ledger(settings.state_dir)).todo
-    assert again == name
+    (outcome,) = run(settings)
+    assert outcome.name == "讲话-txt", "a folder no input owns is not replaced"
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    # Published but never recorded (a run killed in between, a ledger set aside): the file keeps it,
+    # changed or not.
+    (settings.state_dir / "ledger.json").unlink()
+    path.write_text(f"{SAMPLE_TEXT}\n改过了。\n", encoding="utf-8")
+    ((_, name, _),) = plan_batch(settings, Ledger(settings.state_dir)).todo
+    assert name == "讲话-txt"
+
+
+def test_a_report_without_the_inputs_path_is_matched_by_name_and_content(settings: Settings) -> None:
+    path = drop(settings.inputs, "讲话.txt")
+    sha = sha256(path)
+    for name, content in (("讲话", "0" * 64), ("讲话-txt", sha)):  # written before reports named the path
+        (settings.outputs / name).mkdir(parents=True)
+        report = {"input": {"name": path.name, "sha256": content}}
+        (settings.outputs / name / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    ((_, name, _),) = plan_batch(settings, Ledger(settings.state_dir)).todo
+    assert name == "讲话-txt"
 
 
 def test_two_inputs_claiming_one_name_in_an_old_ledger_are_told_apart(
