@@ -20,3 +20,7 @@ def killed() -> None:
 
 def no_warm_up() -> None:
     """A worker's start with nothing to load."""
+
+
+def fails(message: str) -> None:
+    raise ValueError(message)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pool_jobs import killed, no_warm_up, pid_after
+from pool_jobs import fails, killed, no_warm_up, pid_after
 
 from flows.batch import SLICES_PER_WORKER, slices
 from flows.config import Settings
@@ -96,6 +96,18 @@ def test_a_job_past_the_time_limit_fails_and_its_worker_is_replaced(small_pool: 
     assert time.monotonic() - started < 30
     assert all(job.result(timeout=60) for job in others)
     assert small_pool.submit(pid_after, 0).result(timeout=60) > 0
+
+
+def test_a_jobs_exception_is_its_result_and_shutdown_drops_what_is_queued(small_pool: ProcessPool) -> None:
+    first = small_pool.submit(pid_after, 0.5)
+    with pytest.raises(ValueError, match="bad input"):
+        small_pool.submit(fails, "bad input").result(timeout=60)
+    queued = [small_pool.submit(pid_after, 0.5) for _ in range(4)]
+    small_pool.shutdown(wait=True, cancel_futures=True)
+    assert first.result() > 0, "a job under way finishes"
+    assert all(job.done() for job in queued) and any(job.cancelled() for job in queued)
+    with pytest.raises(RuntimeError, match="shut down"):
+        small_pool.submit(pid_after, 0)
 
 
 def test_a_worker_says_the_real_reason_a_document_failed(pool_settings: Settings) -> None:
