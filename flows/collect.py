@@ -21,10 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from flows.outputs import THUMBNAIL_DIR, atomic_write_text
+from flows.outputs import FAILED_DIR, INDEX_FILES, THUMBNAIL_DIR, atomic_write_text
 
 THUMBNAIL_PIXELS = 240  # longest side: A4 page 1 at ~170 × 240
-INDEX_FILES = ("index.html", "index.md")
 HEADERS = ("", "标题", "日期", "页数", "提纲", "警告", "文件")
 
 log = logging.getLogger("gongwen.collect")
@@ -168,11 +167,11 @@ def read_entries(outputs: Path) -> list[Entry]:
 
 def read_failures(outputs: Path) -> list[Failure]:
     failures = []
-    for error_file in sorted((outputs / "_failed").glob("*.error.txt")):
+    for error_file in sorted((outputs / FAILED_DIR).glob("*.error.txt")):
         lines = error_file.read_text(encoding="utf-8", errors="replace").splitlines()
         reason = next((line.removeprefix("error: ") for line in lines if line.startswith("error: ")), "")
         name = error_file.name.removesuffix(".error.txt")
-        failures.append(Failure(name, reason, f"_failed/{error_file.name}"))
+        failures.append(Failure(name, reason, f"{FAILED_DIR}/{error_file.name}"))
     return failures
 
 
