@@ -35,6 +35,7 @@ from tasks.metadata import load_metadata
 from tasks.model import Document, NormalizedText, SourceText, Summary
 from tasks.normalize import normalize
 from tasks.outline import outline_entries, outline_markdown
+from tasks.proofread import Finding, proofread
 from tasks.render_docx import render_docx
 from tasks.render_pdf import render_pdf
 from tasks.structure import build_document
@@ -83,8 +84,12 @@ def warm_fonts(key: tuple[tuple[str, str], ...]) -> None:
             font.face()
 
 
-# A short text with a title, a heading and body text: every stage and font role runs once.
-PRIMING_TEXT = "关于试运行的通知\n\n各单位：\n\n一、总体要求\n\n请于本月底前报送材料。\n\n特此通知。\n"
+# A short text with a title long enough to be broken (jieba's tagger), a heading and body text:
+# every stage and font role runs once.
+PRIMING_TEXT = (
+    "关于试运行全市政务服务一网通办平台有关事项的通知\n\n各单位：\n\n一、总体要求\n\n"
+    "请于本月底前报送材料。\n\n特此通知。\n"
+)
 
 
 def prime(settings: Settings) -> None:
@@ -134,6 +139,8 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         normalized = normalize(body)
     with clock.stage("structure"):
         document = build_document(normalized.text, source.name, metadata)
+    with clock.stage("proofread"):
+        findings = proofread(normalized.text, document)
     profile = get_profile(metadata.profile or settings.profile)
     check_pages(path, page_floor(document, profile), settings.max_pages, "would take at least")
     with clock.stage("summarize"):
@@ -147,15 +154,17 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
             pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
         check_pages(path, pdf.pages, settings.max_pages, "takes")
         with clock.stage("write"):
-            _write_texts(staging, source, normalized, document, summary)
-            report = _report(source, normalized, document, summary, pdf, profile.name, clock.ms)
+            _write_texts(staging, source, normalized, document, summary, findings)
+            report = _report(source, normalized, document, summary, findings, pdf, profile.name, clock.ms)
             # Which input owns outputs/NAME/, should the ledger not know (a run killed before recording it).
             report["input"]["path"] = Ledger.key(path)
             report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
             atomic_write_json(staging / "report.json", report)
             publish_dir(staging, final)
+    doubts = (f.diagnostic() for f in findings)
     warnings = [
-        f"{w.rule} {w.line}:{w.column} {w.message}" for w in (*normalized.warnings, *document.warnings)
+        f"{w.rule} {w.line}:{w.column} {w.message}"
+        for w in (*normalized.warnings, *document.warnings, *doubts)
     ]
     if pdf.uncovered:
         warnings.append(f"font: no installed font has {''.join(pdf.uncovered)}")
@@ -190,13 +199,21 @@ def check_pages(path: Path, pages: int, max_pages: int, how: str) -> None:
 
 
 def _write_texts(
-    staging: Path, source: SourceText, normalized: NormalizedText, document: Document, summary: Summary
+    staging: Path,
+    source: SourceText,
+    normalized: NormalizedText,
+    document: Document,
+    summary: Summary,
+    findings: tuple[Finding, ...],
 ) -> None:
     atomic_write_json(staging / "outline.json", outline_entries(document))
     atomic_write_text(staging / "outline.md", outline_markdown(document))
     atomic_write_text(staging / "summary.md", summary_markdown(document, summary))
     atomic_write_json(staging / "summary.json", summary_dict(summary))
-    page = render_changes_html(source.text, normalized, document.title or source.name, document.dropped)
+    doubts = tuple(f.diagnostic() for f in findings)
+    page = render_changes_html(
+        source.text, normalized, document.title or source.name, document.dropped, doubts
+    )
     atomic_write_text(staging / "changes.html", page)
 
 
@@ -205,6 +222,7 @@ def _report(
     normalized: NormalizedText,
     document: Document,
     summary: Summary,
+    findings: tuple[Finding, ...],
     pdf: Any,
     profile_name: str,
     timings: dict[str, float],
@@ -233,6 +251,7 @@ def _report(
             "warnings": [asdict(w) for w in document.warnings],
             "dropped": [asdict(d) for d in document.dropped],
         },
+        "proofreading": [asdict(f) for f in findings],
         "summary": summary_dict(summary),
         "pages": pdf.pages,
         "fonts": pdf.fonts_by_role,
