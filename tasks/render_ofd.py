@@ -144,9 +144,12 @@ class OfdSurface:
         size = first.size * MM_PER_PT
         face = first.font.face().face
         ascent, descent = face.ascent / 1000 * size, -face.descent / 1000 * size
-        left = xs[0]
+        # Boundary and TextCode add up to the rounded baseline and pen positions exactly, so that runs in
+        # different fonts share their line's baseline to the last digit.
+        left = float(_mm(xs[0]))
         width = xs[-1] + glyphs[-1].advance * MM_PER_PT - left
-        top = baseline - ascent
+        line = float(_mm(baseline))
+        top = float(_mm(line - ascent))
         box = f"{_mm(left)} {_mm(top)} {_mm(width)} {_mm(ascent + descent)}"
         attributes = f'ID="{self._id()}" Boundary="{box}" Font="{use.font_id}" Size="{_mm(size)}"'
         children = "" if self.fill == _BLACK else f'<ofd:FillColor Value="{_rgb(self.fill)}"/>'
@@ -154,10 +157,10 @@ class OfdSurface:
             attributes += f' Stroke="true" LineWidth="{_mm(size * FAKE_BOLD_STROKE)}"'
             if self.fill != _BLACK:
                 children += f'<ofd:StrokeColor Value="{_rgb(self.fill)}"/>'
-        deltas = f' DeltaX="{delta_list([x - left for x in xs])}"' if len(xs) > 1 else ""
+        deltas = f' DeltaX="{delta_list(xs)}"' if len(xs) > 1 else ""
         self.objects.append(
-            f"<ofd:TextObject {attributes}>{children}"
-            f'<ofd:TextCode X="0" Y="{_mm(ascent)}"{deltas}>{escape(text)}</ofd:TextCode></ofd:TextObject>'
+            f'<ofd:TextObject {attributes}>{children}<ofd:TextCode X="0" Y="{_mm(line - top)}"{deltas}>'
+            f"{escape(text)}</ofd:TextCode></ofd:TextObject>"
         )
 
     def _font_use(self, font: ResolvedFont) -> _FontUse:
