@@ -37,6 +37,7 @@ from tasks.normalize import normalize
 from tasks.outline import outline_entries, outline_markdown
 from tasks.proofread import Finding, proofread
 from tasks.render_docx import render_docx
+from tasks.render_ofd import render_ofd
 from tasks.render_pdf import render_pdf
 from tasks.structure import build_document
 from tasks.summarize import summarize, summary_dict, summary_markdown
@@ -147,17 +148,28 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         summary = summarize(document, settings.summary_chars)
     final = settings.outputs / output_name
     with staging_dir(settings.state_dir, output_name) as staging:
-        with clock.stage("render_docx"):
-            render_docx(document, profile, staging / f"{output_name}.docx")
-        with clock.stage("render_pdf"):
+        formats = settings.output_formats
+        if "docx" in formats:
+            with clock.stage("render_docx"):
+                render_docx(document, profile, staging / f"{output_name}.docx")
+        with clock.stage("fonts"):
             fonts = _fonts(settings.font_key)
-            pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
+        pdf, unembedded = None, []
+        if "pdf" in formats:
+            with clock.stage("render_pdf"):
+                pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
+        if "ofd" in formats:
+            with clock.stage("render_ofd"):
+                ofd = render_ofd(document, profile, fonts, staging / f"{output_name}.ofd")
+            pdf, unembedded = pdf or ofd.layout, ofd.unembedded  # one layout: same pages and fonts
+        assert pdf is not None  # Settings: pdf or ofd is among the formats
         check_pages(path, pdf.pages, settings.max_pages, "takes")
         with clock.stage("write"):
             _write_texts(staging, source, normalized, document, summary, findings)
             report = _report(source, normalized, document, summary, findings, pdf, profile.name, clock.ms)
             # Which input owns outputs/NAME/, should the ledger not know (a run killed before recording it).
             report["input"]["path"] = Ledger.key(path)
+            report["files"] = _written(staging, output_name, formats, clock.ms)
             report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
             atomic_write_json(staging / "report.json", report)
             publish_dir(staging, final)
@@ -168,6 +180,7 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
     ]
     if pdf.uncovered:
         warnings.append(f"font: no installed font has {''.join(pdf.uncovered)}")
+    warnings += [f"font: {font} is named, not embedded, in the OFD (its licence)" for font in unembedded]
     return DocumentResult(
         input=str(path),
         name=output_name,
@@ -182,6 +195,14 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         seconds=round(time.perf_counter() - started, 3),
         timings_ms=dict(clock.ms),
     )
+
+
+def _written(staging: Path, output_name: str, formats: frozenset[str], ms: dict[str, float]) -> dict:
+    """Each written document's size and the time its writer took, for report.json."""
+    return {
+        kind: {"bytes": (staging / f"{output_name}.{kind}").stat().st_size, "ms": ms[f"render_{kind}"]}
+        for kind in sorted(formats)
+    }
 
 
 def page_floor(document: Document, profile: Profile) -> int:
