@@ -154,7 +154,7 @@ def _foreign_language(data: bytes) -> str | None:
 
     Korean: nearly all its letters Hangul (Chinese read as EUC-KR gives Hangul and Hanja about half and
     half, and fails on common hanzi such as 上 生 时), with spaces between words. Japanese: kana make
-    a fifth of its letters (Chinese uses none; GB2312's kana rows equal EUC-JP's, so a misread shows them too).
+    a fifth of its letters (Chinese uses none; GB2312's kana rows equal EUC-JP's: a misread shows them).
     """
     for codec, language in _FOREIGN_CODECS:
         try:
