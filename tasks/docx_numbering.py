@@ -144,6 +144,7 @@ class Styles:
 
     def __init__(self, root: Element | None) -> None:
         self.styles: dict[str, Style] = {}
+        self.chains: dict[str, list[Style]] = {}
         self.default_paragraph: str | None = None
         self.default_vanish = False
         if root is None:
@@ -166,6 +167,13 @@ class Styles:
                 self.default_paragraph = style_id
 
     def _chain(self, style_id: str | None) -> list[Style]:
+        """The style and those it is based on, nearest first (cached: asked once per paragraph)."""
+        key = style_id or ""
+        if key not in self.chains:
+            self.chains[key] = self._resolve(style_id)
+        return self.chains[key]
+
+    def _resolve(self, style_id: str | None) -> list[Style]:
         chain: list[Style] = []
         seen: set[str] = set()
         while style_id is not None and style_id in self.styles and style_id not in seen:

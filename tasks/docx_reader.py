@@ -41,6 +41,10 @@ _SKIPPED = {
         "continuationSeparator", "commentReference", "annotationRef",
     )
 }  # fmt: skip
+_RUN_PROPERTIES, _VANISH, _RUN_STYLE = f"{W}rPr", f"{W}vanish", f"{W}rStyle"
+_TEXT, _SYMBOL, _PARAGRAPH, _RUN, _TEXT_BOX = f"{W}t", f"{W}sym", f"{W}p", f"{W}r", f"{W}txbxContent"
+_ALTERNATE_CONTENT = f"{MC}AlternateContent"
+_NOTE_REFERENCES = {f"{W}footnoteReference": "footnote", f"{W}endnoteReference": "endnote"}
 _RUN_CHARACTERS = {
     f"{W}tab": "\t",
     f"{W}ptab": "\t",
@@ -208,34 +212,34 @@ class _Reader:
         paragraph = context.paragraph
         if tag in _SKIPPED:
             return
-        if tag == f"{W}t":
+        if tag == _TEXT:
             if paragraph is not None and element.text:
                 paragraph.parts.append(element.text)
         elif tag in _RUN_CHARACTERS:
             if paragraph is not None:
                 paragraph.parts.append(_RUN_CHARACTERS[tag])
-        elif tag == f"{W}sym":
+        elif tag == _SYMBOL:
             if paragraph is not None:
                 paragraph.parts.append(symbol_character(attr(element, "font"), attr(element, "char")))
-        elif tag in (f"{W}footnoteReference", f"{W}endnoteReference"):
+        elif tag in _NOTE_REFERENCES:
             if paragraph is not None:
-                kind = "footnote" if tag == f"{W}footnoteReference" else "endnote"
+                kind = _NOTE_REFERENCES[tag]
                 self.note_refs.append((kind, attr(element, "id") or ""))
                 paragraph.parts.append(f"[{len(self.note_refs)}]")
-        elif tag == f"{MC}AlternateContent":
+        elif tag == _ALTERNATE_CONTENT:
             # Word shows one of the alternatives: the first Choice, else the Fallback.
             chosen = element.find(f"{MC}Choice")
             chosen = chosen if chosen is not None else element.find(f"{MC}Fallback")
             if chosen is not None:
                 stack.append((iter(chosen), None, context))
-        elif tag == f"{W}p":
+        elif tag == _PARAGRAPH:
             self.enter_paragraph(element, context, stack)
-        elif tag == f"{W}r":
+        elif tag == _RUN:
             if self.run_hidden(element, paragraph):
                 self.hidden_runs += 1
             else:
                 stack.append((iter(element), None, context))
-        elif tag == f"{W}txbxContent":
+        elif tag == _TEXT_BOX:
             self.text_boxes += 1
             stack.append((iter(element), None, _Context(self.slot(context), tables=context.tables)))
         elif self.is_table_part(tag, context):
@@ -278,7 +282,9 @@ class _Reader:
             target.append(paragraph.label + text if text.strip() else text)
             target.append(paragraph.after)
 
-        stack.append((iter(element), finish, replace(context, paragraph=paragraph)))
+        stack.append(
+            (iter(element), finish, _Context(context.lines, paragraph, context.cells, context.tables))
+        )
 
     def enter_table(self, element: Element, context: _Context, stack: list[_Frame]) -> None:
         """A table, a row (one line, cells joined by TAB) or a cell (its paragraphs joined by spaces)."""
@@ -309,12 +315,15 @@ class _Reader:
             stack.append((iter(element), finish_cell, _Context(cell, tables=context.tables)))
 
     def run_hidden(self, run: Element, paragraph: _Paragraph | None) -> bool:
-        direct = is_on(run.find(f"{W}rPr/{W}vanish"))
-        if direct is not None:
-            return direct
-        by_style = self.styles.vanish(attr(run.find(f"{W}rPr/{W}rStyle"), "val"))
-        if by_style is not None:
-            return by_style
+        """w:vanish on the run, else through its character style, else its paragraph's style."""
+        properties = run.find(_RUN_PROPERTIES)  # one child at a time: a path would go through ElementPath
+        if properties is not None:
+            direct = is_on(properties.find(_VANISH))
+            if direct is not None:
+                return direct
+            by_style = self.styles.vanish(attr(properties.find(_RUN_STYLE), "val"))
+            if by_style is not None:
+                return by_style
         return paragraph.default_hidden if paragraph is not None else False
 
     def notes(self) -> list[str]:
