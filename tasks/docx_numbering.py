@@ -94,6 +94,7 @@ def format_number(n: int, fmt: str) -> str:
         "chineseCountingThousand": lambda: chinese_counting(n),
         "japaneseCounting": lambda: chinese_counting(n),
         "taiwaneseCounting": lambda: chinese_counting(n),
+        "taiwaneseCountingThousand": lambda: chinese_counting(n),  # LibreOffice's 一, 二, 三, ...
         "chineseLegalSimplified": lambda: chinese_counting(n, _CHINESE_LEGAL_DIGITS, "拾佰仟万"),
         "ideographDigital": lambda: "".join(_CHINESE_DIGITS[int(d)] for d in str(n)),
         "ideographTraditional": lambda: _HEAVENLY_STEMS[(n - 1) % 10],

@@ -298,3 +298,30 @@ def test_python_docx_document_reads_as_before(tmp_path: Path) -> None:
     source = read_source(tmp_path / "plain.docx")
     assert source.text == "关于做好工作的通知\n各单位：\n请认真落实。"
     assert source.notes == ()
+
+
+def test_libreoffice_made_docx_reads_as_it_shows() -> None:
+    """A DOCX written by a word processor, not by hand: `soffice --headless --convert-to docx
+    word_features.fodt` (the source beside it). Outline numbers (一、（一）1.), a footnote, hidden text,
+    a text box (mc:AlternateContent with both alternatives) and a table."""
+    source = read_source(Path(__file__).parent / "data" / "docx" / "word_features.docx")
+    assert source.text.split("\n") == [
+        "在全市工作会议上的讲话",
+        "同志们：",
+        "一、提高认识",
+        "（一）加强学习",
+        "（二）转变作风",
+        "1.深入基层。",
+        "2.联系群众。",
+        "二、狠抓落实",
+        "加强学习是提高素质的途径[1]，各单位要认真落实。",
+        "文本框在此段之后。",
+        "框中文字",
+        "序号\t改革举措\t牵头单位",
+        "1\t深化改革\t发展改革委",
+        "谢谢大家！",
+        "",
+        "注释：",
+        "[1] 见国发〔2020〕1号文件。",
+    ]
+    assert len(source.notes) == 4  # footnote, table, text box, hidden run
