@@ -98,16 +98,15 @@ class _Package:
         except (zipfile.BadZipFile, OSError) as error:
             raise DocxRefused(f"not a valid DOCX (not a zip archive, or a damaged one: {error})") from None
         if declared > DOCX_MAX_UNPACKED_BYTES:
+            self.archive.close()
             raise DocxRefused(f"DOCX unpacks to {declared:,} bytes (zip bomb?); refused")
         self.budget = DOCX_MAX_UNPACKED_BYTES
 
-    def xml(self, name: str, required: bool = False) -> Element | None:
-        """A member parsed safely; None when an optional part is missing."""
+    def xml(self, name: str) -> Element | None:
+        """A member parsed safely; None when the part is missing (styles, numbering and notes may be)."""
         try:
             info = self.archive.getinfo(name)
         except KeyError:
-            if required:
-                raise DocxRefused(f"DOCX has no {name}") from None
             return None
         # zipfile trusts the declared size and would unpack a lying bomb whole into memory:
         # declaring "unlimited" lets the bounded read() below do the limiting.
@@ -173,8 +172,9 @@ class _Reader:
         self.tables = self.hidden_runs = self.text_boxes = 0
 
     def read(self) -> DocxText:
-        document = self.package.xml(DOCUMENT_PART, required=True)
-        assert document is not None
+        document = self.package.xml(DOCUMENT_PART)
+        if document is None:
+            raise DocxRefused(f"DOCX has no {DOCUMENT_PART}")
         body = document.find(f"{W}body")
         lines = self.walk(body if body is not None else document)
         notes = []
