@@ -8,50 +8,72 @@
 - Footnotes and endnotes keep their place as `[1]` marks and follow the text under a line `注释：`.
 - A table row becomes one line, its cells separated by a TAB (the structure stage sets such lines as tables).
 
-One walk over each XML tree with an explicit stack: time is linear in the size of the XML however deep its
-nesting (a hostile file nests 20,000 paragraphs), and no Python recursion limit is reached.
+The document and its notes are read as a stream of start and end events (iterparse) and each element is
+dropped once read: time is linear in the size of the XML however deep its nesting (a hostile file nests
+20,000 paragraphs), memory holds only the open elements and the text, and no recursion limit is reached.
+Properties (w:pPr, w:rPr ...) are taken from their children's attributes as they start; a paragraph's
+number and a run's hidden flag are settled when their properties end or their content starts.
 Every part is parsed by defusedxml with DTDs forbidden (no entities, no external references) and read
 through one byte budget that stops zip bombs, whatever sizes the zip headers declare.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from tasks.docx_numbering import Numbering, Styles, W, attr, is_on
+from tasks.docx_numbering import Numbering, Styles, W, attr
 
 DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a zip bomb unpacks far past this
+MAX_PART_ELEMENTS = 200_000  # styles.xml and numbering.xml are read whole: a real one has a few thousand
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 NOTES_HEADING = "注释："
 MAX_TABLE_NESTING = 8  # deeper tables are read as plain lines: joining cells of cells is not free
 DOCUMENT_PART = "word/document.xml"
 _NOTE_PARTS = {"footnote": "word/footnotes.xml", "endnote": "word/endnotes.xml"}
-# Elements whose text Word does not show: deletions, moved-away text, field codes, property blocks.
+# Elements whose text Word does not show: deletions, moved-away text, field codes, section properties.
 _SKIPPED = {
     f"{W}{name}"
     for name in (
-        "del", "moveFrom", "delText", "instrText", "delInstrText", "pPr", "rPr", "sectPr", "tblPr",
-        "tblGrid", "trPr", "tcPr", "sdtPr", "footnoteRef", "endnoteRef", "separator",
-        "continuationSeparator", "commentReference", "annotationRef",
+        "del", "moveFrom", "delText", "instrText", "delInstrText", "sectPr", "tblPr", "tblGrid",
+        "sdtPr", "footnoteRef", "endnoteRef", "separator", "continuationSeparator", "commentReference",
+        "annotationRef", "tblPrEx",
     )
 }  # fmt: skip
-_RUN_PROPERTIES, _VANISH, _RUN_STYLE = f"{W}rPr", f"{W}vanish", f"{W}rStyle"
 _TEXT, _SYMBOL, _PARAGRAPH, _RUN, _TEXT_BOX = f"{W}t", f"{W}sym", f"{W}p", f"{W}r", f"{W}txbxContent"
-_ALTERNATE_CONTENT = f"{MC}AlternateContent"
+_TABLE, _ROW, _CELL = f"{W}tbl", f"{W}tr", f"{W}tc"
+_ALTERNATE_CONTENT, _CHOICE, _FALLBACK = f"{MC}AlternateContent", f"{MC}Choice", f"{MC}Fallback"
 _NOTE_REFERENCES = {f"{W}footnoteReference": "footnote", f"{W}endnoteReference": "endnote"}
+_NOTES = {f"{W}footnote", f"{W}endnote"}
 _RUN_CHARACTERS = {
     f"{W}tab": "\t",
     f"{W}ptab": "\t",
     f"{W}br": "\n",
     f"{W}cr": "\n",
     f"{W}noBreakHyphen": "-",
+    f"{W}softHyphen": "",
 }
+# Property blocks and the (path, attribute) of what is read from them; a path not listed is skipped,
+# which also skips w:pPrChange and the like (the properties before a tracked change).
+_PROPERTIES = {f"{W}pPr": "paragraph", f"{W}rPr": "run", f"{W}tcPr": "cell", f"{W}trPr": "row"}
+_PROPERTY_READS = {
+    ("paragraph", (f"{W}pStyle",)): "style",
+    ("paragraph", (f"{W}numPr", f"{W}numId")): "num_id",
+    ("paragraph", (f"{W}numPr", f"{W}ilvl")): "ilvl",
+    ("run", (f"{W}vanish",)): "vanish",
+    ("run", (f"{W}rStyle",)): "style",
+    ("cell", (f"{W}gridSpan",)): "span",
+    ("row", (f"{W}del",)): "deleted",
+}
+_PROPERTY_GROUPS = {("paragraph", (f"{W}numPr",))}  # property elements whose children are read
 # Symbol fonts draw their glyphs at private-use codes U+F020-U+F0FF: the Unicode characters they show.
 _SYMBOL_FONT = dict(
     zip(
@@ -102,8 +124,8 @@ class _Package:
             raise DocxRefused(f"DOCX unpacks to {declared:,} bytes (zip bomb?); refused")
         self.budget = DOCX_MAX_UNPACKED_BYTES
 
-    def xml(self, name: str) -> Element | None:
-        """A member parsed safely; None when the part is missing (styles, numbering and notes may be)."""
+    def member(self, name: str) -> bytes | None:
+        """A member's bytes; None when the part is missing (styles, numbering and notes may be)."""
         try:
             info = self.archive.getinfo(name)
         except KeyError:
@@ -119,9 +141,18 @@ class _Package:
         if len(data) > self.budget:
             raise DocxRefused(f"DOCX {name} unpacks past {DOCX_MAX_UNPACKED_BYTES:,} bytes (zip bomb?)")
         self.budget -= len(data)
+        return data
+
+    def tree(self, name: str) -> Element | None:
+        """A small part parsed whole (styles, numbering), refused when it holds too many elements."""
+        data = self.member(name)
+        if data is None:
+            return None
+        if data.count(b"<") > MAX_PART_ELEMENTS:
+            raise DocxRefused(f"DOCX {name} holds over {MAX_PART_ELEMENTS:,} XML elements; refused")
         try:
             return SafeET.fromstring(data, forbid_dtd=True)
-        except Exception as error:  # defusedxml raises several types for entities and DTDs
+        except (ParseError, DefusedXmlException) as error:
             raise DocxRefused(f"DOCX XML refused: {type(error).__name__}: {error}") from None
 
 
@@ -130,21 +161,58 @@ _Lines = list["str | _Lines"]  # finished lines, and slots filled later (text bo
 
 @dataclass
 class _Paragraph:
-    label: str  # the list number Word draws before the text
-    default_hidden: bool  # hidden through the paragraph's style
     parts: list[str] = field(default_factory=list)
-    after: _Lines = field(default_factory=list)  # text boxes anchored here, read after it
+    after: _Lines | None = None  # text boxes and the like anchored here, read after it
+    style: str | None = None
+    num_id: str | None = None
+    ilvl: str | None = None
+    label: str = ""  # the list number Word draws before the text
+    default_hidden: bool = False  # hidden through the paragraph's style
+    settled: bool = False  # properties read, number drawn
 
 
-@dataclass(frozen=True)
+@dataclass
+class _Run:
+    vanish: str | None = None  # w:vanish's w:val ("" when present without one)
+    style: str | None = None
+    hidden: bool | None = None  # settled when the run's content starts
+
+
+@dataclass
+class _Row:
+    cells: list[str] = field(default_factory=list)
+    deleted: str | None = None  # a row deleted with changes tracked
+
+
+@dataclass
+class _Cell:
+    lines: _Lines = field(default_factory=list)
+    span: str | None = None
+
+
+@dataclass(slots=True)
 class _Context:
+    """Where the children of an element go and what they belong to; never changed once made."""
+
     lines: _Lines  # where finished paragraphs go: the body, a table cell, a text box, a note
     paragraph: _Paragraph | None = None
-    cells: list[str] | None = None  # inside a table row: its cells' texts
+    run: _Run | None = None
+    row: _Row | None = None
+    cell: _Cell | None = None
     tables: int = 0  # how deep in tables: past MAX_TABLE_NESTING a table is read as plain lines
+    chosen: list[bool] | None = None  # inside mc:AlternateContent: whether an alternative was taken
+    owner: tuple[str, object, tuple[str, ...]] | None = None  # inside properties: (kind, target, path)
+    notes_part: bool = False  # at the top of footnotes.xml or endnotes.xml: only notes referred to are read
+
+    def but(self, **changes: Any) -> _Context:
+        """A copy with some fields changed (dataclasses.replace is slow on this path: once per run)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return _Context(**values)
 
 
-_Frame = tuple[Iterator[Element], Callable[[], None] | None, _Context]
+_End = Callable[[Element], None] | None
+_SKIP = None  # what start() returns for an element whose content is not read
 
 
 def flatten(lines: _Lines) -> list[str]:
@@ -165,18 +233,17 @@ def flatten(lines: _Lines) -> list[str]:
 class _Reader:
     def __init__(self, package: _Package) -> None:
         self.package = package
-        self.styles = Styles(package.xml("word/styles.xml"))
-        self.numbering = Numbering(package.xml("word/numbering.xml"), self.styles)
-        self.note_parts: dict[str, dict[str, Element]] = {}
+        self.styles = Styles(package.tree("word/styles.xml"))
+        self.numbering = Numbering(package.tree("word/numbering.xml"), self.styles)
         self.note_refs: list[tuple[str, str]] = []  # (footnote|endnote, w:id) in reading order
+        self.note_texts: dict[str, dict[str, _Lines]] = {}  # kind -> w:id -> its lines
         self.tables = self.hidden_runs = self.text_boxes = 0
 
     def read(self) -> DocxText:
-        document = self.package.xml(DOCUMENT_PART)
+        document = self.package.member(DOCUMENT_PART)
         if document is None:
             raise DocxRefused(f"DOCX has no {DOCUMENT_PART}")
-        body = document.find(f"{W}body")
-        lines = self.walk(body if body is not None else document)
+        lines = self.stream(document, _Context([]))
         notes = []
         note_lines = self.notes()
         if note_lines:
@@ -192,155 +259,232 @@ class _Reader:
             notes.append(f"DOCX: {self.hidden_runs} hidden run(s) (w:vanish) left out")
         return DocxText("\n".join(lines), tuple(notes))
 
-    def walk(self, root: Element) -> list[str]:
-        """The lines of a story (body, note): one pass, an explicit stack instead of recursion."""
-        lines: _Lines = []
-        stack: list[_Frame] = [(iter(root), None, _Context(lines))]
-        while stack:
-            children, on_exit, context = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                if on_exit is not None:
-                    on_exit()
-            else:
-                self.enter(child, context, stack)
-        return flatten(lines)
+    def stream(self, data: bytes, base: _Context) -> list[str]:
+        """The lines of one part, read start tag by end tag; each element is dropped once read."""
+        frames: list[tuple[_End, _Context]] = []
+        open_elements: list[Element] = []
+        skipping = 0  # depth inside an element whose content is not read
+        try:
+            for event, element in SafeET.iterparse(io.BytesIO(data), ("start", "end"), forbid_dtd=True):
+                if event == "start":
+                    open_elements.append(element)
+                    if skipping:
+                        skipping += 1
+                        continue
+                    opened = self.start(element, frames[-1][1] if frames else base)
+                    if opened is _SKIP:
+                        skipping = 1
+                    else:
+                        frames.append(opened)
+                    continue
+                open_elements.pop()
+                if skipping:
+                    skipping -= 1
+                else:
+                    on_end, _ = frames.pop()
+                    if on_end is not None:
+                        on_end(element)
+                element.clear()  # read: drop it and its (already dropped) children
+                if open_elements:
+                    open_elements[-1].remove(element)  # its only child left: earlier ones were removed
+        except (ParseError, DefusedXmlException) as error:
+            raise DocxRefused(f"DOCX XML refused: {type(error).__name__}: {error}") from None
+        return flatten(base.lines)
 
-    def enter(self, element: Element, context: _Context, stack: list[_Frame]) -> None:
+    def start(self, element: Element, context: _Context) -> tuple[_End, _Context] | None:
+        """What to do with an element: (what to do at its end, the context of its children), or _SKIP."""
         tag = element.tag
-        paragraph = context.paragraph
+        if context.owner is not None:
+            return self.property(element, context)
+        paragraph, run = context.paragraph, context.run
+        if paragraph is not None and not paragraph.settled and tag != f"{W}pPr":
+            self.settle_paragraph(paragraph)
+        if run is not None and tag != f"{W}rPr":
+            if run.hidden is None:
+                self.settle_run(run, paragraph)
+            if run.hidden:
+                return _SKIP
         if tag in _SKIPPED:
-            return
+            return _SKIP
+        if tag in _PROPERTIES:
+            return self.start_properties(tag, context)
         if tag == _TEXT:
-            if paragraph is not None and element.text:
-                paragraph.parts.append(element.text)
-        elif tag in _RUN_CHARACTERS:
+            return (self.text_of(paragraph), context) if paragraph is not None else _SKIP
+        if tag in _RUN_CHARACTERS or tag == _SYMBOL or tag in _NOTE_REFERENCES:
             if paragraph is not None:
-                paragraph.parts.append(_RUN_CHARACTERS[tag])
-        elif tag == _SYMBOL:
-            if paragraph is not None:
-                paragraph.parts.append(symbol_character(attr(element, "font"), attr(element, "char")))
-        elif tag in _NOTE_REFERENCES:
-            if paragraph is not None:
-                kind = _NOTE_REFERENCES[tag]
-                self.note_refs.append((kind, attr(element, "id") or ""))
-                paragraph.parts.append(f"[{len(self.note_refs)}]")
-        elif tag == _ALTERNATE_CONTENT:
+                paragraph.parts.append(self.character(element))
+            return _SKIP
+        if tag == _ALTERNATE_CONTENT:
+            return None, context.but(chosen=[False])
+        if tag in (_CHOICE, _FALLBACK):
             # Word shows one of the alternatives: the first Choice, else the Fallback.
-            chosen = element.find(f"{MC}Choice")
-            chosen = chosen if chosen is not None else element.find(f"{MC}Fallback")
-            if chosen is not None:
-                stack.append((iter(chosen), None, context))
-        elif tag == _PARAGRAPH:
-            self.enter_paragraph(element, context, stack)
-        elif tag == _RUN:
-            if self.run_hidden(element, paragraph):
-                self.hidden_runs += 1
-            else:
-                stack.append((iter(element), None, context))
-        elif tag == _TEXT_BOX:
+            if context.chosen is None or context.chosen[0]:
+                return _SKIP
+            context.chosen[0] = True
+            return None, context.but(chosen=None)
+        if tag == _PARAGRAPH:
+            return self.start_paragraph(context)
+        if tag == _RUN:
+            return None, context.but(run=_Run())
+        if tag == _TEXT_BOX:
             self.text_boxes += 1
-            stack.append((iter(element), None, _Context(self.slot(context), tables=context.tables)))
-        elif self.is_table_part(tag, context):
-            self.enter_table(element, context, stack)
-        else:  # containers: hyperlinks, w:ins, w:moveTo, content controls, fields, drawings ...
-            stack.append((iter(element), None, context))
+            return None, _Context(self.slot(context), tables=context.tables)
+        if tag in _NOTES and context.notes_part:
+            return self.start_note(element)
+        if self.is_table_part(tag, context):
+            return self.start_table_part(tag, context)
+        return None, context  # containers: hyperlinks, w:ins, w:moveTo, content controls, fields ...
 
     @staticmethod
     def is_table_part(tag: str, context: _Context) -> bool:
-        if tag == f"{W}tc":
-            return context.cells is not None  # a cell outside a row is read as plain paragraphs
-        return tag in (f"{W}tbl", f"{W}tr") and context.tables <= MAX_TABLE_NESTING
+        if tag == _CELL:
+            return context.row is not None  # a cell outside a row is read as plain paragraphs
+        return tag in (_TABLE, _ROW) and context.tables <= MAX_TABLE_NESTING
+
+    @staticmethod
+    def text_of(paragraph: _Paragraph) -> _End:
+        def end(element: Element) -> None:
+            if element.text:
+                paragraph.parts.append(element.text)
+
+        return end
+
+    def character(self, element: Element) -> str:
+        """What a w:tab, w:br, w:sym, hyphen or note reference shows."""
+        tag = element.tag
+        if tag == _SYMBOL:
+            return symbol_character(attr(element, "font"), attr(element, "char"))
+        if tag in _NOTE_REFERENCES:
+            self.note_refs.append((_NOTE_REFERENCES[tag], attr(element, "id") or ""))
+            return f"[{len(self.note_refs)}]"
+        return _RUN_CHARACTERS[tag]
 
     @staticmethod
     def slot(context: _Context) -> _Lines:
         """A place for lines read inside a paragraph (text box, nested paragraph): right after it."""
         lines: _Lines = []
-        (context.paragraph.after if context.paragraph is not None else context.lines).append(lines)
+        _Reader.target(context).append(lines)
         return lines
 
-    def enter_paragraph(self, element: Element, context: _Context, stack: list[_Frame]) -> None:
-        properties = element.find(f"{W}pPr")
-        style = attr(None if properties is None else properties.find(f"{W}pStyle"), "val")
-        style = style or self.styles.default_paragraph
-        num = None if properties is None else properties.find(f"{W}numPr")
-        own_ilvl = attr(None if num is None else num.find(f"{W}ilvl"), "val")
-        num_id, ilvl = self.numbering.paragraph_numbering(
-            attr(None if num is None else num.find(f"{W}numId"), "val"),
-            None if own_ilvl is None or not own_ilvl.isdigit() else int(own_ilvl),
-            style,
-        )
-        label = "" if num_id is None else self.numbering.label(num_id, ilvl)
-        hidden = self.styles.vanish(style)
-        paragraph = _Paragraph(label, self.styles.default_vanish if hidden is None else hidden)
-        # A paragraph nested in a paragraph (invalid, but hostile files do it) is read as the next one.
-        target = self.slot(context)
+    @staticmethod
+    def target(context: _Context) -> _Lines:
+        """Where lines read here go: after the paragraph they are in, else into the container."""
+        paragraph = context.paragraph
+        if paragraph is None:
+            return context.lines
+        if paragraph.after is None:
+            paragraph.after = []
+        return paragraph.after
 
-        def finish() -> None:
+    def start_properties(self, tag: str, context: _Context) -> tuple[_End, _Context] | None:
+        kind = _PROPERTIES[tag]
+        owner = getattr(context, kind)  # the paragraph, run, cell or row they belong to
+        if owner is None or (isinstance(owner, _Paragraph) and owner.settled):
+            return _SKIP  # properties of something else (a table's, a style's), or given twice
+        on_end: _End = None
+        if isinstance(owner, _Paragraph):
+
+            def on_end(_: Element) -> None:
+                self.settle_paragraph(owner)
+
+        return on_end, context.but(owner=(kind, owner, ()))
+
+    @staticmethod
+    def property(element: Element, context: _Context) -> tuple[_End, _Context] | None:
+        """Inside a property block: read the attributes listed in _PROPERTY_READS, skip the rest."""
+        assert context.owner is not None
+        kind, owner, path = context.owner
+        path = (*path, element.tag)
+        if (kind, path) in _PROPERTY_GROUPS:
+            return None, context.but(owner=(kind, owner, path))
+        name = _PROPERTY_READS.get((kind, path))
+        if name is not None:
+            setattr(owner, name, attr(element, "val") or "")
+        return _SKIP
+
+    def settle_paragraph(self, paragraph: _Paragraph) -> None:
+        """The paragraph's properties are known: draw its list number, find whether its style hides it."""
+        paragraph.settled = True
+        style = paragraph.style or self.styles.default_paragraph
+        ilvl = paragraph.ilvl
+        num_id, level = self.numbering.paragraph_numbering(
+            paragraph.num_id or None, int(ilvl) if ilvl and ilvl.isdigit() else None, style
+        )
+        paragraph.label = "" if num_id is None else self.numbering.label(num_id, level)
+        hidden = self.styles.vanish(style)
+        paragraph.default_hidden = self.styles.default_vanish if hidden is None else hidden
+
+    def settle_run(self, run: _Run, paragraph: _Paragraph | None) -> None:
+        """w:vanish on the run, else through its character style, else its paragraph's style."""
+        if run.vanish is not None:
+            run.hidden = run.vanish not in ("0", "false", "off")
+        else:
+            by_style = self.styles.vanish(run.style)
+            run.hidden = by_style if by_style is not None else bool(paragraph and paragraph.default_hidden)
+        self.hidden_runs += run.hidden
+
+    def start_paragraph(self, context: _Context) -> tuple[_End, _Context]:
+        paragraph = _Paragraph()
+
+        def end(_: Element) -> None:
+            if not paragraph.settled:
+                self.settle_paragraph(paragraph)
+            # Appended at its end: what was read inside it went after it (a paragraph nested in a
+            # paragraph, invalid but made by hostile files, is read as the next one).
+            target = self.target(context)
             text = "".join(paragraph.parts)
             target.append(paragraph.label + text if text.strip() else text)
-            target.append(paragraph.after)
+            if paragraph.after:
+                target.append(paragraph.after)
 
-        stack.append(
-            (iter(element), finish, _Context(context.lines, paragraph, context.cells, context.tables))
-        )
+        return end, context.but(paragraph=paragraph, run=None)
 
-    def enter_table(self, element: Element, context: _Context, stack: list[_Frame]) -> None:
+    def start_table_part(self, tag: str, context: _Context) -> tuple[_End, _Context]:
         """A table, a row (one line, cells joined by TAB) or a cell (its paragraphs joined by spaces)."""
-        if element.tag == f"{W}tbl":
+        if tag == _TABLE:
             self.tables += 1
-            inner = _Context(self.slot(context), tables=context.tables + 1)
-            stack.append((iter(element), None, inner))
-        elif element.tag == f"{W}tr":
-            if element.find(f"{W}trPr/{W}del") is not None:  # a row deleted with changes tracked
-                return
-            cells: list[str] = []
+            return None, _Context(self.slot(context), tables=context.tables + 1)
+        if tag == _ROW:
+            row = _Row()
 
-            def finish_row() -> None:
-                if any(cell.strip() for cell in cells):
-                    context.lines.append("\t".join(cells))
+            def end_row(_: Element) -> None:
+                if row.deleted is None and any(cell.strip() for cell in row.cells):
+                    context.lines.append("\t".join(row.cells))
 
-            stack.append((iter(element), finish_row, replace(context, cells=cells)))
-        else:
-            row = context.cells
-            assert row is not None
-            cell: _Lines = []
-            span = attr(element.find(f"{W}tcPr/{W}gridSpan"), "val")
+            return end_row, context.but(row=row, paragraph=None, run=None)
+        row, cell = context.row, _Cell()
+        assert row is not None
 
-            def finish_cell() -> None:
-                row.append(" ".join(" ".join(flatten(cell)).split()))  # no TAB or line break inside
-                row.extend([""] * (int(span) - 1 if span and span.isdigit() and int(span) > 1 else 0))
+        def end_cell(_: Element) -> None:
+            row.cells.append(" ".join(" ".join(flatten(cell.lines)).split()))  # no TAB or break inside
+            span = int(cell.span) if cell.span and cell.span.isdigit() else 1
+            row.cells.extend([""] * (min(span, 64) - 1))
 
-            stack.append((iter(element), finish_cell, _Context(cell, tables=context.tables)))
+        return end_cell, _Context(cell.lines, cell=cell, tables=context.tables)
 
-    def run_hidden(self, run: Element, paragraph: _Paragraph | None) -> bool:
-        """w:vanish on the run, else through its character style, else its paragraph's style."""
-        properties = run.find(_RUN_PROPERTIES)  # one child at a time: a path would go through ElementPath
-        if properties is not None:
-            direct = is_on(properties.find(_VANISH))
-            if direct is not None:
-                return direct
-            by_style = self.styles.vanish(attr(properties.find(_RUN_STYLE), "val"))
-            if by_style is not None:
-                return by_style
-        return paragraph.default_hidden if paragraph is not None else False
+    def start_note(self, element: Element) -> tuple[_End, _Context] | None:
+        """A w:footnote or w:endnote of a notes part: read when the text refers to it."""
+        kind = element.tag.removeprefix(W)
+        note_id = attr(element, "id") or ""
+        wanted = self.note_texts.get(kind, {})
+        if note_id not in wanted:
+            return _SKIP
+        return None, _Context(wanted[note_id])
 
     def notes(self) -> list[str]:
-        """`[n] text` for each footnote and endnote referenced, in the order of their marks."""
-        lines = []
-        for number, (kind, note_id) in enumerate(self.note_refs, start=1):  # notes may mark notes
-            note = self.note_part(kind).get(note_id)
-            text = "" if note is None else " ".join(" ".join(self.walk(note)).split())
-            lines.append(f"[{number}] {text}".rstrip())
-        return lines
-
-    def note_part(self, kind: str) -> dict[str, Element]:
-        if kind not in self.note_parts:
-            root = self.package.xml(_NOTE_PARTS[kind])
-            notes = [] if root is None else root.iter(f"{W}{kind}")
-            self.note_parts[kind] = {attr(note, "id") or "": note for note in notes}
-        return self.note_parts[kind]
+        """`[n] text` for each footnote and endnote referred to, in the order of their marks."""
+        for kind, note_id in self.note_refs:
+            self.note_texts.setdefault(kind, {})[note_id] = []
+        marks = len(self.note_refs)
+        for kind in self.note_texts:
+            data = self.package.member(_NOTE_PARTS[kind])
+            if data is not None:
+                self.stream(data, _Context([], notes_part=True))
+                del self.note_refs[marks:]  # marks inside notes are not numbered again
+        return [
+            f"[{number}] {' '.join(' '.join(flatten(self.note_texts[kind][note_id])).split())}".rstrip()
+            for number, (kind, note_id) in enumerate(self.note_refs, start=1)
+        ]
 
 
 def read_docx(path: Path) -> DocxText:
