@@ -59,9 +59,7 @@ def test_huge_sidecar_is_refused_without_reading_it(tmp_path: Path) -> None:
         handle.truncate(400 * 1024 * 1024)
     tracemalloc.start()
     try:
-        with pytest.raises(
-            ValueError, match=r"讲话.toml: .* over the limit of 65,536 bytes"
-        ):
+        with pytest.raises(ValueError, match=r"讲话.toml: .* over the limit of 65,536 bytes"):
             read_sidecar(tmp_path / "讲话.txt")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
