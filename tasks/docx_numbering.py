@@ -118,6 +118,7 @@ class Level:
     restart_after: int | None = None  # w:lvlRestart: 0 never, N after levels above N; None after any above
     legal: bool = False  # w:isLgl: every placeholder as a decimal (1.1, not 一.1)
     style: str | None = None  # w:pStyle: the paragraph style bound to this level
+    separated: bool = True  # w:suff tab or space (not "nothing"): Word sets the text apart from the number
 
     @classmethod
     def parse(cls, lvl: Element) -> Level:
@@ -129,6 +130,7 @@ class Level:
             restart_after=None if restart is None else _int(attr(restart, "val"), 0),
             legal=bool(is_on(lvl.find(f"{W}isLgl"))),
             style=attr(lvl.find(f"{W}pStyle"), "val"),
+            separated=attr(lvl.find(f"{W}suff"), "val") != "nothing",
         )
 
 
@@ -290,4 +292,6 @@ class Numbering:
             value = counters[n] if counters[n] is not None else shown.start
             return format_number(value, "decimal" if level.legal else shown.fmt)
 
-        return _PLACEHOLDER.sub(placeholder, level.text)
+        label = _PLACEHOLDER.sub(placeholder, level.text)
+        # `一、` and `（一）` end in their own delimiter; `第一条` or a bare `1` needs the gap Word draws.
+        return label + " " if label and label[-1].isalnum() and level.separated else label

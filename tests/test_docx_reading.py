@@ -205,6 +205,11 @@ NUMBERING = (
     '<w:num w:numId="3"><w:abstractNumId w:val="1"/>'
     '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
     '<w:num w:numId="4"><w:abstractNumId w:val="0"/></w:num>'
+    '<w:abstractNum w:abstractNumId="2">'
+    + _level(0, "chineseCounting", "第%1条")
+    + _level(1, "decimal", "%2", '<w:suff w:val="nothing"/>')
+    + "</w:abstractNum>"
+    '<w:num w:numId="5"><w:abstractNumId w:val="2"/></w:num>'
     "</w:numbering>"
 )
 HEADING_STYLE = (
@@ -231,6 +236,8 @@ def test_word_list_numbers_are_written_into_the_text(tmp_path: Path) -> None:
         + numbered("重新开始", 3, 0)  # "restart numbering": a new instance with a startOverride
         + numbered("条款", 3, 1)
         + p("", properties="<w:numPr><w:ilvl w:val='1'/><w:numId w:val='0'/></w:numPr>")
+        + numbered("为了规范管理，制定本办法。", 5, 0)
+        + numbered("号文件", 5, 1)
     )
     parts = {"word/numbering.xml": NUMBERING}
     assert lines(make_docx(tmp_path / "numbers.docx", body, parts, styles=HEADING_STYLE)) == [
@@ -242,13 +249,15 @@ def test_word_list_numbers_are_written_into_the_text(tmp_path: Path) -> None:
         "（二）基本原则",
         "二、主要任务",
         "（一）深化改革",
-        "第1章总则",
-        "1.1目的",
-        "1.1.1依据",
-        "第2章分则",
-        "第1章重新开始",
-        "1.1条款",
+        "第1章 总则",
+        "1.1 目的",
+        "1.1.1 依据",
+        "第2章 分则",
+        "第1章 重新开始",
+        "1.1 条款",
         "",
+        "第一条 为了规范管理，制定本办法。",
+        "1号文件",
     ]
 
 
