@@ -23,7 +23,6 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -113,9 +112,9 @@ def symbol_character(font: str | None, code: str | None) -> str:
 class _Package:
     """The zip's members, read through one byte budget shared by all parts."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, data: bytes) -> None:
         try:
-            self.archive = zipfile.ZipFile(path)
+            self.archive = zipfile.ZipFile(io.BytesIO(data))
             declared = sum(info.file_size for info in self.archive.infolist())
         except (zipfile.BadZipFile, OSError) as error:
             raise DocxRefused(f"not a valid DOCX (not a zip archive, or a damaged one: {error})") from None
@@ -487,9 +486,10 @@ class _Reader:
         ]
 
 
-def read_docx(path: Path) -> DocxText:
-    """The text of a .docx as Word shows it; DocxRefused when it is damaged, hostile or empty."""
-    package = _Package(path)
+def read_docx(data: bytes) -> DocxText:
+    """The text of a .docx (its bytes, the ones hashed) as Word shows it; DocxRefused when it is
+    damaged, hostile or empty."""
+    package = _Package(data)
     with package.archive:
         result = _Reader(package).read()
     if not result.text.strip():

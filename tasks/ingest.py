@@ -69,7 +69,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     notes: tuple[str, ...] = ()
     if suffix == ".docx":
         try:
-            docx = read_docx(path)
+            docx = read_docx(data)
         except DocxRefused as error:
             raise IngestError(path, str(error)) from None
         text, encoding, detection, notes = docx.text, "utf-8", "DOCX paragraphs", docx.notes
