@@ -38,16 +38,18 @@ NOTES_HEADING = "注释："
 MAX_TABLE_NESTING = 8  # deeper tables are read as plain lines: joining cells of cells is not free
 DOCUMENT_PART = "word/document.xml"
 _NOTE_PARTS = {"footnote": "word/footnotes.xml", "endnote": "word/endnotes.xml"}
-# Elements whose text Word does not show: deletions, moved-away text, field codes, section properties.
+# Elements whose text Word does not show: deletions, moved-away text, field codes, section properties,
+# ruby text (the small reading set above its base, w:rt).
 _SKIPPED = {
     f"{W}{name}"
     for name in (
         "del", "moveFrom", "delText", "instrText", "delInstrText", "sectPr", "tblPr", "tblGrid",
         "sdtPr", "footnoteRef", "endnoteRef", "separator", "continuationSeparator", "commentReference",
-        "annotationRef", "tblPrEx",
+        "annotationRef", "tblPrEx", "rt",
     )
 }  # fmt: skip
 _TEXT, _SYMBOL, _PARAGRAPH, _RUN, _TEXT_BOX = f"{W}t", f"{W}sym", f"{W}p", f"{W}r", f"{W}txbxContent"
+_TEXTS = {_TEXT, "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"}  # words, equations
 _TABLE, _ROW, _CELL = f"{W}tbl", f"{W}tr", f"{W}tc"
 _ALTERNATE_CONTENT, _CHOICE, _FALLBACK = f"{MC}AlternateContent", f"{MC}Choice", f"{MC}Fallback"
 _NOTE_REFERENCES = {f"{W}footnoteReference": "footnote", f"{W}endnoteReference": "endnote"}
@@ -307,7 +309,7 @@ class _Reader:
             return _SKIP
         if tag in _PROPERTIES:
             return self.start_properties(tag, context)
-        if tag == _TEXT:
+        if tag in _TEXTS:
             return (self.text_of(paragraph), context) if paragraph is not None else _SKIP
         if tag in _RUN_CHARACTERS or tag == _SYMBOL or tag in _NOTE_REFERENCES:
             if paragraph is not None:

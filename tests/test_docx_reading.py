@@ -25,6 +25,7 @@ NAMESPACES = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
     "v": "urn:schemas-microsoft-com:vml",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
 }
 XMLNS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
 
@@ -146,6 +147,15 @@ def test_symbols_hyphens_tabs_and_breaks(tmp_path: Path) -> None:
         run("<w:tab/><w:t>甲</w:t><w:br/><w:t>乙</w:t>"),
     )
     assert lines(make_docx(tmp_path / "sym.docx", body)) == ["✓完成α值COVID-19信息\t甲", "乙"]
+
+
+def test_ruby_shows_its_base_and_equations_their_text(tmp_path: Path) -> None:
+    ruby = (
+        "<w:r><w:ruby><w:rt><w:r><w:t>zhǐ</w:t></w:r></w:rt>"
+        "<w:rubyBase><w:r><w:t>祉</w:t></w:r></w:rubyBase></w:ruby></w:r>"
+    )
+    equation = "<m:oMath><m:r><m:t>x+y=1</m:t></m:r></m:oMath>"
+    assert lines(make_docx(tmp_path / "ruby.docx", p("福", ruby, "，其中", equation))) == ["福祉，其中x+y=1"]
 
 
 FOOTNOTES = (
