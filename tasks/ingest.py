@@ -1,7 +1,7 @@
 """Ingest: bytes of a .txt or .docx file -> SourceText.
 
 Office files come from old machines and chat windows: UTF-8 with or without BOM, GB18030/GBK,
-UTF-16 and UTF-32 with or without BOM, CRLF or CR line ends. The codec is detected, never guessed
+Big5, UTF-16 and UTF-32 with or without BOM, CRLF or CR line ends. The codec is detected, never guessed
 silently: SourceText records which one and why. A legacy file in another language's codec (Korean
 EUC-KR, Japanese EUC-JP or Shift_JIS), which GB18030 would read as plausible-looking hanzi, is refused
 by name; other scripts mixed with Chinese (Uyghur, Latin, Cyrillic ...) are kept. Input that is empty,
@@ -141,12 +141,24 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str, str]:
         if codec == "gb18030":
             return text, codec, "not UTF-8; valid GB18030 (GBK)"
         return text, codec, f"{codec[:6].upper()} without BOM (judged by content)"
+    big5 = None if b"\x00" in data else _big5(data)
+    if big5 is not None:
+        return big5, "big5", "not UTF-8 or GB18030; valid Big5 (Traditional Chinese)"
     if b"\x00" in data:
         raise IngestError(path, "binary data (NUL bytes), not a text file")
-    raise IngestError(path, "cannot decode: not UTF-8, GB18030/GBK, UTF-16 or UTF-32 text")
+    raise IngestError(path, "cannot decode: not UTF-8, GB18030/GBK, Big5, UTF-16 or UTF-32 text")
 
 
 _SPACED_HANGUL = re.compile("[\uac00-\ud7a3] +[\uac00-\ud7a3]")
+
+
+def _big5(data: bytes) -> str | None:
+    """Traditional Chinese from Taiwan or Hong Kong. Tried last: short GBK lines can read as Big5 too."""
+    try:
+        text = data.decode("big5")
+    except UnicodeDecodeError:
+        return None
+    return text if _plausibility(text) >= MIN_PLAUSIBILITY else None
 
 
 def _foreign_language(data: bytes) -> str | None:
@@ -246,9 +258,14 @@ def _weight(ch: str) -> float:
         return 1.0
     try:
         gb = ch.encode("gb2312")
+        return 1.0 if gb[0] < 0xD8 else 0.5  # GB2312 level 1 (the 3,755 commonest hanzi) or level 2
+    except UnicodeEncodeError:
+        pass
+    try:
+        big5 = ch.encode("big5")  # Traditional Chinese: Big5's common (A4-C6) or less common hanzi
+        return 1.0 if 0xA4 <= big5[0] <= 0xC6 else 0.5
     except UnicodeEncodeError:
         return 0.0
-    return 1.0 if gb[0] < 0xD8 else 0.5  # GB2312 level 1 (the 3,755 commonest hanzi) or level 2
 
 
 def _plausibility(text: str) -> float:

@@ -13,6 +13,7 @@ from tasks.ingest import IngestError, decode_text, read_source
 
 SAMPLE_TEXT = "同志们：\n一、讲学习不放松\n加强学习是提高自身素质的重要途径。\n"
 PURE_CJK = "讲学习不放松努力提升"  # BOM-less UTF-16 with no ASCII: only the content tells
+TRADITIONAL = "同志們：\n一、講學習不放鬆\n加強學習是提高自身素質的重要途徑。\n"  # Taiwan, Hong Kong
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -28,6 +29,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
         (b"\xef\xbb\xbf" + SAMPLE_TEXT.encode("utf-8"), "utf-8", "BOM"),
         (SAMPLE_TEXT.encode("gbk"), "gb18030", "not UTF-8; valid GB18030 (GBK)"),
         (SAMPLE_TEXT.encode("utf-16"), "utf-16", "BOM"),
+        (TRADITIONAL.encode("big5"), "big5", "not UTF-8 or GB18030; valid Big5 (Traditional Chinese)"),
         (SAMPLE_TEXT.encode("utf-16-le"), "utf-16-le", "UTF-16 without BOM (judged by content)"),
         (SAMPLE_TEXT.encode("utf-16-be"), "utf-16-be", "UTF-16 without BOM (judged by content)"),
         (PURE_CJK.encode("utf-16-le"), "utf-16-le", "UTF-16 without BOM (judged by content)"),
@@ -42,7 +44,7 @@ def test_encodings_are_detected_and_recorded(
     tmp_path: Path, data: bytes, encoding: str, detection: str
 ) -> None:
     source = read_source(write(tmp_path, "a.txt", data))
-    assert source.text in (SAMPLE_TEXT, PURE_CJK)
+    assert source.text in (SAMPLE_TEXT, PURE_CJK, TRADITIONAL)
     assert (source.encoding, source.detection) == (encoding, detection)
     assert source.sha256 == hashlib.sha256(data).hexdigest()
     assert source.size == len(data)
