@@ -190,6 +190,7 @@ ENGLISH = "This memo has no Chinese at all."
 KOREAN = "안녕하십니까 여러분. 오늘 회의에서 우리는 새로운 계획을 논의합니다. 모두 열심히 일합시다.\n"
 JAPANESE = "皆さん、こんにちは。今日の会議では新しい計画について話し合います。\n"
 UYGHUR = "ھەرقايسى ئورۇنلار يۇقىرى دەرىجىدە ئەھمىيەت بېرىشى كېرەك.\n"
+TRADITIONAL = "在全市工作會議上的講話\n同志們：\n一、提高認識\n加強學習是提高自身素質的重要途徑。\n"
 INVISIBLE = "\x85\x9b\u202e\u200b"  # C1 controls, a bidi override, a zero-width space
 NOT_UTF8_NAME = os.fsdecode(b"gbk_name_" + "中文".encode("gbk") + b".txt")  # a name from an old machine
 EXTERNAL = '<!ENTITY x SYSTEM "file:///etc/passwd">'
@@ -224,6 +225,7 @@ CRAFTED = [
     Crafted("euc_kr.txt", _bytes(KOREAN.encode("euc_kr")), "looks like Korean (EUC-KR), not Chinese"),
     Crafted("euc_jp.txt", _bytes(JAPANESE.encode("euc_jp")), "looks like Japanese (EUC-JP), not Chinese"),
     Crafted("uyghur_gb18030.txt", _bytes((SPEECH + UYGHUR).encode("gb18030")), DONE),
+    Crafted("big5.txt", _bytes(TRADITIONAL.encode("big5")), DONE),
     Crafted("not_a_zip.docx", _text(SPEECH), "not a zip"),
     Crafted("zip_bomb.docx", _zip_bomb, "zip bomb"),
     Crafted("zip_bomb_lying_sizes.docx", _lying_zip_bomb, "zip bomb"),
@@ -392,6 +394,8 @@ def test_decoding_repairs_are_recorded(bad_batch: BadBatch) -> None:
         assert report(name)["input"]["encoding"].startswith("utf-32")
         assert "狠抓落实" in _docx_text(outputs / name / f"{name}.docx")
     assert UYGHUR.strip() in _docx_text(outputs / "uyghur_gb18030" / "uyghur_gb18030.docx")
+    assert report("big5")["input"]["encoding"] == "big5"
+    assert "加強學習" in _docx_text(outputs / "big5" / "big5.docx")
 
 
 def test_docx_read_as_word_shows_it(bad_batch: BadBatch) -> None:
