@@ -32,7 +32,7 @@ from defusedxml import ElementTree as SafeET
 from tasks.docx_numbering import Numbering, Styles, W, attr
 
 DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a zip bomb unpacks far past this
-MAX_PART_ELEMENTS = 200_000  # styles.xml and numbering.xml are read whole: a real one has a few thousand
+MAX_PART_TAGS = 400_000  # styles.xml and numbering.xml are read whole: a real one has a few thousand
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 NOTES_HEADING = "注释："
 MAX_TABLE_NESTING = 8  # deeper tables are read as plain lines: joining cells of cells is not free
@@ -149,8 +149,8 @@ class _Package:
         data = self.member(name)
         if data is None:
             return None
-        if data.count(b"<") > MAX_PART_ELEMENTS:
-            raise DocxRefused(f"DOCX {name} holds over {MAX_PART_ELEMENTS:,} XML elements; refused")
+        if data.count(b"<") > MAX_PART_TAGS:  # counted in C before a slow parse builds them all
+            raise DocxRefused(f"DOCX {name} holds over {MAX_PART_TAGS:,} XML tags; refused")
         try:
             return SafeET.fromstring(data, forbid_dtd=True)
         except (ParseError, DefusedXmlException) as error:
@@ -193,7 +193,7 @@ class _Cell:
 
 @dataclass(slots=True)
 class _Context:
-    """Where the children of an element go and what they belong to; never changed once made."""
+    """Where the children of an element go and what they belong to (copied, not changed)."""
 
     lines: _Lines  # where finished paragraphs go: the body, a table cell, a text box, a note
     paragraph: _Paragraph | None = None
