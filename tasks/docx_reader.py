@@ -37,6 +37,13 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 NOTES_HEADING = "注释："
 MAX_TABLE_NESTING = 8  # deeper tables are read as plain lines: joining cells of cells is not free
 DOCUMENT_PART = "word/document.xml"
+_STRICT_NAMESPACES = (
+    (b"http://purl.oclc.org/ooxml/wordprocessingml/main", W.strip("{}").encode()),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/math",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/math",
+    ),
+)
 _NOTE_PARTS = {"footnote": "word/footnotes.xml", "endnote": "word/endnotes.xml"}
 # Elements whose text Word does not show: deletions, moved-away text, field codes, section properties,
 # ruby text (the small reading set above its base, w:rt).
@@ -142,6 +149,9 @@ class _Package:
         if len(data) > self.budget:
             raise DocxRefused(f"DOCX {name} unpacks past {DOCX_MAX_UNPACKED_BYTES:,} bytes (zip bomb?)")
         self.budget -= len(data)
+        # "Strict Open XML" (a Word save option) names the same elements in other namespaces.
+        for strict, transitional in _STRICT_NAMESPACES:
+            data = data.replace(strict, transitional)
         return data
 
     def tree(self, name: str) -> Element | None:

@@ -331,6 +331,18 @@ def test_tables_become_tab_separated_rows(tmp_path: Path) -> None:
     assert any("1 table(s)" in note and "TAB" in note for note in source.notes)
 
 
+def test_strict_open_xml_is_read(tmp_path: Path) -> None:
+    """Word's "Strict Open XML" save option: the same elements in the purl.oclc.org namespaces."""
+    path = make_docx(tmp_path / "strict.docx", p("严格格式", "<w:r><w:tab/><w:t>文档</w:t></w:r>"))
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    strict = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data.replace(W_NS.encode(), strict))
+    assert read_source(path).text == "严格格式\t文档"
+
+
 def test_python_docx_document_reads_as_before(tmp_path: Path) -> None:
     """A plain document (python-docx's styles and numbering parts present) gets nothing added."""
     document = docx.Document()
