@@ -14,6 +14,8 @@ from xml.etree.ElementTree import Element
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LEVELS = 9
+MAX_NUMBER = 32767  # Word's own limit for a list's start value
+MAX_LABEL = 64  # a level text (`%1.%2.%3.`) longer than this is cut: it is repeated on every paragraph
 _CHINESE_DIGITS = "〇一二三四五六七八九"
 _CHINESE_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
@@ -33,11 +35,13 @@ def is_on(element: Element | None) -> bool | None:
     return attr(element, "val") not in ("0", "false", "off")
 
 
-def _int(value: str | None, default: int) -> int:
+def _int(value: str | None, default: int, low: int = 0, high: int = MAX_NUMBER) -> int:
+    """An integer attribute kept in range: a hostile start of 10**12 must not become 10**12 letters."""
     try:
-        return int(value) if value is not None else default
+        number = int(value) if value is not None else default
     except ValueError:
         return default
+    return min(max(number, low), high)
 
 
 def chinese_counting(n: int, digits: str = _CHINESE_DIGITS, units: str = "十百千万") -> str:
@@ -63,6 +67,8 @@ def chinese_counting(n: int, digits: str = _CHINESE_DIGITS, units: str = "十百
 
 
 def _roman(n: int) -> str:
+    if not 0 < n < 4000:
+        return str(n)
     out = []
     for value, letters in (
         (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -75,6 +81,8 @@ def _roman(n: int) -> str:
 
 def _letters(n: int) -> str:
     """Word's letter numbering: A..Z, then AA..ZZ, AAA..."""
+    if not 0 < n <= 780:  # ZZ...Z (30 letters): past it a long list would grow quadratically
+        return str(n)
     return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
@@ -126,7 +134,7 @@ class Level:
         return cls(
             start=_int(attr(lvl.find(f"{W}start"), "val"), 1),
             fmt=attr(lvl.find(f"{W}numFmt"), "val") or "decimal",
-            text=attr(lvl.find(f"{W}lvlText"), "val") or "",
+            text=(attr(lvl.find(f"{W}lvlText"), "val") or "")[:MAX_LABEL],
             restart_after=None if restart is None else _int(attr(restart, "val"), 0),
             legal=bool(is_on(lvl.find(f"{W}isLgl"))),
             style=attr(lvl.find(f"{W}pStyle"), "val"),
@@ -227,7 +235,7 @@ class Numbering:
         for num in root.iter(f"{W}num"):
             instance = _Instance(attr(num.find(f"{W}abstractNumId"), "val") or "")
             for override in num.iter(f"{W}lvlOverride"):
-                ilvl = _int(attr(override, "ilvl"), 0)
+                ilvl = _int(attr(override, "ilvl"), 0, high=LEVELS - 1)
                 start = override.find(f"{W}startOverride")
                 if start is not None:
                     instance.starts[ilvl] = _int(attr(start, "val"), 1)

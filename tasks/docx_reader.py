@@ -246,7 +246,9 @@ class _Reader:
         self.package = package
         self.styles = Styles(package.tree("word/styles.xml"))
         self.numbering = Numbering(package.tree("word/numbering.xml"), self.styles)
-        self.note_refs: list[tuple[str, str]] = []  # (footnote|endnote, w:id) in reading order
+        # (footnote|endnote, w:id) -> its number, in reading order. A note marked twice keeps its
+        # first number and is printed once: a hostile file marks one huge note a million times.
+        self.note_numbers: dict[tuple[str, str], int] = {}
         self.note_texts: dict[str, dict[str, _Lines]] = {}  # kind -> w:id -> its lines
         self.tables = self.hidden_runs = self.text_boxes = 0
 
@@ -366,8 +368,8 @@ class _Reader:
         if tag == _SYMBOL:
             return symbol_character(attr(element, "font"), attr(element, "char"))
         if tag in _NOTE_REFERENCES:
-            self.note_refs.append((_NOTE_REFERENCES[tag], attr(element, "id") or ""))
-            return f"[{len(self.note_refs)}]"
+            key = (_NOTE_REFERENCES[tag], attr(element, "id") or "")
+            return f"[{self.note_numbers.setdefault(key, len(self.note_numbers) + 1)}]"
         return _RUN_CHARACTERS[tag]
 
     @staticmethod
@@ -484,17 +486,16 @@ class _Reader:
 
     def notes(self) -> list[str]:
         """`[n] text` for each footnote and endnote referred to, in the order of their marks."""
-        for kind, note_id in self.note_refs:
+        marked = list(self.note_numbers)  # marks inside notes are not numbered again
+        for kind, note_id in marked:
             self.note_texts.setdefault(kind, {})[note_id] = []
-        marks = len(self.note_refs)
         for kind in self.note_texts:
             data = self.package.member(_NOTE_PARTS[kind])
             if data is not None:
                 self.stream(data, _Context([], notes_part=True))
-                del self.note_refs[marks:]  # marks inside notes are not numbered again
         return [
             f"[{number}] {' '.join(' '.join(flatten(self.note_texts[kind][note_id])).split())}".rstrip()
-            for number, (kind, note_id) in enumerate(self.note_refs, start=1)
+            for number, (kind, note_id) in enumerate(marked, start=1)
         ]
 
 

@@ -214,6 +214,15 @@ def test_footnotes_and_endnotes_follow_the_text(tmp_path: Path) -> None:
     assert any("2 footnote(s)/endnote(s)" in note for note in source.notes)
 
 
+def test_a_note_marked_twice_is_printed_once(tmp_path: Path) -> None:
+    """Valid files mark each note once; a hostile one marks one long note many times."""
+    mark = "<w:r><w:footnoteReference w:id='1'/></w:r>"
+    body = p("甲", mark, "乙", mark) * 1000
+    source = read_source(make_docx(tmp_path / "marks.docx", body, {"word/footnotes.xml": FOOTNOTES}))
+    assert source.text.split("\n")[-3:] == ["", "注释：", "[1] 见国发〔2020〕1号文件。"]
+    assert source.text.count("[1]") == 2001
+
+
 def _level(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
     return (
         f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
@@ -304,6 +313,7 @@ def test_number_formats() -> None:
     assert format_number(28, "lowerLetter") == "bb"
     assert format_number(2, "decimalEnclosedCircleChinese") == "②"
     assert format_number(7, "unknownFormat") == "7"
+    assert format_number(10**6, "upperRoman") == format_number(10**6, "lowerLetter") == "1000000"
 
 
 def test_tables_become_tab_separated_rows(tmp_path: Path) -> None:
