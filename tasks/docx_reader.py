@@ -50,7 +50,7 @@ _NOTE_PARTS = {"footnote": "word/footnotes.xml", "endnote": "word/endnotes.xml"}
 _SKIPPED = {
     f"{W}{name}"
     for name in (
-        "del", "moveFrom", "delText", "instrText", "delInstrText", "sectPr", "tblPr", "tblGrid",
+        "del", "moveFrom", "delText", "delInstrText", "sectPr", "tblPr", "tblGrid",
         "sdtPr", "footnoteRef", "endnoteRef", "separator", "continuationSeparator", "commentReference",
         "annotationRef", "tblPrEx", "rt",
     )
@@ -61,6 +61,7 @@ _TABLE, _ROW, _CELL = f"{W}tbl", f"{W}tr", f"{W}tc"
 _ALTERNATE_CONTENT, _CHOICE, _FALLBACK = f"{MC}AlternateContent", f"{MC}Choice", f"{MC}Fallback"
 _NOTE_REFERENCES = {f"{W}footnoteReference": "footnote", f"{W}endnoteReference": "endnote"}
 _NOTES = {f"{W}footnote", f"{W}endnote"}
+_FIELD_CHAR, _FIELD_CODE, _SIMPLE_FIELD = f"{W}fldChar", f"{W}instrText", f"{W}fldSimple"
 _RUN_CHARACTERS = {
     f"{W}tab": "\t",
     f"{W}ptab": "\t",
@@ -180,6 +181,7 @@ class _Paragraph:
     label: str = ""  # the list number Word draws before the text
     default_hidden: bool = False  # hidden through the paragraph's style
     settled: bool = False  # properties read, number drawn
+    contents: bool = False  # held text of a table of contents (left out)
 
 
 @dataclass
@@ -226,6 +228,40 @@ _End = Callable[[Element], None] | None
 _SKIP = None  # what start() returns for an element whose content is not read
 
 
+def _is_contents(instruction: str) -> bool:
+    return instruction.lstrip().upper().startswith("TOC")
+
+
+class _Fields:
+    """Word's fields (w:fldChar begin, w:instrText code, separate, result, end), followed to know when
+    text is a table of contents: Word draws it from the headings, read as text it repeats them all."""
+
+    def __init__(self) -> None:
+        self.open: list[list[str | bool]] = []  # [code's first characters, counted as contents]
+        self.contents_open = 0
+        self.contents = 0  # tables of contents seen
+        self.left_out = 0  # their lines
+
+    def char(self, kind: str | None) -> None:
+        if kind == "begin":
+            self.open.append(["", False])
+        elif kind == "separate" and self.open and not self.open[-1][1]:
+            if _is_contents(str(self.open[-1][0])):
+                self.open[-1][1] = True
+                self.contents_open += 1
+                self.contents += 1
+        elif kind == "end" and self.open:
+            self.contents_open -= bool(self.open.pop()[1])
+
+    def code(self, text: str) -> None:
+        if self.open and len(code := str(self.open[-1][0])) < 16:  # enough to tell TOC from the rest
+            self.open[-1][0] = (code + text)[:16]
+
+    @property
+    def in_contents(self) -> bool:
+        return self.contents_open > 0
+
+
 def flatten(lines: _Lines) -> list[str]:
     """The lines in reading order, slots expanded (iteratively: slots may nest 20,000 deep)."""
     flat: list[str] = []
@@ -251,6 +287,7 @@ class _Reader:
         self.note_numbers: dict[tuple[str, str], int] = {}
         self.note_texts: dict[str, dict[str, _Lines]] = {}  # kind -> w:id -> its lines
         self.tables = self.hidden_runs = self.text_boxes = 0
+        self.fields = _Fields()
 
     def read(self) -> DocxText:
         document = self.package.member(DOCUMENT_PART)
@@ -270,6 +307,10 @@ class _Reader:
             notes.append(f"DOCX: {self.text_boxes} text box(es) read once, after their anchor paragraph")
         if self.hidden_runs:
             notes.append(f"DOCX: {self.hidden_runs} hidden run(s) (w:vanish) left out")
+        if self.fields.contents:
+            notes.append(
+                f"DOCX: table of contents ({self.fields.left_out} line(s)) left out: it repeats the headings"
+            )
         return DocxText("\n".join(lines), tuple(notes))
 
     def stream(self, data: bytes, base: _Context) -> list[str]:
@@ -324,8 +365,16 @@ class _Reader:
         if tag in _TEXTS:
             return (self.text_of(paragraph), context) if paragraph is not None else _SKIP
         if tag in _RUN_CHARACTERS or tag == _SYMBOL or tag in _NOTE_REFERENCES:
-            if paragraph is not None:
+            if paragraph is not None and not self.left_out(paragraph):
                 paragraph.parts.append(self.character(element))
+            return _SKIP
+        if tag == _FIELD_CHAR:
+            self.fields.char(attr(element, "fldCharType"))
+            return _SKIP
+        if tag == _FIELD_CODE:
+            return lambda code: self.fields.code(code.text or ""), context
+        if tag == _SIMPLE_FIELD and _is_contents(attr(element, "instr") or ""):
+            self.fields.contents += 1
             return _SKIP
         if tag == _ALTERNATE_CONTENT:
             return None, context.but(chosen=[False])
@@ -354,13 +403,18 @@ class _Reader:
             return context.row is not None  # a cell outside a row is read as plain paragraphs
         return tag in (_TABLE, _ROW) and context.tables <= MAX_TABLE_NESTING
 
-    @staticmethod
-    def text_of(paragraph: _Paragraph) -> _End:
+    def text_of(self, paragraph: _Paragraph) -> _End:
         def end(element: Element) -> None:
-            if element.text:
+            if element.text and not self.left_out(paragraph):
                 paragraph.parts.append(element.text)
 
         return end
+
+    def left_out(self, paragraph: _Paragraph) -> bool:
+        """Whether text is a table of contents' (marking its paragraph: it is left out if that was all)."""
+        if self.fields.in_contents:
+            paragraph.contents = True
+        return self.fields.in_contents
 
     def character(self, element: Element) -> str:
         """What a w:tab, w:br, w:sym, hyphen or note reference shows."""
@@ -446,7 +500,10 @@ class _Reader:
             # paragraph, invalid but made by hostile files, is read as the next one).
             target = self.target(context)
             text = "".join(paragraph.parts)
-            target.append(paragraph.label + text if text.strip() else text)
+            if paragraph.contents and not text.strip():
+                self.fields.left_out += 1
+            else:
+                target.append(paragraph.label + text if text.strip() else text)
             if paragraph.after:
                 target.append(paragraph.after)
 

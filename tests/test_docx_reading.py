@@ -341,6 +341,38 @@ def test_tables_become_tab_separated_rows(tmp_path: Path) -> None:
     assert any("1 table(s)" in note and "TAB" in note for note in source.notes)
 
 
+def _field(code: str, result: str) -> str:
+    """A complex field as Word writes it: begin, code, separate, result runs, end."""
+    char = "<w:r><w:fldChar w:fldCharType='{}'/></w:r>".format
+    code_run = f"<w:r><w:instrText xml:space='preserve'>{code}</w:instrText></w:r>"
+    return f"{char('begin')}{code_run}{char('separate')}{result}{char('end')}"
+
+
+def test_table_of_contents_is_left_out(tmp_path: Path) -> None:
+    """Word draws a TOC from the headings; read as text it would repeat every heading in the outline."""
+
+    def entry(text: str, page: int) -> str:
+        return (
+            f"<w:hyperlink w:anchor='_Toc{page}'><w:r><w:t>{text}</w:t></w:r><w:r><w:tab/></w:r>"
+            + _field(f" PAGEREF _Toc{page} \\h ", f"<w:r><w:t>{page}</w:t></w:r>")
+            + "</w:hyperlink>"
+        )
+
+    begin, end = _field(' TOC \\o "1-3" \\h \\z \\u ', "<END>").split("<END>")
+    body = (
+        p("目录")
+        + p(begin + entry("一、总体要求", 1))
+        + p(entry("二、主要任务", 2))
+        + p(end)
+        + p("一、总体要求")
+        + p("第", _field(" PAGE ", "<w:r><w:t>3</w:t></w:r>"), "页")
+        + p("二、主要任务")
+    )
+    source = read_source(make_docx(tmp_path / "toc.docx", body))
+    assert source.text.split("\n") == ["目录", "", "一、总体要求", "第3页", "二、主要任务"]
+    assert any("table of contents (2 line(s)) left out" in note for note in source.notes)
+
+
 def test_strict_open_xml_is_read(tmp_path: Path) -> None:
     """Word's "Strict Open XML" save option: the same elements in the purl.oclc.org namespaces."""
     path = make_docx(tmp_path / "strict.docx", p("严格格式", "<w:r><w:tab/><w:t>文档</w:t></w:r>"))
