@@ -422,3 +422,9 @@ def test_libreoffice_made_docx_reads_as_it_shows() -> None:
         "[1] 见国发〔2020〕1号文件。",
     ]
     assert len(source.notes) == 4  # footnote, table, text box, hidden run
+
+
+def test_libreoffice_table_of_contents_is_left_out() -> None:
+    """toc.docx from toc.fodt as above: LibreOffice writes the TOC field inside a content control."""
+    source = read_source(Path(__file__).parent / "data" / "docx" / "toc.docx")
+    assert source.text.split("\n") == ["目录", "一、总体要求", "正文。", "二、主要任务", "正文二。"]
