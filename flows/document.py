@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
@@ -164,23 +164,17 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
             pdf, unembedded = pdf or ofd.layout, ofd.unembedded  # one layout: same pages and fonts
         assert pdf is not None  # Settings: pdf or ofd is among the formats
         check_pages(path, pdf.pages, settings.max_pages, "takes")
+        warnings = _warnings(source, normalized, document, findings, pdf.uncovered, unembedded)
         with clock.stage("write"):
             _write_texts(staging, source, normalized, document, summary, findings)
             report = _report(source, normalized, document, summary, findings, pdf, profile.name, clock.ms)
             # Which input owns outputs/NAME/, should the ledger not know (a run killed before recording it).
             report["input"]["path"] = Ledger.key(path)
             report["files"] = _written(staging, output_name, formats, clock.ms)
+            report["warnings"] = warnings
             report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
             atomic_write_json(staging / "report.json", report)
             publish_dir(staging, final)
-    doubts = (f.diagnostic() for f in findings)
-    warnings = [
-        f"{w.rule} {w.line}:{w.column} {w.message}"
-        for w in (*normalized.warnings, *document.warnings, *doubts)
-    ]
-    if pdf.uncovered:
-        warnings.append(f"font: no installed font has {''.join(pdf.uncovered)}")
-    warnings += [f"font: {font} is named, not embedded, in the OFD (its licence)" for font in unembedded]
     return DocumentResult(
         input=str(path),
         name=output_name,
@@ -195,6 +189,27 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         seconds=round(time.perf_counter() - started, 3),
         timings_ms=dict(clock.ms),
     )
+
+
+def _warnings(
+    source: SourceText,
+    normalized: NormalizedText,
+    document: Document,
+    findings: tuple[Finding, ...],
+    uncovered: Iterable[str],
+    unembedded: Iterable[str],
+) -> list[str]:
+    """Every warning of the document as one line each: what the run prints and the index lists."""
+    doubts = (f.diagnostic() for f in findings)
+    lines = [note for note in source.notes if note.startswith("warning:")]
+    lines += [
+        f"{w.rule} {w.line}:{w.column} {w.message}"
+        for w in (*normalized.warnings, *document.warnings, *doubts)
+    ]
+    if missing := "".join(uncovered):
+        lines.append(f"font: no installed font has {missing}")
+    lines += [f"font: {font} is named, not embedded, in the OFD (its licence)" for font in unembedded]
+    return lines
 
 
 def _written(staging: Path, output_name: str, formats: frozenset[str], ms: dict[str, float]) -> dict:

@@ -49,3 +49,12 @@ def test_report_lists_the_proofreaders_doubts(tmp_path: Path) -> None:
     assert any(w.startswith("set-phrase 3:") for w in result.warnings)
     page = (Path(result.output_dir) / "changes.html").read_text(encoding="utf-8")
     assert "再接再厉" in page
+
+
+def test_a_text_that_is_not_chinese_is_laid_out_with_a_warning_the_run_shows(tmp_path: Path) -> None:
+    source = tmp_path / "note.txt"
+    source.write_text("Meeting notes\nThe office will close at five on Friday.\n", encoding="utf-8")
+    result = convert_document(source, Settings(outputs=tmp_path / "out"), "note")
+    report = json.loads((Path(result.output_dir) / "report.json").read_text(encoding="utf-8"))
+    assert any(w.startswith("warning: not Chinese") for w in result.warnings)
+    assert report["warnings"] == result.warnings
