@@ -14,14 +14,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tasks.numerals import LOOSE_NUMERAL
 from tasks.structure.glued import glued_heading_ends
-from tasks.structure.markers import ORDINAL, Marker, parse_marker
+from tasks.text.chars import WS
+from tasks.text.markers import ORDINAL, Marker, parse_marker
 
-_GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
-_ANY_GAP = re.compile(r"[ \t\u3000\u00a0]+")
+_GAP = re.compile(rf"[{WS}]{{2,}}")
+_ANY_GAP = re.compile(f"[{WS}]+")
 _SENTENCE_END = "。！？；：!?;:”’）"
-_CN = "一二三四五六七八九十"
-_NUMBERED = rf"[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}(?:，|个(?:问题|方面))"
+_NUMBERED = rf"{LOOSE_NUMERAL}、|[（(]{LOOSE_NUMERAL}[）)]|第{LOOSE_NUMERAL}(?:，|个(?:问题|方面))"
 # A line this long with a numbered heading after a sentence is a whole text run together.
 _FLATTENED = 300
 _INNER_HEADING = re.compile(rf"[。！？\s](?:{_NUMBERED})")
@@ -32,8 +33,8 @@ _AFTER_CREDIT = re.compile(rf"(?<={_CREDIT})")
 # A numbered paragraph glued to the sentence, the colon opening its list or the photo credit before it.
 _GLUED = re.compile(rf"(?:(?<=[。！？：])|(?<={_CREDIT}))(?={_NUMBERED})")
 # A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
-_SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
-_NUMERALS = re.compile(rf"[{_CN}\d]+")
+_SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(]{LOOSE_NUMERAL}[）)]|\d{{1,2}}[.．](?!\d))")
+_NUMERALS = re.compile(rf"{LOOSE_NUMERAL}|\d+")
 _LONE_OPENER = ("（", "(")  # a marker broken after its bracket: "（" / "三）改革开放……"
 _FRONT_LABEL = 40  # a title, date or speaker line at the start of a flattened text
 _CLAUSE_END = re.compile(r"[；;。]")

@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 
 from tasks.model import Block, BlockKind, Diagnostic, Run, Table
-from tasks.structure.markers import parse_marker
 from tasks.structure.segments import Segment
+from tasks.text.markers import parse_marker
 
 _SPACE_GAP = re.compile(r"\u3000+| {2,}")  # between cells of a row without tabs
 _ROW_NUMBER = re.compile(r"\d{1,3}")  # a line holding only the 序号 of a row

@@ -1,7 +1,9 @@
-"""Heading markers (一、 （一） 1. （1） 第一， 第一个问题：) in raw and normalized forms.
+"""Structure numbers (一、 （一） 1. （1） 第一， 第一个问题：) in raw and normalized forms.
 
-Normalization is imperfect, so every raw variant from outline.md is read here and mapped to the
-normalized `number` the outline reports: (一) -> （一）, 1、 -> 1., ⑴ -> （1）, 第一、 -> 第一，.
+Drafts write markers many ways, so every raw variant from outline.md is read here and mapped to the
+normalized `number` the outline reports: (一) -> （一）, 1、 -> 1., ⑴ -> （1）, 第一、 -> 第一，. The
+structure stage reads one stripped line at a time (parse_marker); the normalizer's R3 finds markers
+in the whole text with its own pattern, built on CN_SERIES, and describes each as a Marker too.
 """
 
 from __future__ import annotations
@@ -9,30 +11,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tasks.numerals import NUMERAL, value
+from tasks.numerals import LOOSE_NUMERAL, loose_value
+from tasks.text.chars import DIGITS
 
 ORDINAL = 0  # 第一， ranks by depth; its level is settled against the headings around it
 
-_CN = "一二三四五六七八九十"
-_CN_NUMERAL = rf"(?:{NUMERAL}|[{_CN}]{{1,3}})"  # 一百、 and on: a long text's hundredth point
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # A series of numbers opening a sentence is no marker: "一、二季度", "3、4月份", "第一、二批".
-_CN_SERIES = rf"(?!{_CN_NUMERAL}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月|年代))"
-_DIGIT_SERIES = r"(?![0-9０-９]{1,2}(?:[、，,至到~\-]|月|日|号|季度|年级|批|类))"
+CN_SERIES = rf"(?!{LOOSE_NUMERAL}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月|年代))"
+_DIGIT_SERIES = rf"(?![{DIGITS}]{{1,2}}(?:[、，,至到~\-]|月|日|号|季度|年级|批|类))"
 
 # A speech's top level may count its parts: "第一个问题：", "第二个方面：" (level 1, 第一， below it).
-_COUNTED_PART = re.compile(rf"第({_CN_NUMERAL})个(问题|方面)\s*[：:，,]\s*")
+_COUNTED_PART = re.compile(rf"第({LOOSE_NUMERAL})个(问题|方面)\s*[：:，,]\s*")
 
 # Each pattern matches at the start of a stripped line; group 1 is the numeral.
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (1, _COUNTED_PART),
-    (1, re.compile(rf"({_CN_NUMERAL})\s*[、.．，,:：。]\s*{_CN_SERIES}")),
-    (2, re.compile(rf"[（(]\s*({_CN_NUMERAL})\s*[）)]\s*[、.．，,]?\s*")),
+    (1, re.compile(rf"({LOOSE_NUMERAL})\s*[、.．，,:：。]\s*{CN_SERIES}")),
+    (2, re.compile(rf"[（(]\s*({LOOSE_NUMERAL})\s*[）)]\s*[、.．，,]?\s*")),
     (3, re.compile(rf"(\d{{1,2}})\s*(?:[、，,]|[.．](?!\d))\s*{_DIGIT_SERIES}")),
     (4, re.compile(r"[（(]\s*(\d{1,2})\s*[）)]\s*[、.．，,]?\s*")),
     (4, re.compile(r"([\u2474-\u2487\u2460-\u2473])\s*")),  # ⑴…⒇ and ①…⑳
-    (ORDINAL, re.compile(rf"第({_CN_NUMERAL})\s*[，,、：:](?!第)\s*{_CN_SERIES}")),
+    (ORDINAL, re.compile(rf"第({LOOSE_NUMERAL})\s*[，,、：:](?!第)\s*{CN_SERIES}")),
 )
 
 
@@ -44,26 +45,15 @@ class Marker:
     end: int  # index in the line where the heading text starts
 
 
-def chinese_value(numeral: str) -> int:
-    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 二十一 -> 21, 一百零一 -> 101."""
-    if "百" in numeral:
-        return value(numeral)
-    digits = [_CN.index(ch) + 1 for ch in numeral]
-    if 10 not in digits:
-        return digits[0] if len(digits) == 1 else int("".join(str(d) for d in digits))
-    tens_at = digits.index(10)
-    tens = digits[tens_at - 1] if tens_at else 1
-    units = digits[tens_at + 1] if tens_at + 1 < len(digits) else 0
-    return tens * 10 + units
-
-
 def _value(numeral: str) -> int:
     if numeral.isascii():
         return int(numeral)
-    if numeral[0] in _CN:
-        return chinese_value(numeral)
-    code = ord(numeral)
-    return code - 0x2473 if code >= 0x2474 else code - 0x245F  # ⑴…⒇ or ①…⑳
+    code = ord(numeral[0])
+    if 0x2474 <= code <= 0x2487:  # ⑴…⒇
+        return code - 0x2473
+    if 0x2460 <= code <= 0x2473:  # ①…⑳
+        return code - 0x245F
+    return loose_value(numeral)
 
 
 def _normalized(level: int, numeral: str, value: int, counted: str | None) -> str:
