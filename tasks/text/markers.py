@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from tasks.numerals import LOOSE_NUMERAL, loose_value
-from tasks.text.chars import DIGITS
+from tasks.text.chars import DIGITS, WS
 
 ORDINAL = 0  # 第一， ranks by depth; its level is settled against the headings around it
 
@@ -21,6 +21,12 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789
 # A series of numbers opening a sentence is no marker: "一、二季度", "3、4月份", "第一、二批".
 CN_SERIES = rf"(?!{LOOSE_NUMERAL}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月|年代))"
 _DIGIT_SERIES = rf"(?![{DIGITS}]{{1,2}}(?:[、，,至到~\-]|月|日|号|季度|年级|批|类))"
+
+# A heading marker where paragraphs run together in one line (一、 （一） 第一， 第一个问题), and how
+# long such a line is at least: with a numbered heading after a sentence, it is a whole text flattened.
+HEADING_OPENER = rf"{LOOSE_NUMERAL}、|[（(]{LOOSE_NUMERAL}[）)]|第{LOOSE_NUMERAL}(?:，|个(?:问题|方面))"
+_INNER_HEADING = re.compile(rf"[。！？{WS}](?:{HEADING_OPENER})")
+_FLATTENED_LINE_CHARS = 300
 
 # A speech's top level may count its parts: "第一个问题：", "第二个方面：" (level 1, 第一， below it).
 _COUNTED_PART = re.compile(rf"第({LOOSE_NUMERAL})个(问题|方面)\s*[：:，,]\s*")
@@ -87,3 +93,10 @@ def normalize_number(number: str) -> str:
     """A marker as written anywhere (raw or normalized) in its normalized form."""
     marker = parse_marker(number.strip() + "x")
     return marker.number if marker else number.strip()
+
+
+def is_flattened(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether the line text[start:end] is several paragraphs run together: long, with a numbered
+    heading after a sentence or a space."""
+    end = len(text) if end is None else end
+    return end - start >= _FLATTENED_LINE_CHARS and _INNER_HEADING.search(text, start, end) is not None
