@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from tasks.model import Diagnostic, DroppedLine
 from tasks.structure import parts
-from tasks.text.chars import HAN, WS
+from tasks.text.chars import HAN, SENTENCE_END, SPACES, WS
 
 _NAME = rf"[{HAN}·]{{2,5}}?"
 _NAMES = rf"{_NAME}(?:\s*[、\s]\s*{_NAME}){{0,3}}"
@@ -32,9 +32,9 @@ _AGENCY = (
     rf"(?:新华社|中新社|中新网|人民网|新华网|央视网|本报|[{HAN}]{{2,8}}?(?:日报|晚报|通讯社|社|网|电视台))"
 )
 _GAP = re.compile(rf"[{WS}]{{2,}}|\n")
-_SPACES = re.compile(f"[{WS}]*")
+_BLANKS = re.compile(f"[{WS}]*")
 _NOT_A_LINE_BREAK = re.compile(r"[^\n]")
-_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?][”’」』）)]?|$)")
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}][”’」』）)]?|$)")
 
 # A photo credit closes a caption: 新华社记者 鞠鹏/摄, 宁夏日报记者 王鼎 摄, （记者 张三 摄）, 张三/摄,
 # 新华社发（张三 摄）.
@@ -142,7 +142,7 @@ _EDGE_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 # Words set apart by spaces: a menu at the end, but at the start as likely a title (凝心聚力　真抓实干……).
-_SPACED_MENU = re.compile(r"(?:[^\s。，！？：]{2,6}[ \u3000]+){3,}[^\s。，！？：]{2,6}")
+_SPACED_MENU = re.compile(rf"(?:[^\s。，！？：]{{2,6}}[{SPACES}]+){{3,}}[^\s。，！？：]{{2,6}}")
 _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|您现在的位置|现在位置|所在位置)\s*[:：].*")
 _CRUMB_SEPARATOR = re.compile(r"[>＞»›/|｜\\]+")
 _CRUMB = re.compile(rf"[{HAN}A-Za-z0-9]{{1,12}}")
@@ -154,7 +154,7 @@ _RELATED = re.compile(
 _LINK_ID = re.compile(r"(?:[0-9a-fA-F]{16,}|https?://\S+)\s*[:：]?")
 _LINK_TITLE = 80
 _SYMBOLS = re.compile(r"[|｜×✕>＞»›<«‹/\\·•_=+*#【】\[\]大中小]+")  # toolbar leftovers between widgets
-_SENTENCE_MARK = re.compile(r"[。！？!?]")
+_SENTENCE_MARK = re.compile(f"[{SENTENCE_END}]")
 _BODY_LINE = 60  # a longer line is document text even without a sentence mark
 _VALUE = 30  # the longest value of a meta label on the next line
 _TAIL_LINES = 15  # where a title repeated at the end is looked for
@@ -274,7 +274,7 @@ def _captions(text: str, mask: _Mask) -> None:
 def _datelines(text: str, mask: _Mask) -> None:
     """新华社北京7月21日电 opening a line or a paragraph, maybe glued to the title or the first sentence."""
     for start in (0, *(gap.end() for gap in _GAP.finditer(text))):
-        match = _DATELINE.match(text, _SPACES.match(text, start).end())
+        match = _DATELINE.match(text, _BLANKS.match(text, start).end())
         if match:
             mask.add(match.start(), match.end(), "news agency dateline")
 

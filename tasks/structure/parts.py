@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.text.chars import HAN
+from tasks.text.chars import HAN, PUNCTUATION, SENTENCE_MARKS, SPACES
 from tasks.text.markers import parse_marker
 
 _CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
@@ -43,8 +43,8 @@ _LIST_ITEM = re.compile(r"\d{1,2}\s*[.．、]\s*[^。；，,;]+")  # 2.突发事
 _SPEAKER_ROLE = re.compile(
     r"(?:书记|市长|区长|县长|省长|主任|部长|局长|厅长|主席|委员|秘书长|总理|院长|校长|处长|同志|董事长|总经理|代表)"
 )
-_SPACED_OUT = re.compile(rf"(?:[{HAN}][ \u3000]+)+[{HAN}]")
-_NAME = re.compile(rf"[{HAN}]{{1,2}}[ \u3000]*[{HAN}]{{1,2}}")
+_SPACED_OUT = re.compile(rf"(?:[{HAN}][{SPACES}]+)+[{HAN}]")
+_NAME = re.compile(rf"[{HAN}]{{1,2}}[{SPACES}]*[{HAN}]{{1,2}}")
 _BINDING_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "暨", "并", "进一步", "加强", "推进", "、")
 _GENRE_END = re.compile(
     r"(?:通知|意见|报告|讲话|决定|办法|规定|方案|批复|函|纪要|公告|通报|请示|条例|细则|规划|要点|总结"
@@ -59,9 +59,9 @@ _COPY_LIST = 300  # characters of a 抄送 line: a long list of agencies, never 
 _PRINTED_BY = re.compile(
     rf"([^，。；：！？,;:!?《》“”]{{0,40}}?)\s*({_DATE}\s*印\s*发(?:\s*[（(][^（）()]{{1,12}}[）)])?)"
 )
-_PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
+_PUNCTUATION = re.compile(f"[{PUNCTUATION}]")
 _SENTENCE_END = re.compile(r"[。；！？!?;]")
-_SENTENCE_PUNCTUATION = re.compile(r"[，。；：！？,.;:!?]")  # a title or a speaker line may hold 、
+_SENTENCE_PUNCTUATION = re.compile(f"[{SENTENCE_MARKS}]")
 _LONG_TITLE = 100  # one line of a title naming its genre (……关于印发《……》的通知)
 
 
@@ -166,7 +166,7 @@ def continues_title(previous: str, text: str) -> bool:
 def clean_title(text: str) -> str:
     """政 府 工 作 报 告 -> 政府工作报告; other text as is."""
     if _SPACED_OUT.fullmatch(text):
-        return re.sub(r"[ \u3000]+", "", text)
+        return re.sub(f"[{SPACES}]+", "", text)
     return text
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tasks.numerals import LOOSE_NUMERAL
 from tasks.structure.glued import glued_heading_ends
-from tasks.text.chars import WS
+from tasks.text.chars import PUNCTUATION, SENTENCE_END, WS
 from tasks.text.markers import HEADING_OPENER, ORDINAL, Marker, is_flattened, parse_marker
 
 _GAP = re.compile(rf"[{WS}]{{2,}}")
@@ -34,8 +34,8 @@ _NUMERALS = re.compile(rf"{LOOSE_NUMERAL}|\d+")
 _LONE_OPENER = ("（", "(")  # a marker broken after its bracket: "（" / "三）改革开放……"
 _FRONT_LABEL = 40  # a title, date or speaker line at the start of a flattened text
 _CLAUSE_END = re.compile(r"[；;。]")
-_SENTENCE_MARKS = re.compile(r"[。！？!?]")
-_PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
+_SENTENCE_MARKS = re.compile(f"[{SENTENCE_END}]")
+_PUNCTUATION = re.compile(f"[{PUNCTUATION}]")
 
 
 @dataclass(frozen=True)

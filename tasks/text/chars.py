@@ -17,7 +17,15 @@ FULL_WIDTH_FORMS = "\uff00-\uffef"
 CJK_TEXT = HAN + CJK_SYMBOLS + FULL_WIDTH_FORMS
 # Horizontal whitespace: ASCII space, tab, NBSP, ideographic space (never "\n").
 WS = " \t\u00a0\u3000"
+# The spaces typed between words (a spaced-out title 通　知, a name 王　芳): ASCII and ideographic.
+SPACES = " \u3000"
 DIGITS = "0-9０-９"  # ASCII and full-width digits, as drafts write them
+
+# Marks that end a sentence; marks a sentence holds (not 、: a title or a speaker line holds it too);
+# and all of them, full-width and ASCII alike: drafts mix both.
+SENTENCE_END = "。！？!?"
+SENTENCE_MARKS = "，。；：！？,.;:!?"
+PUNCTUATION = SENTENCE_MARKS + "、"
 
 # 避头尾: closing marks never open a line, opening marks never end one (both writers and titles).
 NO_LINE_START = frozenset("，。、；：？！）》”’」』】〕〉…—·%‰,.;:?!)]}")
