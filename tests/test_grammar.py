@@ -9,11 +9,10 @@ import pytest
 from conftest import ROOT
 
 from tasks.normalize import normalize
-from tasks.normalize.numbering import _MARKER, read_marker
 from tasks.numerals import LOOSE_NUMERAL, loose_value
 from tasks.structure import build_document
 from tasks.text.chars import CJK, HAN, NO_LINE_END, NO_LINE_START, WS
-from tasks.text.markers import parse_marker
+from tasks.text.markers import line_start_markers, marker_style, parse_marker
 from tasks.text.widths import cells, half_width, is_full_width, text_cells
 from tasks.title import break_title
 
@@ -45,23 +44,27 @@ def test_gaps_repeats_and_climbs_are_reported_once_each() -> None:
     ["一、总体要求", "（二）目标", "3. 措施", "（4）附则", "第五、坚持原则", "十二、其他", "一百零一、末"],
 )
 def test_both_stages_read_a_marker_alike(line: str) -> None:
-    """The normalizer's whole-text pattern and the structure stage's line reader agree on the
+    """The normalizer's whole-text reading and the structure stage's line reader agree on the
     normalized number, its value and where the heading text starts."""
-    found = _MARKER.match(line)
-    assert found is not None
-    assert read_marker(found) == parse_marker(line)
+    assert list(line_start_markers(line)) == [(0, parse_marker(line))]
 
 
 @pytest.mark.parametrize("line", ["一、二季度增长较快", "第一、二批试点", "3、4月份降雨偏多", "七、八十年代"])
 def test_numbers_opening_a_sentence_are_no_marker_in_either_stage(line: str) -> None:
     assert parse_marker(line) is None
-    found = _MARKER.match(line)
-    assert found is None or read_marker(found).level != 1
+    assert all(marker.level != 1 for _, marker in line_start_markers(line))
 
 
 @pytest.mark.parametrize(("numeral", "value"), [("一", 1), ("十二", 12), ("二十一", 21), ("一二", 12)])
 def test_loose_numerals(numeral: str, value: int) -> None:
     assert re.fullmatch(LOOSE_NUMERAL, numeral) and loose_value(numeral) == value
+
+
+@pytest.mark.parametrize(
+    ("raw", "style"), [("(四)", "(N)"), ("1 、", "N、"), ("（十二）", "（N）"), ("⑶", "N")]
+)
+def test_marker_styles(raw: str, style: str) -> None:
+    assert marker_style(raw) == style
 
 
 def test_character_classes() -> None:

@@ -12,48 +12,16 @@ from typing import NamedTuple
 
 from tasks.numerals import NUMERAL, value
 from tasks.text.chars import WS
-from tasks.text.markers import CN_SERIES, ORDINAL, Marker
+from tasks.text.markers import ORDINAL, line_start_markers, marker_style
 
 from .base import Edit, Flag, Rule, Step
-
-_LEAD = rf"^(?P<lead>[{WS}]*)"
-_GAP = rf"[{WS}]*"  # spaces after a marker go with it; R11 would otherwise close "1 、" up after R3 ran
-
-# One alternative per level; group names say which.
-_MARKER = re.compile(
-    _LEAD
-    + "(?:"
-    + rf"(?P<l1>{NUMERAL}){_GAP}[、.．,，:：。]{_GAP}{CN_SERIES}(?=[^{WS}\n])"
-    + rf"|[(（](?P<l2>{NUMERAL})[)）]、?{_GAP}"
-    + rf"|(?P<l3>\d{{1,2}}){_GAP}(?:[、，,．]|\.(?!\d)){_GAP}(?=[^{WS}\d\n])"
-    + rf"|(?:[(（](?P<l4>\d{{1,2}})[)）]、?|(?P<c4>[⑴-⒇])){_GAP}"
-    + rf"|第(?P<ord>{NUMERAL})、(?!第){CN_SERIES}"
-    + ")",
-    re.MULTILINE,
-)
-
-
-def read_marker(m: re.Match[str]) -> Marker:
-    """The marker a match of _MARKER found, in its canonical form."""
-    end = m.end() - m.end("lead")
-    if m["l1"]:
-        return Marker(1, m["l1"] + "、", value(m["l1"]), end)
-    if m["l2"]:
-        return Marker(2, f"（{m['l2']}）", value(m["l2"]), end)
-    if m["l3"]:
-        return Marker(3, m["l3"] + ".", int(m["l3"]), end)
-    if m["ord"]:
-        return Marker(ORDINAL, f"第{m['ord']}，", value(m["ord"]), end)
-    number = int(m["l4"]) if m["l4"] else ord(m["c4"]) - 0x2473
-    return Marker(4, f"（{number}）", number, end)
 
 
 def _fix_markers(text: str) -> Step:
     edits = []
-    for m in _MARKER.finditer(text):
-        canonical = read_marker(m).number
-        if m.group()[m.end("lead") - m.start() :] != canonical:
-            edits.append(Edit(m.end("lead"), m.end(), canonical, "structure number"))
+    for at, marker in line_start_markers(text):
+        if text[at : at + marker.end] != marker.number:
+            edits.append(Edit(at, at + marker.end, marker.number, "structure number"))
     return Step(edits, [])
 
 
@@ -120,30 +88,17 @@ RULES = (
 )
 
 
-def _style(raw: str) -> str:
-    """The marker with its number blanked and spaces dropped: "(四)" -> "(N)", "1 、" -> "N、"."""
-    return _NUMBER.sub("N", _SPACE.sub("", raw))
-
-
-_SPACE = re.compile(f"[{WS}]+")
-
-
-_NUMBER = re.compile(rf"{NUMERAL}|\d+|[⑴-⒇]")
-
-
 def mixed_marker_flags(text: str) -> list[Flag]:
     """Markers of one level written in another style than the first at that level ("（一）" then
     "(二)"). Reads the input text: the raw marker style is what tells mixed styles apart."""
     flags: list[Flag] = []
     styles: dict[int, str] = {}  # level -> first style seen
-    for m in _MARKER.finditer(text):
-        level = read_marker(m).level
-        if level == ORDINAL:
+    for at, marker in line_start_markers(text):
+        if marker.level == ORDINAL:
             continue  # 第一， ranks by depth: it has no style of its own level
-        start = m.end("lead")
-        raw = text[start : m.end()].rstrip(WS)
-        style = _style(raw)
-        if styles.setdefault(level, style) != style:
-            message = f"mixed markers at level {level}: {raw} ({style}, first {styles[level]})"
-            flags.append(Flag(start, m.end(), message))
+        raw = text[at : at + marker.end].rstrip(WS)
+        style = marker_style(raw)
+        if styles.setdefault(marker.level, style) != style:
+            message = f"mixed markers at level {marker.level}: {raw} ({style}, first {styles[marker.level]})"
+            flags.append(Flag(at, at + marker.end, message))
     return flags

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from tasks.numerals import LOOSE_NUMERAL
 from tasks.structure.glued import glued_heading_ends
 from tasks.text.chars import PUNCTUATION, SENTENCE_END, WS
-from tasks.text.markers import HEADING_OPENER, ORDINAL, Marker, is_flattened, parse_marker
+from tasks.text.markers import HEADING_OPENER, ORDINAL, Marker, is_flattened, marker_style, parse_marker
 
 _GAP = re.compile(rf"[{WS}]{{2,}}")
 _ANY_GAP = re.compile(f"[{WS}]+")
@@ -30,7 +30,6 @@ _AFTER_CREDIT = re.compile(rf"(?<={_CREDIT})")
 _GLUED = re.compile(rf"(?:(?<=[。！？：])|(?<={_CREDIT}))(?={HEADING_OPENER})")
 # A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
 _SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(]{LOOSE_NUMERAL}[）)]|\d{{1,2}}[.．](?!\d))")
-_NUMERALS = re.compile(rf"{LOOSE_NUMERAL}|\d+")
 _LONE_OPENER = ("（", "(")  # a marker broken after its bracket: "（" / "三）改革开放……"
 _FRONT_LABEL = 40  # a title, date or speaker line at the start of a flattened text
 _CLAUSE_END = re.compile(r"[；;。]")
@@ -97,7 +96,7 @@ def _paragraph_pieces(line: str) -> list[tuple[int, int]]:
 
 def _style(marker: Marker) -> tuple[int, str]:
     """What the members of one numbering series share: 一、 二、 / （一） （二） / 第一， 第二，."""
-    return marker.level, _NUMERALS.sub("", marker.number)
+    return marker.level, marker_style(marker.number)
 
 
 class _Series:
