@@ -12,7 +12,7 @@ from tasks.normalize import normalize
 from tasks.numerals import LOOSE_NUMERAL, loose_value
 from tasks.structure import build_document
 from tasks.text.chars import CJK, HAN, NO_LINE_END, NO_LINE_START, WS
-from tasks.text.markers import line_start_markers, marker_style, parse_marker
+from tasks.text.markers import is_flattened, line_start_markers, marker_style, parse_marker
 from tasks.text.widths import cells, half_width, is_full_width, text_cells
 from tasks.title import break_title
 
@@ -89,3 +89,10 @@ def test_titles_never_start_a_line_with_a_closing_mark() -> None:
     assert "".join(lines) == title
     assert all(line[0] not in NO_LINE_START for line in lines[1:])
     assert all(line[-1] not in NO_LINE_END for line in lines[:-1])
+
+
+def test_a_whole_text_on_one_line_is_flattened() -> None:
+    paragraph = "各地区各部门要认真贯彻落实，切实加强组织领导。" * 7
+    assert is_flattened(f"一、总体要求{paragraph}二、主要任务{paragraph}")
+    assert not is_flattened(f"一、总体要求{paragraph * 2}")  # long, but no heading after a sentence
+    assert not is_flattened("一、总体要求。二、主要任务。")  # too short to be a whole text

@@ -18,6 +18,8 @@ from tasks.text.chars import DIGITS, WS
 
 ORDINAL = 0  # 第一， ranks by depth; its level is settled against the headings around it
 
+_PARENTHESIZED = "⑴-⒇"  # ⑴ … ⒇, level 4 as one character
+_CIRCLED = "①-⑳"
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # A series of numbers opening a sentence is no marker: "一、二季度", "3、4月份", "第一、二批".
@@ -41,7 +43,7 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (2, re.compile(rf"[（(]\s*({LOOSE_NUMERAL})\s*[）)]\s*[、.．，,]?\s*")),
     (3, re.compile(rf"(\d{{1,2}})\s*(?:[、，,]|[.．](?!\d))\s*{_DIGIT_SERIES}")),
     (4, re.compile(r"[（(]\s*(\d{1,2})\s*[）)]\s*[、.．，,]?\s*")),
-    (4, re.compile(r"([\u2474-\u2487\u2460-\u2473])\s*")),  # ⑴…⒇ and ①…⑳
+    (4, re.compile(rf"([{_PARENTHESIZED}{_CIRCLED}])\s*")),
     (ORDINAL, re.compile(rf"第({LOOSE_NUMERAL})\s*[，,、：:](?!第)\s*{CN_SERIES}")),
 )
 
@@ -116,7 +118,7 @@ _LINE_START_MARKER = re.compile(
     + rf"(?P<l1>{NUMERAL}){_GAP}{_TOP_SEPARATORS}{_GAP}{CN_SERIES}(?=[^{WS}\n])"
     + rf"|[(（](?P<l2>{NUMERAL})[)）]、?{_GAP}"
     + rf"|(?P<l3>\d{{1,2}}){_GAP}(?:[、，,．]|\.(?!\d)){_GAP}(?=[^{WS}\d\n])"
-    + rf"|(?:[(（](?P<l4>\d{{1,2}})[)）]、?|(?P<c4>[⑴-⒇])){_GAP}"
+    + rf"|(?:[(（](?P<l4>\d{{1,2}})[)）]、?|(?P<c4>[{_PARENTHESIZED}])){_GAP}"
     + rf"|第(?P<ord>{NUMERAL})、(?!第){CN_SERIES}"
     + ")",
     re.MULTILINE,
@@ -144,7 +146,7 @@ def line_start_markers(text: str) -> Iterator[tuple[int, Marker]]:
         yield m.end("lead"), _line_start_marker(m)
 
 
-_NUMBER_IN_MARKER = re.compile(rf"{LOOSE_NUMERAL}|\d+|[⑴-⒇①-⑳]")
+_NUMBER_IN_MARKER = re.compile(rf"{LOOSE_NUMERAL}|\d+|[{_PARENTHESIZED}{_CIRCLED}]")
 
 
 def marker_style(marker: str) -> str:
