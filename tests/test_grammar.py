@@ -3,11 +3,15 @@ and each numbering problem reported once across the normalizer and the structure
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
+from flows.config import Settings
+from flows.document import convert_document
 from tasks.normalize import normalize
 from tasks.numerals import LOOSE_NUMERAL, loose_value
 from tasks.structure import build_document
@@ -27,6 +31,24 @@ def _warnings(text: str) -> list[tuple[str, int, str]]:
 def test_a_numbering_gap_is_reported_once() -> None:
     found = _warnings("标题\n一、甲\n正文。\n三、丙\n正文。")
     assert [w[1:] for w in found if w[0] == "numbering"] == [(4, "三、 follows number 1: expected 2")]
+
+
+def test_the_report_shows_the_gap_once(tmp_path: Path) -> None:
+    """report.json and the run's warning list hold the one structure warning, not a second one."""
+    source = tmp_path / "draft.txt"
+    source.write_text("标题\n一、甲\n正文。\n三、丙\n正文。\n", encoding="utf-8")
+    result = convert_document(source, Settings(inputs=tmp_path, outputs=tmp_path / "outputs"), "draft")
+    report = json.loads((tmp_path / "outputs/draft/report.json").read_text(encoding="utf-8"))
+    numbering = [
+        w
+        for part in ("normalization", "structure")
+        for w in report[part]["warnings"]
+        if w["rule"] == "numbering"
+    ]
+    assert [(w["line"], w["message"]) for w in numbering] == [(4, "三、 follows number 1: expected 2")]
+    assert [w for w in result.warnings if w.startswith("numbering")] == [
+        "numbering 4:1 三、 follows number 1: expected 2"
+    ]
 
 
 def test_gaps_repeats_and_climbs_are_reported_once_each() -> None:
