@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import subprocess
 import sys
 import time
 import urllib.request
@@ -211,3 +213,38 @@ def test_temporary_server_answers_then_stops(tmp_path: Path, monkeypatch: pytest
     assert not server.running, "stopped"
     assert not healthy(api_url)
     assert (tmp_path / "prefect" / "prefect.db").is_file(), "the database of PREFECT_HOME, as Prefect's own"
+
+
+_CHILD_THAT_DIES_WITH_ITS_PARENT = """
+import os, sys, time
+from flows.lifeline import die_with_parent
+pid = os.fork()
+if pid == 0:
+    die_with_parent()
+    time.sleep(60)
+    os._exit(0)
+print(pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_process_that_asked_to_die_with_its_parent_does() -> None:
+    """What each worker of the fork server does: the kernel kills it when the server ends, however."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _CHILD_THAT_DIES_WITH_ITS_PARENT],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    time.sleep(0.5)  # the child has made its request
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(child, os.WNOHANG)  # not ours: reaped by init; this only avoids a stale entry
+        time.sleep(0.05)
+    stat = Path(f"/proc/{child}/stat")
+    assert not stat.exists() or stat.read_text().split(") ")[1].startswith(("Z", "X")), "the child outlived"
