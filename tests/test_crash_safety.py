@@ -98,7 +98,7 @@ def _assert_every_input_done_once(settings: Settings) -> None:
     for path in inputs:
         folder = settings.outputs / path.stem
         names = {p.name for p in folder.iterdir()}
-        assert names == {*OUTPUT_FILES, f"{path.stem}.docx", f"{path.stem}.pdf"}, names
+        assert names == {*OUTPUT_FILES, f"{path.stem}.docx", f"{path.stem}.pdf", f"{path.stem}.ofd"}, names
         report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
         assert report["input"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert (folder / f"{path.stem}.pdf").read_bytes().rstrip().endswith(b"%%EOF")
