@@ -13,37 +13,36 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def _is_title(doc: Document, sentence: KeySentence) -> bool:
-    heading = doc.blocks[sentence.block_index].heading
-    return heading is not None and heading.kind == "heading" and sentence.text.rstrip("。") == heading.title
-
-
-def _shown(doc: Document, sentence: KeySentence) -> str:
-    """A title in bold; its closing 。 stays outside the ** so that the emphasis closes in CommonMark."""
-    if not _is_title(doc, sentence):
+def _shown(sentence: KeySentence) -> str:
+    """A line's key phrase in bold; the ： after it stays outside the ** so that the emphasis closes
+    in CommonMark."""
+    if not sentence.label or not sentence.text.startswith(sentence.label):
         return _escape(sentence.text)
-    title = sentence.text.removesuffix("。")
-    return f"**{_escape(title)}**{sentence.text[len(title) :]}"
+    return f"**{_escape(sentence.label)}**{_escape(sentence.text[len(sentence.label) :])}"
 
 
 def _paragraphs(doc: Document, summary: Summary) -> list[str]:
     """One paragraph per top-level section, opened by its number ("一、"); the text before the first
-    section's heading, if any, is a paragraph of its own."""
-    top = min((h.level for h in doc.outline), default=0)
+    section's heading, if any, is a paragraph of its own, and so is each attachment's line."""
     numbers = {
-        i: b.heading.number
-        for i, b in enumerate(doc.blocks)
-        if b.heading is not None and b.heading.kind == "heading" and b.heading.level == top
+        s.heading_index: doc.blocks[s.heading_index].heading.number
+        for s in summary.sentences
+        if s.heading_index is not None and doc.blocks[s.heading_index].heading is not None
     }
-    groups: dict[int, list[str]] = {}
-    for sentence in summary.sentences:
-        start = max((i for i in numbers if i <= sentence.block_index), default=-1)
-        groups.setdefault(start, []).append(_shown(doc, sentence))
-    return [numbers.get(start, "") + "".join(parts) for start, parts in groups.items()]
+    groups: dict[tuple[int, int], list[str]] = {}
+    for n, sentence in enumerate(summary.sentences):
+        if sentence.heading_index is not None:
+            start = sentence.heading_index
+        elif sentence.label:  # an attachment's line
+            start = -2 - n
+        else:
+            start = max((i for i in numbers if i <= sentence.block_index), default=-1)
+        groups.setdefault((start, 0), []).append(_shown(sentence))
+    return [numbers.get(start, "") + "".join(parts) for (start, _), parts in groups.items()]
 
 
 def summary_markdown(doc: Document, summary: Summary) -> str:
-    """Title, gist, key sentences (a paragraph per top-level section, titles in bold), keywords."""
+    """Title, gist, the points with their key content (a paragraph each), keywords."""
     lines = [f"# {_escape(doc.title) or '摘要'}", "", f"**要点**：{_escape(summary.gist)}", ""]
     if summary.sentences:
         lines += ["## 关键句", ""]
@@ -55,13 +54,25 @@ def summary_markdown(doc: Document, summary: Summary) -> str:
 
 
 def summary_dict(summary: Summary) -> dict[str, object]:
-    """summary.json (also the "summary" entry of report.json); `chars` counts gist and key sentences."""
+    """summary.json (also the "summary" entry of report.json); `chars` counts gist and key sentences.
+
+    Each key sentence names its source: the block it is read from (`block_index`) and, when it opens
+    with its section heading's key phrase (`label`), that heading's block (`heading_index`).
+    """
     return {
+        "kind": summary.kind,
         "gist": summary.gist,
         "text": summary.text,
         "chars": len(summary.gist) + len(summary.text),
         "sentences": [
-            {"text": s.text, "block_index": s.block_index, "score": s.score} for s in summary.sentences
+            {
+                "text": s.text,
+                "block_index": s.block_index,
+                "score": s.score,
+                "label": s.label,
+                "heading_index": s.heading_index,
+            }
+            for s in summary.sentences
         ],
         "keywords": list(summary.keywords),
     }

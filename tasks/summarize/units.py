@@ -140,3 +140,46 @@ def collect(doc: Document) -> list[Unit]:
             found.append(replace(unit, prior=prior, opens=first))
             lead = False
     return found
+
+
+def opening_sentence(doc: Document) -> Unit | None:
+    """The first sentence of the body before any heading, where a notice says what it decides
+    ("经国务院批准，现将……安排通知如下。"): kept even when it announces what follows."""
+    for index, block in enumerate(doc.blocks):
+        if block.heading is not None:
+            return None
+        if block.kind != BlockKind.PARAGRAPH:
+            continue
+        sentences = _split(block.text)
+        if sentences and sentences[0].endswith(_ENDS) and len(sentences[0]) >= _MIN_SENTENCE_CHARS:
+            return _unit(sentences[0], index, -1, 0, 1.0)
+        return None
+    return None
+
+
+def item_sentences(doc: Document) -> list[Unit]:
+    """Every sentence of each top-level item, short ones too: in a list of items (一、元旦：1月1日至3日
+    放假调休，共3天。) each sentence is a fact. An item is its heading's line, or, for a heading on a
+    line of its own, the paragraph under it; the text before the first item and a closing paragraph
+    after the last one are no item's."""
+    top = min((h.level for h in doc.outline), default=1)
+    section = -1
+    open_item = False  # a heading on its own line waits for its paragraph
+    found: list[Unit] = []
+    for index, block in enumerate(doc.blocks):
+        heading = block.heading
+        if heading is not None and heading.kind == "heading" and heading.level == top:
+            section += 1
+            open_item = not heading.inline
+            text = _body_text(block)
+        elif open_item and block.kind == BlockKind.PARAGRAPH:
+            open_item = False
+            text = block.text
+        else:
+            continue
+        found += [
+            _unit(sentence, index, section, 0, 1.0)
+            for sentence in _split(text)
+            if sentence.rstrip(_CLOSERS).endswith(_ENDS)
+        ]
+    return found
