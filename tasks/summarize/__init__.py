@@ -29,6 +29,7 @@ __all__ = ["summarize", "summary_dict", "summary_markdown"]
 _GIST_SHARE = 2  # the gist takes at most 1/this of the budget, leaving the rest to the sections
 _FACT_WEIGHT = 1.3  # a sentence with a date or an amount tells a reader what to act on
 _LABEL_END = "："
+_LABEL_SHARE = 3  # labels take at most 1/this of the budget, or the lines go without them
 _MAX_LABEL_CHARS = 24  # a longer heading is a sentence: its key phrase labels its line
 
 
@@ -99,7 +100,9 @@ def _item_lines(units: list[Unit], labels: dict[int, tuple[str, int]], budget: i
     for i, unit in enumerate(units):
         firsts.setdefault(unit.section, i)
     chosen = sorted(firsts.values())
-    used = sum(len(units[i].text) + len(labels.get(units[i].section, ("",))[0]) + len(_LABEL_END) for i in chosen)
+    used = sum(
+        len(units[i].text) + len(labels.get(units[i].section, ("",))[0]) + len(_LABEL_END) for i in chosen
+    )
     for i, unit in enumerate(units):
         if i not in chosen and used + len(unit.text) <= budget:
             chosen.append(i)
@@ -108,15 +111,19 @@ def _item_lines(units: list[Unit], labels: dict[int, tuple[str, int]], budget: i
     return _fit(units, chosen, scores, labels, budget)
 
 
-def _attachment_lines(doc: Document, shape: Layout, budget: int) -> list[KeySentence]:
-    """One line per attached text: 附件：its title, then its points when they fit."""
+def _attachment_lines(doc: Document, shape: Layout, budget: int, with_points: bool) -> list[KeySentence]:
+    """One line per attached text: 附件：its title, then (`with_points`) its points when they fit."""
     found: list[KeySentence] = []
     bounds = [a.start for a in shape.attached] + [len(doc.blocks)]
     for attached, end in zip(shape.attached, bounds[1:]):
         part = replace(doc, blocks=doc.blocks[attached.title_index + 1 : end])
-        label = "附件" if attached.start != attached.title_index or doc.blocks[attached.start].text.startswith("附件") else ""
+        label = (
+            "附件"
+            if attached.start != attached.title_index or doc.blocks[attached.start].text.startswith("附件")
+            else ""
+        )
         head = f"{label}：{attached.title}" if label else attached.title
-        named = gist_line(top_headings(part), budget)
+        named = gist_line(top_headings(part), budget) if with_points else ""
         found.append(KeySentence(head + "。", attached.title_index, 0.0, label, None))
         if named:
             found[-1] = replace(found[-1], text=f"{head}，{named}")
@@ -129,41 +136,62 @@ def _weigh_facts(units: list[Unit], scores: list[float]) -> list[float]:
     return [s * (_FACT_WEIGHT if FACT.search(u.text) else 1.0) for u, s in zip(units, scores, strict=True)]
 
 
+def _gist(doc: Document, main: Document, shape: Layout, labelled: bool, max_chars: int) -> Unit | str:
+    """A notice's or a list's opening sentence (what it decides), else the points named in one line,
+    else the title; "" when there is none of these."""
+    if shape.kind == "items" or (shape.kind == "notice" and labelled):
+        opening = opening_sentence(main)
+        if opening is not None and len(opening.text) <= max_chars:
+            return opening
+    named = gist_line(top_headings(main), max_chars) if shape.kind != "items" else ""
+    return named or (doc.title if doc.title_source != "file name" else "")
+
+
 def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) -> Summary:
     """Gist, then point lines in document order, then one line per attachment: at most
     `budget_chars` characters together (only a document title longer than that is kept whole)."""
     shape = layout(doc)
     main = replace(doc, blocks=doc.blocks[: shape.main_end])
-    attachments = _attachment_lines(doc, shape, budget_chars // _GIST_SHARE)
+    # A cover note without points of its own (转发, 印发) is summarized by the points of what it sends.
+    lent = bool(shape.attached) and not top_headings(main)
+    attachments = _attachment_lines(doc, shape, budget_chars // _GIST_SHARE, with_points=not lent)
     budget = budget_chars - sum(len(a.text) for a in attachments)
-    units = collect(main)
+    units = collect(doc if lent else main)
     scores = _weigh_facts(units, textrank(units))
-    keywords = top_keywords([u for u in collect(doc) if u.depth == 0] if shape.attached else [u for u in units if u.depth == 0], keyword_count)
-    labels = _section_labels(main)
-    line = ""
-    if shape.kind in ("items", "notice"):
-        opening = opening_sentence(main)
-        if opening is not None and len(opening.text) <= budget // _GIST_SHARE:
-            line = opening.text
-            units, scores = _without(units, scores, opening.text)
-    if not line and shape.kind != "items":
-        line = gist_line(top_headings(main), budget // _GIST_SHARE)
-    if not line:
-        line = doc.title if doc.title_source != "file name" else ""
+    keyword_units = collect(doc) if shape.attached else units
+    keywords = top_keywords([u for u in keyword_units if u.depth == 0], keyword_count)
+    labels = _section_labels(doc if lent else main)
+    # Labels go with every line only when they leave most of the room to what the sections say.
+    labelled = sum(len(label) + len(_LABEL_END) for label, _ in labels.values()) <= budget // _LABEL_SHARE
+    if not labelled and shape.kind != "items":
+        labels = {}
+    gist = _gist(doc, main, shape, labelled, budget // _GIST_SHARE)
+    if isinstance(gist, Unit):
+        units, scores = _without(units, scores, gist.text)
+        line = gist.text
+    else:
+        line = gist
     stand_in = None if line else _stand_in(units, scores, budget // _GIST_SHARE)
     if stand_in is not None:
         line = units[stand_in].text
         units, scores = units[:stand_in] + units[stand_in + 1 :], scores[:stand_in] + scores[stand_in + 1 :]
     room = budget - len(line)
-    content = [i for i, u in enumerate(units) if u.depth != 1]  # a top-level title is a line's label
-    units, scores = [units[i] for i in content], [scores[i] for i in content]
     if shape.kind == "items":
         lines = _item_lines(item_sentences(main), labels, room)
     else:
+        # A top-level title labels its line (or is named in the gist); it is never a line alone.
+        content = [i for i, u in enumerate(units) if u.depth != 1]
+        units, scores = [units[i] for i in content], [scores[i] for i in content]
         label_chars = sum(len(label) + len(_LABEL_END) for label, _ in labels.values())
         chosen = choose(units, scores, max(room - label_chars, 0))
         lines = _fit(units, chosen, scores, labels, room)
-    return Summary(line, tuple(lines + attachments), keywords, shape.kind)
+    return Summary(line, _in_reading_order(lines, attachments), keywords, shape.kind)
+
+
+def _in_reading_order(lines: list[KeySentence], attachments: list[KeySentence]) -> tuple[KeySentence, ...]:
+    """The main text's lines, then each attachment's line followed by the lines read from it."""
+    ordered = sorted(lines + attachments, key=lambda s: (s.block_index, s in lines))
+    return tuple(ordered)
 
 
 def _without(units: list[Unit], scores: list[float], text: str) -> tuple[list[Unit], list[float]]:

@@ -36,7 +36,14 @@ def key_phrase(title: str) -> str:
     if len(first) <= _MAX_POINT_CHARS and not _opens_with_preposition(first):
         return first
     making = [c for c in clauses if not _opens_with_preposition(c)] or clauses
-    return min(making, key=lambda c: (len(c) > _MAX_POINT_CHARS, len(c) if len(c) > _MAX_POINT_CHARS else 0, clauses.index(c)))
+    return min(
+        making,
+        key=lambda c: (
+            len(c) > _MAX_POINT_CHARS,
+            len(c) if len(c) > _MAX_POINT_CHARS else 0,
+            clauses.index(c),
+        ),
+    )
 
 
 def points(titles: Sequence[str]) -> list[str]:

@@ -22,23 +22,18 @@ def _shown(sentence: KeySentence) -> str:
 
 
 def _paragraphs(doc: Document, summary: Summary) -> list[str]:
-    """One paragraph per top-level section, opened by its number ("一、"); the text before the first
-    section's heading, if any, is a paragraph of its own, and so is each attachment's line."""
-    numbers = {
-        s.heading_index: doc.blocks[s.heading_index].heading.number
-        for s in summary.sentences
-        if s.heading_index is not None and doc.blocks[s.heading_index].heading is not None
-    }
-    groups: dict[tuple[int, int], list[str]] = {}
-    for n, sentence in enumerate(summary.sentences):
-        if sentence.heading_index is not None:
-            start = sentence.heading_index
-        elif sentence.label:  # an attachment's line
-            start = -2 - n
+    """One paragraph per point line, opened by its heading's number ("一、"); unlabelled sentences
+    next to each other share a paragraph."""
+    paragraphs: list[str] = []
+    loose = False  # the last paragraph holds unlabelled sentences
+    for sentence in summary.sentences:
+        heading = None if sentence.heading_index is None else doc.blocks[sentence.heading_index].heading
+        if sentence.label or not loose or not paragraphs:
+            paragraphs.append((heading.number if heading is not None else "") + _shown(sentence))
         else:
-            start = max((i for i in numbers if i <= sentence.block_index), default=-1)
-        groups.setdefault((start, 0), []).append(_shown(sentence))
-    return [numbers.get(start, "") + "".join(parts) for (start, _), parts in groups.items()]
+            paragraphs[-1] += _shown(sentence)
+        loose = not sentence.label
+    return paragraphs
 
 
 def summary_markdown(doc: Document, summary: Summary) -> str:
