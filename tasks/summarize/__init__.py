@@ -27,6 +27,7 @@ from tasks.summarize.units import Unit, collect, item_sentences, opening_sentenc
 __all__ = ["summarize", "summary_dict", "summary_markdown"]
 
 _GIST_SHARE = 2  # the gist takes at most 1/this of the budget, leaving the rest to the sections
+_OPENING_SHARE = 3  # a notice's opening sentence leads when it leaves 2/3 to its points
 _FACT_WEIGHT = 1.3  # a sentence with a date or an amount tells a reader what to act on
 _LABEL_END = "："
 _LABEL_SHARE = 3  # labels take at most 1/this of the budget, or the lines go without them
@@ -115,7 +116,7 @@ def _attachment_lines(doc: Document, shape: Layout, budget: int, with_points: bo
     """One line per attached text: 附件：its title, then (`with_points`) its points when they fit."""
     found: list[KeySentence] = []
     bounds = [a.start for a in shape.attached] + [len(doc.blocks)]
-    for attached, end in zip(shape.attached, bounds[1:]):
+    for attached, end in zip(shape.attached, bounds[1:], strict=True):
         part = replace(doc, blocks=doc.blocks[attached.title_index + 1 : end])
         label = (
             "附件"
@@ -136,12 +137,15 @@ def _weigh_facts(units: list[Unit], scores: list[float]) -> list[float]:
     return [s * (_FACT_WEIGHT if FACT.search(u.text) else 1.0) for u, s in zip(units, scores, strict=True)]
 
 
-def _gist(doc: Document, main: Document, shape: Layout, labelled: bool, max_chars: int) -> Unit | str:
+def _gist(
+    doc: Document, main: Document, shape: Layout, labelled: bool, max_chars: int, max_opening: int
+) -> Unit | str:
     """A notice's or a list's opening sentence (what it decides), else the points named in one line,
     else the title; "" when there is none of these."""
     if shape.kind == "items" or (shape.kind == "notice" and labelled):
         opening = opening_sentence(main)
-        if opening is not None and len(opening.text) <= max_chars:
+        longest = max_chars if shape.kind == "items" else max_opening
+        if opening is not None and len(opening.text) <= longest:
             return opening
     named = gist_line(top_headings(main), max_chars) if shape.kind != "items" else ""
     return named or (doc.title if doc.title_source != "file name" else "")
@@ -165,7 +169,7 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
     labelled = sum(len(label) + len(_LABEL_END) for label, _ in labels.values()) <= budget // _LABEL_SHARE
     if not labelled and shape.kind != "items":
         labels = {}
-    gist = _gist(doc, main, shape, labelled, budget // _GIST_SHARE)
+    gist = _gist(doc, main, shape, labelled, budget // _GIST_SHARE, budget // _OPENING_SHARE)
     if isinstance(gist, Unit):
         units, scores = _without(units, scores, gist.text)
         line = gist.text

@@ -15,6 +15,13 @@ from collections.abc import Collection, Iterable, Sequence
 
 from tasks.summarize.lexicon import idf, stopwords
 from tasks.summarize.units import Unit
+from tasks.words import tagged
+
+# Parts of speech that name a subject: nouns (n, nr, ns, nt, nz), verbal and adjectival nouns (vn, an),
+# idioms, set phrases and abbreviations (i, l, j). Verbs, numerals, times, prepositions, adverbs and
+# particles make no keyword on their own (they made 日至, 为重, 办成, 二期); a recurring phrase of
+# content words (消费扶贫) is a term whatever its parts.
+_NAMING = ("n", "vn", "an", "i", "l", "j", "eng")
 
 # A count with its unit (五年, 万亩, 万平方米) says how much, not what about.
 _QUANTITY = re.compile(
@@ -39,6 +46,12 @@ def _is_link(word: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in word) and word not in stopwords()
 
 
+def _names_a_subject(word: str) -> bool:
+    """A word jieba reads, on its own, as one word of a naming part of speech."""
+    parts = tagged(word)
+    return len(parts) == 1 and parts[0][1].startswith(_NAMING)
+
+
 def top_keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
     """The `count` best keywords of a text given as its sentences; no two overlap."""
     freq: Counter[str] = Counter()
@@ -56,7 +69,7 @@ def top_keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
             for word in (run[0], run[-1]):
                 freq[word] -= together
     for word, n in freq.items():
-        if n > 0 and not _QUANTITY.match(word):
+        if n > 0 and not _QUANTITY.match(word) and _names_a_subject(word):
             weights[word] = max(weights.get(word, 0.0), (1 + math.log(n)) * idf(word))
     picked: list[str] = []
     for term in sorted(weights, key=lambda t: (-weights[t], t)):

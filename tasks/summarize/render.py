@@ -66,6 +66,7 @@ def summary_dict(summary: Summary) -> dict[str, object]:
                 "score": s.score,
                 "label": s.label,
                 "heading_index": s.heading_index,
+                "blocks": list(s.blocks or (s.block_index,)),
             }
             for s in summary.sentences
         ],

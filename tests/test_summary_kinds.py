@@ -1,0 +1,76 @@
+"""Summaries by kind of document (issue 20): a holiday notice reports every item with its dates, a
+notice with an attached 方案 keeps the attachment's points apart, a speech's 第一，… points are
+named by their key phrase; facts are copied as written; keywords are words, not fragments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tasks.normalize import normalize
+from tasks.structure import build_document
+from tasks.summarize import summarize, summary_dict, summary_markdown
+from tasks.summarize.gist import key_phrase
+from tasks.summarize.kinds import layout
+
+TEXTS = Path(__file__).parent / "data" / "genre_summaries"
+
+
+def _doc(name: str):
+    return build_document(normalize((TEXTS / name).read_text(encoding="utf-8")).text, name)
+
+
+def _headings(doc) -> set[str]:
+    return {h.title.rstrip("。") for h in doc.headings}
+
+
+def test_holiday_notice_is_a_list_of_items_each_with_its_dates() -> None:
+    doc = _doc("holiday.txt")
+    summary = summarize(doc)
+    assert summary.kind == "items" and summary.gist.startswith("经国务院批准")
+    labels = [s.label for s in summary.sentences]
+    assert labels == ["元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"]
+    for fact in ("1月1日至3日放假调休，共3天。", "4月4日至6日放假，共3天。", "10月1日至7日放假调休，共7天。"):
+        assert fact in summary.text  # copied as written
+    assert all(s.text.rstrip("。") not in _headings(doc) for s in summary.sentences)
+    assert len(summary.gist) + len(summary.text) <= 300
+    assert not {"日至", "周六", "二十八"} & set(summary.keywords)
+
+
+def test_notice_with_an_attached_plan_keeps_its_sections_apart() -> None:
+    doc = _doc("attach.txt")
+    shape = layout(doc)
+    assert shape.kind == "notice" and [a.title for a in shape.attached] == ["云山市消费扶贫行动实施方案"]
+    summary = summarize(doc)
+    texts = [s.text for s in summary.sentences]
+    attachment = texts.index("附件：云山市消费扶贫行动实施方案。")
+    assert "要于2020年6月30日前" in "".join(texts[:attachment])  # the main text's deadline, as written
+    after = summary.sentences[attachment + 1 :]
+    assert after and all(s.block_index > shape.main_end for s in after)
+    assert "消费扶贫" in summary.keywords
+    markdown = summary_markdown(doc, summary)
+    assert markdown.index("**附件**：") < markdown.index("**总体要求**")
+
+
+def test_speech_points_made_of_whole_sentences_are_named_by_their_key_phrase() -> None:
+    assert key_phrase("以畅通国内大循环为重点，加快构建新发展格局") == "加快构建新发展格局"
+    assert key_phrase("讲学习不放松，努力提升政治理论水平") == "讲学习不放松"
+    doc = _doc("speech.txt")
+    summary = summarize(doc)
+    assert summary.kind == "speech"
+    assert "以畅通、以科技" not in summary.gist and "加快构建新发展格局" in summary.gist
+    for sentence in summary.sentences:
+        assert sentence.text.rstrip("。") not in _headings(doc)  # never a heading alone
+        assert sentence.text.endswith(("。", "！", "？"))  # nothing cut mid-phrase
+    assert "完成投资800亿元" in summary.text
+
+
+def test_summary_json_traces_every_line_to_its_blocks() -> None:
+    doc = _doc("holiday.txt")
+    data = json.loads(json.dumps(summary_dict(summarize(doc)), ensure_ascii=False))
+    assert data["kind"] == "items"
+    for line in data["sentences"]:
+        heading = doc.blocks[line["heading_index"]]
+        assert line["label"] in heading.text
+        body = line["text"].removeprefix(line["label"] + "：")
+        assert body in "".join(doc.blocks[i].text for i in line["blocks"])
