@@ -37,14 +37,24 @@ _THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:
 _BORDER_AFTER = {
     "top": ("w:left", "w:start", "w:bottom", "w:right", "w:end", "w:between", "w:bar", "w:insideH",
             "w:insideV", "w:tl2br", "w:tr2bl"),
+    "left": ("w:bottom", "w:right", "w:end", "w:between", "w:bar", "w:insideH", "w:insideV", "w:tl2br",
+             "w:tr2bl"),
     "bottom": ("w:right", "w:end", "w:between", "w:bar", "w:insideH", "w:insideV", "w:tl2br", "w:tr2bl"),
+    "right": ("w:between", "w:bar", "w:insideH", "w:insideV", "w:tl2br", "w:tr2bl"),
+    "insideH": ("w:insideV", "w:tl2br", "w:tr2bl"),
+    "insideV": ("w:tl2br", "w:tr2bl"),
 }  # fmt: skip
 _TCPR_AFTER_BORDERS = (
     "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
     "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
 )  # fmt: skip
 _TBLPR_AFTER_CELL_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-_TBLPR_AFTER_INDENT = ("w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", *_TBLPR_AFTER_CELL_MARGINS)
+_TBLPR_AFTER_LAYOUT = ("w:tblCellMar", *_TBLPR_AFTER_CELL_MARGINS)
+_TBLPR_AFTER_BORDERS = ("w:shd", "w:tblLayout", *_TBLPR_AFTER_LAYOUT)
+_TBLPR_AFTER_INDENT = ("w:tblBorders", *_TBLPR_AFTER_BORDERS)
+_TRPR_AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:trPrChange")
+_TRPR_AFTER_HEADER = _TRPR_AFTER_CANT_SPLIT[2:]
+_TABLE_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")  # w:tblBorders in schema order
 
 
 def _child(parent: etree._Element, tag: str, successors: tuple[str, ...]) -> etree._Element:
@@ -167,7 +177,39 @@ def set_edge_to_edge(tblPr: BaseOxmlElement) -> None:
 
 def set_cant_split(trPr: BaseOxmlElement) -> None:
     """A table row that never breaks across pages."""
-    _child(trPr, "w:cantSplit", ())
+    _child(trPr, "w:cantSplit", _TRPR_AFTER_CANT_SPLIT)
+
+
+def set_header_row(trPr: BaseOxmlElement) -> None:
+    """A header row: repeated at the top of every page the table runs over."""
+    _child(trPr, "w:tblHeader", _TRPR_AFTER_HEADER)
+
+
+def set_table_borders(tblPr: BaseOxmlElement, color: str, width_pt: float) -> None:
+    """Single rules `width_pt` thick round the table and between all its rows and columns."""
+    borders = _child(tblPr, "w:tblBorders", _TBLPR_AFTER_BORDERS)
+    for side in _TABLE_SIDES:
+        _set_border(borders, side, color, width_pt, 0)
+
+
+def set_fixed_columns(tbl: BaseOxmlElement, widths_twips: list[int], margin_twips: int) -> None:
+    """Columns of these widths, together the table's width, flush with the text area (no indent), fixed
+    (not fitted to the text); `margin_twips` inside every cell, left and right."""
+    tblPr = tbl.tblPr
+    width = tblPr.find(qn("w:tblW"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(sum(widths_twips)))
+    indent = _child(tblPr, "w:tblInd", _TBLPR_AFTER_INDENT)
+    indent.set(qn("w:w"), "0")
+    indent.set(qn("w:type"), "dxa")
+    _child(tblPr, "w:tblLayout", _TBLPR_AFTER_LAYOUT).set(qn("w:type"), "fixed")
+    margins = _child(tblPr, "w:tblCellMar", _TBLPR_AFTER_CELL_MARGINS)
+    for side in ("w:left", "w:right"):
+        margin = _child(margins, side, ())
+        margin.set(qn("w:w"), str(margin_twips))
+        margin.set(qn("w:type"), "dxa")
+    for column, twips in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_twips, strict=True):
+        column.set(qn("w:w"), str(twips))
 
 
 def set_line_grid(sectPr: BaseOxmlElement, pitch_twips: int) -> None:

@@ -107,6 +107,9 @@ class BlockStyle:
     bold: bool = False
     space_before_lines: float = 0.0  # blank lines before, in grid lines
     new_page: bool = False  # starts a page (an attached text: 附件应当另面编排)
+    # Its last lines (Profile.lines_kept_with_next) stand on one page with the next block: the body's end,
+    # the 附件说明 and the agency lines stay with the signature's date (GB/T 9704 7.3.5.4).
+    keep_with_next: bool = False
 
 
 def _default_heading_roles() -> dict[int, tuple[FontRole, bool]]:
@@ -155,6 +158,19 @@ class Profile:
     # that moves both left until the date is 2 characters in.
     signature_right_chars: float = 2.0
     signed_date_shift_chars: float = 2.0
+    # Body lines brought over to the page of a signature that would stand alone there (GB/T 9704 7.3.5.4):
+    # a paragraph's last two lines, as widow control in Word and LibreOffice moves them.
+    lines_kept_with_next: int = 2
+    # Tables (practice for 公文: 仿宋, 3号 or smaller, single rules as wide as the type area): cell text
+    # on the line grid, the header row centred and repeated on every page the table runs over.
+    table_size_pt: float = SIZE_4HAO
+    table_rule_pt: float = 0.5
+    table_cell_margin_chars: float = 0.3  # left and right inside a cell, in characters of table_size_pt
+    table_min_column_chars: float = 2.0  # the narrowest column, in characters of table_size_pt
+    # Room over a column's widest cell: Latin letters and digits run a little wider than the half cell
+    # counted, and LibreOffice sets a gap between them and Chinese.
+    table_column_slack_chars: float = 1.0
+    table_header_role: FontRole = FontRole.HEITI
     # 版记 (GB/T 9704 7.4): 4号 lines 1 character in from both sides, between rules as wide as the type
     # area, the first and the last thicker than the one between 抄送 and 印发; the last rule lies on the
     # bottom edge of the last page's type area. Printed two-sided, that page is an even one (封四).
@@ -245,6 +261,10 @@ class Profile:
                 left_chars=indent,
                 right_chars=indent,
             )
+        if kind is BlockKind.LINE:  # cells of what was not read as a table: as they stand
+            return BlockStyle(FontRole.BODY, body, Align.LEFT, first_line_chars=0)
+        if kind is BlockKind.TABLE:  # the cells' text; the header's role is table_header_style's
+            return BlockStyle(FontRole.BODY, self.table_size_pt, Align.JUSTIFY, first_line_chars=0)
         return BlockStyle(FontRole.BODY, body)  # PARAGRAPH, CLOSING
 
     def run_style(self, heading_level: int | None, block: BlockStyle) -> tuple[FontRole, bool]:

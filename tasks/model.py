@@ -88,6 +88,8 @@ class BlockKind(StrEnum):
     # agencies; PRINTED_BY runs: the printing office, if named, and the date "2018年6月1日印发".
     COPY_TO = "copy_to"  # 抄送：省委办公厅，省人大常委会办公厅。
     PRINTED_BY = "printed_by"  # 云山市人民政府办公室  2018年6月1日印发
+    TABLE = "table"  # rows of cells (Block.table), the first row the header
+    LINE = "line"  # a line set as it stands, flush left: cells of what may be a table, not read as one
 
 
 @dataclass(frozen=True)
@@ -116,14 +118,29 @@ class Run:
 
 
 @dataclass(frozen=True)
-class Block:
-    kind: BlockKind
-    runs: tuple[Run, ...]
-    line: int  # 1-based line in the normalized (= input) text
-    heading: Heading | None = None  # HEADING blocks, and PARAGRAPHs that open with an inline heading
+class Table:
+    """A table's cells as text, row by row; the first row is the header. Every row has as many cells."""
+
+    rows: tuple[tuple[str, ...], ...]
 
     @property
     def text(self) -> str:
+        """The cells flattened: a tab between cells, a line break between rows (as a TSV)."""
+        return "\n".join("\t".join(row) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    runs: tuple[Run, ...]  # empty for a TABLE
+    line: int  # 1-based line in the normalized (= input) text
+    heading: Heading | None = None  # HEADING blocks, and PARAGRAPHs that open with an inline heading
+    table: Table | None = None  # TABLE blocks
+
+    @property
+    def text(self) -> str:
+        if self.table is not None:
+            return self.table.text
         return "".join(run.text for run in self.runs)
 
 

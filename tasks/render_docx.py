@@ -10,6 +10,11 @@ flow, kept on one page: Word and LibreOffice paginate for themselves, and neithe
 floating table at the page's foot alike (LibreOffice 7.4 drops the frame and sets a floating table
 inline), so it is not pushed to the bottom of the page, nor to an even page, as the PDF writer does;
 more blank lines above it push it down.
+
+Pages break where Word or LibreOffice break them; what must stay together is marked: keep-with-next and
+widow control from the body's last lines to the signature (GB/T 9704 7.3.5.4), page breaks before
+attached texts. A table is a real w:tbl of fixed columns, as wide as the type area, its rows whole and its
+header row repeated on each page.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.section import Section
@@ -39,8 +45,15 @@ from tasks.layout import (
     latin_font_name,
     mm_to_pt,
 )
-from tasks.model import Block, BlockKind, Document, Run
-from tasks.placement import FRONT_MATTER, blocks_to_set, imprint_rule_above, imprint_start, placed_styles
+from tasks.model import Block, BlockKind, Document, Run, Table
+from tasks.placement import (
+    FRONT_MATTER,
+    blocks_to_set,
+    imprint_rule_above,
+    imprint_start,
+    placed_styles,
+    table_geometry,
+)
 from tasks.title import balanced_lines
 
 LANGUAGE = "zh-CN"
@@ -67,6 +80,9 @@ def render_docx(doc: Document, profile: Profile, out: Path) -> None:
     styles = placed_styles(profile, blocks)
     imprint = imprint_start(blocks)
     for i, (block, style) in enumerate(zip(blocks[:imprint], styles[:imprint], strict=True)):
+        if block.table is not None:
+            _add_table(document, block.table, style, profile)
+            continue
         paragraph = _add_block(document, block, style, profile)
         if i == 0 and doc.metadata.agency:
             paragraph.paragraph_format.space_before = _lines(profile, profile.title_below_rule_lines)
@@ -176,6 +192,10 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle)
     fmt.space_before = _lines(profile, style.space_before_lines)
     fmt.space_after = Twips(0)
     fmt.page_break_before = style.new_page or None
+    # Kept with the next paragraph, its last two lines at least (widow control): Word and LibreOffice then
+    # move them over to a signature that would stand alone.
+    fmt.keep_with_next = style.keep_with_next or None
+    fmt.widow_control = style.keep_with_next or None
     char = _char_advance_pt(profile, style.size_pt)
     fmt.first_line_indent = _twips(style.first_line_chars * char)
     fmt.left_indent = _twips(style.left_chars * char)
@@ -216,15 +236,46 @@ def _fill_paragraph(paragraph: Paragraph, block: Block, style: BlockStyle, profi
     return paragraph
 
 
+def _add_blank_line(document: DocxDocument, profile: Profile) -> Paragraph:
+    style = profile.block_style(BlockKind.PARAGRAPH)
+    return _add_block(document, Block(BlockKind.PARAGRAPH, (), 0), style, profile)
+
+
+def _add_table(document: DocxDocument, table: Table, style: BlockStyle, profile: Profile) -> None:
+    """A ruled table of fixed columns across the type area (GB/T 9704 practice): cell text on the line
+    grid in the table's size, the header row centred and repeated on every page; rows never split."""
+    geometry = table_geometry(profile, table)
+    if style.space_before_lines:  # a table has no space before: a blank body line stands for it
+        _add_blank_line(document, profile).paragraph_format.keep_with_next = True
+    style = replace(style, space_before_lines=0.0)  # the cells' own
+    docx_table = document.add_table(rows=len(table.rows), cols=len(geometry.widths))
+    docx_table.autofit = False
+    widths = [round(width * TWIPS_PER_PT) for width in geometry.widths]
+    docx_xml.set_fixed_columns(docx_table._tbl, widths, round(geometry.margin * TWIPS_PER_PT))
+    docx_xml.set_table_borders(docx_table._tbl.tblPr, RULE_COLOR, profile.table_rule_pt)
+    for index, (row, cells) in enumerate(zip(docx_table.rows, table.rows, strict=True)):
+        trPr = row._tr.get_or_add_trPr()
+        docx_xml.set_cant_split(trPr)
+        if index == 0:
+            docx_xml.set_header_row(trPr)
+            cell_styles = [replace(style, role=profile.table_header_role, align=Align.CENTER)] * len(cells)
+        else:
+            cell_styles = [replace(style, align=align) for align in geometry.aligns]
+        for cell, text, width, cell_style in zip(row.cells, cells, widths, cell_styles, strict=True):
+            cell.width = Twips(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            content = Block(BlockKind.PARAGRAPH, (Run(text),), 0)
+            paragraph = _fill_paragraph(cell.paragraphs[0], content, cell_style, profile)
+            # Rows one exact pitch a line: LibreOffice would snap a row with its rules to two grid lines.
+            docx_xml.set_snap_to_grid(paragraph._p.get_or_add_pPr(), False)
+
+
 def _add_imprint(
     document: DocxDocument, blocks: Sequence[Block], styles: Sequence[BlockStyle], profile: Profile
 ) -> None:
     """版记 (GB/T 9704 7.4): a row a line, a rule above the first and under the last, a thinner one
     between the 抄送 and 印发 lines; rows never split and stay together (see the module docstring)."""
-    blank = _add_block(
-        document, Block(BlockKind.PARAGRAPH, (), 0), profile.block_style(BlockKind.PARAGRAPH), profile
-    )
-    blank.paragraph_format.keep_with_next = True
+    _add_blank_line(document, profile).paragraph_format.keep_with_next = True
     table = document.add_table(rows=len(blocks), cols=1)
     table.autofit = False
     docx_xml.set_edge_to_edge(table._tbl.tblPr)

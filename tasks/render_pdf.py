@@ -2,8 +2,10 @@
 
 Every number comes from the `Profile`. Lines are set by `tasks.pdf_typeset` on the character grid;
 each line sits in a slot of the profile's exact line pitch with its em box centred in the slot, so
-glyphs stay inside the type area. Pages break between lines. The 版记 closes the last page from its
-bottom lines up.
+glyphs stay inside the type area. Pages break between lines; a block that keeps with the next (the body's
+end above a signature) moves its last lines to the next page with it. Tables are ruled grids of such
+lines, broken between rows, the header row repeated. The 版记 closes the last page from its bottom lines
+up.
 """
 
 from __future__ import annotations
@@ -29,9 +31,17 @@ from tasks.layout import (
     mm_to_pt,
     page_number_text,
 )
-from tasks.model import Block, BlockKind, Document
+from tasks.model import Block, BlockKind, Document, Table
 from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width
-from tasks.placement import FRONT_MATTER, blocks_to_set, imprint_rule_above, imprint_start, placed_styles
+from tasks.placement import (
+    FRONT_MATTER,
+    TableGeometry,
+    blocks_to_set,
+    imprint_rule_above,
+    imprint_start,
+    placed_styles,
+    table_geometry,
+)
 from tasks.title import balanced_lines
 
 log = logging.getLogger(__name__)
@@ -116,6 +126,11 @@ class _Page:
     def uncovered_font(self, char: str, role: FontRole) -> ResolvedFont:
         self.uncovered.setdefault(char, None)
         return self.fonts.font(role)
+
+
+def _row_lines(row: list[list[Line]]) -> int:
+    """Lines a table row takes: its fullest cell's, one at least."""
+    return max(1, *(len(lines) for lines in row))
 
 
 def _baseline(em_top: float, glyphs: Sequence[Glyph]) -> float:
@@ -229,8 +244,14 @@ class _Writer:
             self._red_header(self.doc.metadata.agency, number)
         styles = placed_styles(self.profile, blocks)
         imprint = imprint_start(blocks)
-        for block, style in zip(blocks[:imprint], styles[:imprint], strict=True):
-            self._block(block, style)
+        body, body_styles = blocks[:imprint], styles[:imprint]
+        for index, (block, style) in enumerate(zip(body, body_styles, strict=True)):
+            if block.table is not None:
+                self._table(block.table, style)
+            elif style.keep_with_next:
+                self._block(block, style, self._kept_height(body[index + 1 :], body_styles[index + 1 :]))
+            else:
+                self._block(block, style)
         if imprint < len(blocks):
             self._imprint(blocks[imprint:], styles[imprint:])
         self.page.finish_page()
@@ -244,7 +265,8 @@ class _Writer:
         fonts = page.fonts.describe_all()
         return PdfResult(page.number, fonts, list(page.uncovered), list(page.fallbacks_used))
 
-    def _block(self, block: Block, style: BlockStyle) -> None:
+    def _block(self, block: Block, style: BlockStyle, kept: float = 0.0) -> None:
+        """Set a block's lines; with keep_with_next, its last lines go where `kept` more pt fit under them."""
         if style.new_page and self.page.used > 0:
             self.page.new_page()
         self.page.skip_lines(style.space_before_lines)
@@ -253,10 +275,96 @@ class _Writer:
         pitch = self.profile.line_pitch_of(style)
         if lines and block.kind in FRONT_MATTER:  # a title is never left at the foot of a page alone
             self.page.keep(len(lines) * pitch + self.profile.line_pitch_pt)
+        kept_lines = min(len(lines), self.profile.lines_kept_with_next) if style.keep_with_next else 0
         for i, line in enumerate(lines):
+            if kept_lines and i == len(lines) - kept_lines:
+                self.page.keep(kept_lines * pitch + kept)
             top = self._place(line, style.align, pitch, width)
             if i == 0 and block.heading is not None and block.heading.kind == "heading":
                 self._bookmark(block, top)
+
+    def _kept_height(self, following: Sequence[Block], styles: Sequence[BlockStyle]) -> float:
+        """Height of the blocks a block keeps with: the next, and on while they keep with the next too."""
+        height = 0.0
+        for block, style in zip(following, styles, strict=True):
+            lines = self._lines(block, style, self._width(style))
+            height += style.space_before_lines * self.profile.line_pitch_pt
+            height += len(lines) * self.profile.line_pitch_of(style)
+            if not style.keep_with_next:
+                break
+        return height
+
+    def _table(self, table: Table, style: BlockStyle) -> None:
+        """A ruled table across the type area: rows on the line grid, a page break only between rows (a
+        row taller than a page excepted), the header row first on every page the table runs over (unless
+        it takes half a page itself)."""
+        page, profile, pitch = self.page, self.profile, self.profile.line_pitch_pt
+        geometry = table_geometry(profile, table)
+        rows = [(self._cell_lines(row, geometry, style, i == 0), i == 0) for i, row in enumerate(table.rows)]
+        header = rows[0][0]
+        repeated = 2 * _row_lines(header) <= profile.lines_per_page
+        room = profile.lines_per_page - (_row_lines(header) if repeated else 0)  # for rows on later pages
+        if style.new_page and page.used > 0:
+            page.new_page()
+        page.skip_lines(style.space_before_lines)
+        page.keep(sum(_row_lines(row) for row, _ in rows[:2]) * pitch)  # the header with a row under it
+        ruling = [page.top - page.used]
+        while rows:
+            row, is_header = rows.pop(0)
+            free = int((profile.type_height_pt - page.used) / pitch + _EPS)
+            if _row_lines(row) > free and len(ruling) > 1 and (_row_lines(row) <= room or free < 1):
+                self._rule_table(ruling, geometry)
+                page.new_page()
+                ruling = [page.top]
+                if repeated:
+                    ruling = self._table_row(header, geometry, ruling, header=True)
+                free = int((profile.type_height_pt - page.used) / pitch + _EPS)
+            if _row_lines(row) > free:  # taller than a page: what fits here, the rest on the next
+                rows.insert(0, ([cell[free:] for cell in row], is_header))
+                row = [cell[:free] for cell in row]
+            ruling = self._table_row(row, geometry, ruling, header=is_header)
+        self._rule_table(ruling, geometry)
+
+    def _cell_lines(
+        self, cells: Sequence[str], geometry: TableGeometry, style: BlockStyle, header: bool
+    ) -> list[list[Line]]:
+        """Each cell's lines within its column: the header in its own role, the body in the table's style."""
+        role = self.profile.table_header_role if header else style.role
+        found = []
+        for text, width, align in zip(cells, geometry.widths, geometry.aligns, strict=True):
+            glyphs = _glyphs(text, role, style.size_pt, style.bold, self.page)
+            justify = not header and align is Align.JUSTIFY
+            found.append(break_lines(glyphs, width - 2 * geometry.margin, 0.0, justify) if glyphs else [])
+        return found
+
+    def _table_row(
+        self, row: list[list[Line]], geometry: TableGeometry, ruling: list[float], header: bool = False
+    ) -> list[float]:
+        """Draw one row under the last of `ruling` (the y of the rules drawn so far on this page); return
+        `ruling` with the row's bottom added. Cells are centred in the row's height, a column's
+        body cells centred or justified as `geometry` says, header cells centred."""
+        page, pitch, margin = self.page, self.profile.line_pitch_pt, geometry.margin
+        top, count = page.top - page.used, _row_lines(row)
+        x = page.left
+        for lines, width, align in zip(row, geometry.widths, geometry.aligns, strict=True):
+            first = top - (count - len(lines)) * pitch / 2  # the first line's slot
+            align = Align.CENTER if header else align
+            for k, line in enumerate(lines):
+                self._draw_in_slot(line, align, width - 2 * margin, x + margin, first - k * pitch, pitch)
+            x += width
+        page.used += count * pitch
+        return [*ruling, page.top - page.used]
+
+    def _rule_table(self, ruling: list[float], geometry: TableGeometry) -> None:
+        """The rules of the table's part on this page: under and over every row, and between columns."""
+        canvas, left = self.page.canvas, self.page.left
+        canvas.setLineWidth(self.profile.table_rule_pt)
+        for y in ruling:
+            canvas.line(left, y, left + self.profile.type_width_pt, y)
+        x = left
+        for width in (0.0, *geometry.widths):
+            x += width
+            canvas.line(x, ruling[0], x, ruling[-1])
 
     def _width(self, style: BlockStyle) -> float:
         """Room for a block's lines: the type width less its right indent."""
@@ -337,15 +445,20 @@ class _Writer:
     def _place(self, line: Line, align: Align, pitch: float, width: float | None = None) -> float:
         """Put one line in the next slot of `pitch`, aligned within `width`; return the slot's top."""
         width = self.profile.type_width_pt if width is None else width
+        top = self.page.slot(pitch)
+        self._draw_in_slot(line, align, width, self.page.left, top, pitch)
+        return top
+
+    def _draw_in_slot(
+        self, line: Line, align: Align, width: float, left: float, top: float, pitch: float
+    ) -> None:
+        """Draw a line aligned within `width` from `left`, its em box centred in the slot from `top` down."""
         free = width - line.indent - line_width(line)
         shift = {Align.CENTER: free / 2, Align.RIGHT: free}.get(align, 0.0)
         if shift:
             line = replace(line, indent=line.indent + shift)
-        top = self.page.slot(pitch)
-        size = line.glyphs[0].size
-        em_top = top - (pitch - size) / 2
-        _draw_line(self.page.canvas, line, self.page.left, _baseline(em_top, line.glyphs))
-        return top
+        em_top = top - (pitch - line.glyphs[0].size) / 2
+        _draw_line(self.page.canvas, line, left, _baseline(em_top, line.glyphs))
 
     def _bookmark(self, block: Block, top: float) -> None:
         heading = block.heading

@@ -264,3 +264,22 @@ def test_profile_chosen_in_metadata_is_used(tmp_path: Path) -> None:
         assert len(pdf.pages) == 2
         assert pdf_check.page_number_problems(pdf, get_profile("centered")) == []
     assert docx_check.footer_problems(docx_check.read_docx_xml(converted.docx_path), converted.profile) == []
+
+
+def test_a_notice_with_a_table_and_its_signature_through_the_pipeline(tmp_path: Path) -> None:
+    """The holiday notice as a user's file: its attached table is a real table in both files, and its
+    signature stands under the body's last lines, not alone on a page."""
+    source = tmp_path / "节日通知.txt"
+    shutil.copy(ROOT / "tests" / "data" / "genre" / "notice_holiday_attachments.txt", source)
+    converted = _convert(source, tmp_path / "outputs")
+    with pdfplumber.open(converted.pdf_path) as pdf:
+        found = pdf_check.lines(pdf, converted.profile)
+        table_page = next(line.page for line in found if line.text == "序号日期带班领导值班人员")
+        rules = len(pdf.pages[table_page - 1].lines)
+    signature = next(i for i, line in enumerate(found) if line.text == "云山市人民政府办公室")
+    assert found[signature - 3].page == found[signature].page  # 特此通知 and the 附件说明 above it …
+    assert found[signature - 4].page == found[signature].page  # … and the body's last line
+    assert rules == 5 + 5  # four rows of four columns: five rules across, five down
+    xml = docx_check.read_docx_xml(converted.docx_path)
+    cells = [docx_check.paragraph_text(p) for p in xml.document.iterfind(".//w:tbl//w:p", docx_check.NS)]
+    assert cells[:4] == ["序号", "日期", "带班领导", "值班人员"]

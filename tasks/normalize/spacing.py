@@ -79,6 +79,15 @@ class _Lines:
             self._plain[start] = marked is None
         return self._plain[start]
 
+    def table_row(self, start: int, end: int) -> bool:
+        """Tab-separated cells in this line and the one above or below: a table's rows, whatever the cells
+        hold (a Word table read a row a line)."""
+        above = self.text.rfind("\n", 0, max(start - 1, 0))
+        below = self.text.find("\n", end + 1)
+        below = len(self.text) if below < 0 else below
+        neighbours = (self.text[above + 1 : max(start - 1, 0)], self.text[end + 1 : below])
+        return "\t" in self.text[start:end] and any("\t" in line for line in neighbours)
+
     def flattened(self, start: int, end: int) -> bool:
         if end - start < FLATTENED_LINE_CHARS:
             return False
@@ -119,6 +128,8 @@ def _inner_spaces(text: str) -> Step:
         if lines.flattened(start, end) and (len(gap) > 1 or _paragraph_break(text, start, m)):
             return True
         if (len(gap) > 1 or gap in "\u3000\t") and lines.plain(start, end):
+            return True
+        if "\t" in gap and lines.table_row(start, end):
             return True
         if "\u3000" in gap and lines.in_name_list(start, end, m.start()):
             return True

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import PurePath
 
 from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, Metadata, Run
-from tasks.structure import parts
+from tasks.structure import parts, tables
 from tasks.structure.headings import Draft, Resolved, read_numbered, resolve
 from tasks.structure.numbering import numbering_warnings
 from tasks.structure.segments import Segment, drop_boilerplate, split_segments
@@ -39,7 +39,9 @@ def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part
     while i < len(segments):
         seg, text = segments[i], segments[i].text
         following = segments[i + 1].text if i + 1 < len(segments) else ""
-        if parts.is_doc_number(text):
+        if tables.kind_of(seg):
+            break
+        elif parts.is_doc_number(text):
             kind = BlockKind.DOC_NUMBER
         elif parts.is_date_line(text) or (title and parts.is_plain_date(text)):
             kind = BlockKind.DATE
@@ -150,7 +152,9 @@ def _classify_body(segments: list[Segment]) -> list[Part]:
     while i < len(segments):
         seg, text = segments[i], segments[i].text
         following = segments[i + 1].text if i + 1 < len(segments) else ""
-        if parts.is_closing(text):
+        if table := tables.kind_of(seg):
+            found.append(Part(table, (seg,), section))
+        elif parts.is_closing(text):
             found.append(Part(BlockKind.CLOSING, (seg,), section))
         elif _lists_attachments(text, following, signed):
             found.append(Part(BlockKind.ATTACHMENT, (seg,), section))  # 附件说明 under the body
@@ -236,6 +240,8 @@ def _blocks(found: list[Part], resolved: dict[int, Resolved]) -> list[Block]:
         seg = part.segments[0]
         if index in resolved:
             blocks.append(_heading_block(part, resolved[index]))
+        elif part.kind in (BlockKind.TABLE, BlockKind.LINE):
+            blocks.append(tables.table_block(seg))
         elif part.kind in (BlockKind.COPY_TO, BlockKind.PRINTED_BY):
             blocks.append(_imprint_block(part))
         elif part.kind is BlockKind.TITLE:
@@ -304,6 +310,7 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     metadata = metadata or Metadata()
     segments, dropped = drop_boilerplate(split_segments(text))
     segments, mark = _agency_mark(segments)
+    segments, table_warnings = tables.find_tables(segments, text)
     found = _classify(segments)
     numbered = _numbered(found)
     resolved_list = resolve(
@@ -335,7 +342,7 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
         blocks=tuple(head + blocks),
         metadata=_merged(metadata, _front_of_main(blocks), title, mark[0].text if mark else None),
         dropped=tuple(sorted(dropped + mark, key=lambda d: d.line)),
-        warnings=tuple(warnings),
+        warnings=tuple(warnings + table_warnings),
     )
 
 
