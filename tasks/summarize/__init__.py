@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tasks.model import Document, KeySentence, Summary
-from tasks.summarize.gist import gist_line, key_phrase
+from tasks.summarize.gist import gist_line, line_label
 from tasks.summarize.keywords import top_keywords
 from tasks.summarize.kinds import FACT, Layout, layout
 from tasks.summarize.rank import textrank
@@ -30,7 +30,7 @@ _GIST_SHARE = 2  # the gist takes at most 1/this of the budget, leaving the rest
 _OPENING_SHARE = 3  # a notice's opening sentence leads when it leaves 2/3 to its points
 _FACT_WEIGHT = 1.3  # a sentence with a date or an amount tells a reader what to act on
 _LABEL_END = "："
-_LABEL_SHARE = 3  # labels take at most 1/this of the budget, or the lines go without them
+_LABEL_SHARE = 4  # labels take at most 1/this of the budget, or the lines go without them
 _MAX_LABEL_CHARS = 24  # a longer heading is a sentence: its key phrase labels its line
 
 
@@ -42,16 +42,13 @@ def _stand_in(units: list[Unit], scores: list[float], max_chars: int) -> int | N
     return opening[0] if opening else max(short, key=lambda i: (scores[i], -i), default=None)
 
 
-def _label(title: str) -> str:
-    """A short heading is its own key phrase; a heading that is a whole sentence gives its key phrase."""
-    return title if len(title) <= _MAX_LABEL_CHARS else key_phrase(title)
-
-
 def _section_labels(doc: Document) -> dict[int, tuple[str, int]]:
     """Per top-level section ordinal: its heading's key phrase and the heading's block index."""
     top = top_headings(doc)
     index = {id(b.heading): i for i, b in enumerate(doc.blocks) if b.heading is not None}
-    return {n: (_label(heading.title), index[id(heading)]) for n, heading in enumerate(top)}
+    return {
+        n: (line_label(heading.title, _MAX_LABEL_CHARS), index[id(heading)]) for n, heading in enumerate(top)
+    }
 
 
 def _lines(
@@ -161,7 +158,9 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
     attachments = _attachment_lines(doc, shape, budget_chars // _GIST_SHARE, with_points=not lent)
     budget = budget_chars - sum(len(a.text) for a in attachments)
     units = collect(doc if lent else main)
-    scores = _weigh_facts(units, textrank(units))
+    scores = textrank(units)
+    if shape.kind != "speech":  # a directive's dates and amounts are what its reader acts on
+        scores = _weigh_facts(units, scores)
     keyword_units = collect(doc) if shape.attached else units
     keywords = top_keywords([u for u in keyword_units if u.depth == 0], keyword_count)
     labels = _section_labels(doc if lent else main)
@@ -184,7 +183,8 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
         lines = _item_lines(item_sentences(main), labels, room)
     else:
         # A top-level title labels its line (or is named in the gist); it is never a line alone.
-        content = [i for i, u in enumerate(units) if u.depth != 1]
+        # A sub-heading's title is content inside its point's line, never a line alone.
+        content = [i for i, u in enumerate(units) if u.depth == 0 or (u.depth == 2 and labels)]
         units, scores = [units[i] for i in content], [scores[i] for i in content]
         label_chars = sum(len(label) + len(_LABEL_END) for label, _ in labels.values())
         chosen = choose(units, scores, max(room - label_chars, 0))

@@ -46,6 +46,15 @@ def key_phrase(title: str) -> str:
     )
 
 
+def line_label(title: str, max_chars: int) -> str:
+    """What opens a point's line: a short heading whole (讲学习不放松，努力提升政治理论水平), the key
+    phrase of a long one or of one that opens with its frame (以……为重点，加快构建新发展格局)."""
+    first = _CLAUSE_END.split(title, maxsplit=1)[0].strip()
+    if len(title) <= max_chars and not _opens_with_preposition(first):
+        return title
+    return key_phrase(title)
+
+
 def points(titles: Sequence[str]) -> list[str]:
     """The key phrase of each heading (see key_phrase).
 

@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
+from functools import lru_cache
 
 from tasks.summarize.lexicon import idf, stopwords
 from tasks.summarize.units import Unit
@@ -46,6 +47,7 @@ def _is_link(word: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in word) and word not in stopwords()
 
 
+@lru_cache(maxsize=65536)
 def _names_a_subject(word: str) -> bool:
     """A word jieba reads, on its own, as one word of a naming part of speech."""
     parts = tagged(word)

@@ -24,6 +24,7 @@ FACT = re.compile(
 )
 _DIRECTIVE_TITLE = re.compile(r"(?:通知|意见|决定|通报|办法|方案|规定|批复|函|公告|通告|细则|要点)$")
 _SIGNED = frozenset({BlockKind.SIGNATURE, BlockKind.SIGNED_DATE, BlockKind.DOC_NUMBER, BlockKind.COPY_TO})
+_ITEM_NAME_CHARS = 12  # an item is named in a word or two: 元旦, 第一场 会议报到
 _ITEM_BODY_CHARS = 80  # an item's text says its facts in a line or two
 _ITEM_FACT_SHARE = 0.6  # ... and most items have a date or a number
 
@@ -80,6 +81,9 @@ def _is_item_list(main: tuple[Block, ...]) -> bool:
     if not levels:
         return False
     top = min(levels)
+    titles = sorted(len(h.title) for b in main if (h := b.heading) is not None and h.level == top)
+    if titles[len(titles) // 2] > _ITEM_NAME_CHARS:
+        return False  # points of a speech or a notice, not names of items
     bodies: list[str] = []
     for block in main:
         heading = block.heading
