@@ -18,7 +18,7 @@ from dataclasses import replace
 from tasks.model import Document, KeySentence, Summary
 from tasks.summarize.gist import gist_line, line_label
 from tasks.summarize.keywords import top_keywords
-from tasks.summarize.kinds import FACT, Layout, layout
+from tasks.summarize.kinds import DEADLINE, FACT, Layout, layout
 from tasks.summarize.rank import textrank
 from tasks.summarize.render import summary_dict, summary_markdown
 from tasks.summarize.select import choose
@@ -29,6 +29,7 @@ __all__ = ["summarize", "summary_dict", "summary_markdown"]
 _GIST_SHARE = 2  # the gist takes at most 1/this of the budget, leaving the rest to the sections
 _OPENING_SHARE = 3  # a notice's opening sentence leads when it leaves 2/3 to its points
 _FACT_WEIGHT = 1.3  # a sentence with a date or an amount tells a reader what to act on
+_DEADLINE_WEIGHT = 1.5  # ... and one with a deadline says by when (on top of its date)
 _LABEL_END = "："
 _LABEL_SHARE = 4  # labels take at most 1/this of the budget, or the lines go without them
 _MAX_LABEL_CHARS = 24  # a longer heading is a sentence: its key phrase labels its line
@@ -131,7 +132,13 @@ def _attachment_lines(doc: Document, shape: Layout, budget: int, with_points: bo
 
 
 def _weigh_facts(units: list[Unit], scores: list[float]) -> list[float]:
-    return [s * (_FACT_WEIGHT if FACT.search(u.text) else 1.0) for u, s in zip(units, scores, strict=True)]
+    """Scores of a directive's sentences, raised for the facts and deadlines a reader acts on."""
+    return [
+        score
+        * (_FACT_WEIGHT if FACT.search(unit.text) else 1.0)
+        * (_DEADLINE_WEIGHT if DEADLINE.search(unit.text) else 1.0)
+        for unit, score in zip(units, scores, strict=True)
+    ]
 
 
 def _gist(

@@ -22,6 +22,8 @@ FACT = re.compile(
     r"\d+[年月日时号点天%％万亿元个项家人次名]|[0-9０-９]+[:：][0-9０-９]{2}"
     r"|[一二两三四五六七八九十百千]+[年月日天个项次家名批]"
 )
+# A deadline: by when a directive is to be done (于6月20日18：00前, 2018年12月31日前, 每季度).
+DEADLINE = re.compile(r"[日月底末][^。；，]{0,8}?(?:前|之前|以前)|截至|截止|每[年季月周]")
 _DIRECTIVE_TITLE = re.compile(r"(?:通知|意见|决定|通报|办法|方案|规定|批复|函|公告|通告|细则|要点)$")
 _SIGNED = frozenset({BlockKind.SIGNATURE, BlockKind.SIGNED_DATE, BlockKind.DOC_NUMBER, BlockKind.COPY_TO})
 _ITEM_NAME_CHARS = 12  # an item is named in a word or two: 元旦, 第一场 会议报到
