@@ -74,3 +74,23 @@ def test_summary_json_traces_every_line_to_its_blocks() -> None:
         assert line["label"] in heading.text
         body = line["text"].removeprefix(line["label"] + "：")
         assert body in "".join(doc.blocks[i].text for i in line["blocks"])
+
+
+def test_each_attachment_is_one_line_by_its_label_and_title_after_the_main_points() -> None:
+    doc = _doc("two_attachments.txt")
+    summary = summarize(doc)
+    texts = [s.text for s in summary.sentences]
+    assert [s.label for s in summary.sentences] == [
+        "做好开学准备",
+        "加强安全管理",
+        "及时报送情况",
+        "附件1",
+        "附件2",
+    ]
+    assert texts[-2:] == [
+        "附件1：开学工作检查表。",
+        "附件2：校舍安全排查要点，共两个方面：重点部位、排查方法。",
+    ]
+    # the notice's own deadlines, as written, and its three points, not the attachments' four
+    assert "于8月25日前" in texts[0] and "于9月5日前" in texts[2]
+    assert summary.gist == "为做好2026年秋季学期开学工作，现将有关事项通知如下。"

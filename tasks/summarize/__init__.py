@@ -116,11 +116,7 @@ def _attachment_lines(doc: Document, shape: Layout, budget: int, with_points: bo
     bounds = [a.start for a in shape.attached] + [len(doc.blocks)]
     for attached, end in zip(shape.attached, bounds[1:], strict=True):
         part = replace(doc, blocks=doc.blocks[attached.title_index + 1 : end])
-        label = (
-            "附件"
-            if attached.start != attached.title_index or doc.blocks[attached.start].text.startswith("附件")
-            else ""
-        )
+        label = attached.label
         head = f"{label}：{attached.title}" if label else attached.title
         named = gist_line(top_headings(part), budget) if with_points else ""
         found.append(KeySentence(head + "。", attached.title_index, 0.0, label, None))

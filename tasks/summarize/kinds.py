@@ -38,6 +38,7 @@ class Attached:
     start: int  # index of its first block
     title: str
     title_index: int  # block of its title (the label's when it has no title of its own)
+    label: str = ""  # as written: "附件", "附件1"; "" for a forwarded document
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def _attached_texts(doc: Document) -> tuple[Attached, ...]:
         if block.kind == BlockKind.ATTACHMENT and (signed or titled):
             title_index = i + 1 if titled else i
             name = blocks[i + 1].text.strip() if titled else _attachment_name(block.text)
-            found.append(Attached(i, name, title_index))
+            label = re.match(r"附件[0-9一二三四五六七八九十]*", block.text.strip())
+            found.append(Attached(i, name, title_index, label.group() if label else "附件"))
         elif block.kind == BlockKind.TITLE and signed and not (found and found[-1].title_index == i):
             found.append(Attached(i, block.text.strip(), i))
     return tuple(found)
