@@ -94,3 +94,23 @@ def test_each_attachment_is_one_line_by_its_label_and_title_after_the_main_point
     # the notice's own deadlines, as written, and its three points, not the attachments' four
     assert "于8月25日前" in texts[0] and "于9月5日前" in texts[2]
     assert summary.gist == "为做好2026年秋季学期开学工作，现将有关事项通知如下。"
+
+
+def test_keywords_are_terms_of_the_text_never_two_halves_of_one() -> None:
+    doc = build_document(
+        "\n".join(
+            [
+                "关于推进消费扶贫的通知",
+                "实施乡村振兴战略，要把消费扶贫作为重要抓手，落实乡村振兴战略的各项部署。",
+                "各地要推动乡村振兴战略落地，建设配套幼儿园，配套幼儿园要于9月1日前投入使用。",
+                "要进一步加强消费扶贫工作，切实做好配套幼儿园移交，有关部门要加强督查。",
+                "消费扶贫成效纳入考核。",
+            ]
+        ),
+        "notice.txt",
+    )
+    keywords = summarize(doc).keywords
+    assert {"消费扶贫", "配套幼儿园"} <= set(keywords)
+    assert not {"进一步", "切实", "加强", "有关", "日前", "9月"} & set(keywords)
+    assert not {"乡村振兴", "振兴战略"} <= set(keywords)  # two halves of 乡村振兴战略
+    assert all(a == b or a not in b for a in keywords for b in keywords)

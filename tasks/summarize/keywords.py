@@ -29,6 +29,7 @@ _QUANTITY = re.compile(
     r"^[零一二两三四五六七八九十百千万亿几多]+(?:[年月日天亩元个项次户人家名座条所批吨]|平方米|公里|公顷)$"
 )
 _MIN_PHRASE_COUNT = 3
+_FAMILY = 2  # keywords opening alike at most: the rest of the list says something else
 _PHRASE_SHARE = 0.5  # a phrase holds at least this share of the uses of each of its outer words
 
 
@@ -51,7 +52,9 @@ def _is_link(word: str) -> bool:
 def _names_a_subject(word: str) -> bool:
     """A word jieba reads, on its own, as one word of a naming part of speech."""
     parts = tagged(word)
-    return len(parts) == 1 and parts[0][1].startswith(_NAMING)
+    # jieba's dictionary holds a few noun + function-word compounds (国家有关): no subject either
+    trailing = any(word.endswith(stop) for stop in stopwords() if 2 <= len(stop) < len(word))
+    return len(parts) == 1 and parts[0][1].startswith(_NAMING) and not trailing
 
 
 def top_keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
@@ -73,10 +76,28 @@ def top_keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
     for word, n in freq.items():
         if n > 0 and not _QUANTITY.match(word) and _names_a_subject(word):
             weights[word] = max(weights.get(word, 0.0), (1 + math.log(n)) * idf(word))
+    text = "".join(sentence.text for sentence in sentences)
     picked: list[str] = []
     for term in sorted(weights, key=lambda t: (-weights[t], t)):
         if len(picked) == count:
             break
-        if not any(term in other or other in term for other in picked):
+        if not any(_one_term(term, other, text) for other in picked) and _family(term, picked) < _FAMILY:
             picked.append(term)
     return tuple(picked)
+
+
+def _one_term(a: str, b: str, text: str) -> bool:
+    """One inside the other (乡村振兴, 乡村振兴战略), or two halves of one term the text writes whole
+    (乡村振兴 + 振兴战略 = 乡村振兴战略)."""
+    if a in b or b in a:
+        return True
+    for first, second in ((a, b), (b, a)):
+        for size in range(min(len(first), len(second)) - 1, 0, -1):
+            if first.endswith(second[:size]) and first + second[size:] in text:
+                return True
+    return False
+
+
+def _family(term: str, picked: Sequence[str]) -> int:
+    """How many picked keywords open with the same two characters (贫困人口, 贫困地区, 贫困县)."""
+    return sum(other[:2] == term[:2] for other in picked)
