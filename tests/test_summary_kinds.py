@@ -5,7 +5,10 @@ named by their key phrase; facts are copied as written; keywords are words, not 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 from tasks.normalize import normalize
 from tasks.structure import build_document
@@ -114,3 +117,27 @@ def test_keywords_are_terms_of_the_text_never_two_halves_of_one() -> None:
     assert not {"进一步", "切实", "加强", "有关", "日前", "9月"} & set(keywords)
     assert not {"乡村振兴", "振兴战略"} <= set(keywords)  # two halves of 乡村振兴战略
     assert all(a == b or a not in b for a in keywords for b in keywords)
+
+
+SAMPLES = Path(__file__).parent / "data" / "samples"
+PUBLIC = sorted(
+    p
+    for p in [*SAMPLES.glob("*.txt"), *SAMPLES.glob("corpus/*.txt"), *SAMPLES.glob("messy/*.txt")]
+    if ".gbk" not in p.name
+)
+
+
+@pytest.mark.parametrize("path", PUBLIC, ids=lambda p: p.stem)
+def test_every_line_of_a_public_text_is_its_own_wording_within_the_budget(path: Path) -> None:
+    doc = build_document(normalize(path.read_text(encoding="utf-8-sig")).text, path.name)
+    summary = summarize(doc)
+    text = "".join(block.text for block in doc.blocks)
+    assert len(summary.gist) + len(summary.text) <= 300
+    for line in summary.sentences:
+        body = line.text.removeprefix(line.label + "：") if line.label else line.text
+        if line.heading_index is not None:
+            assert line.label in doc.blocks[line.heading_index].text  # the heading's own words
+        for sentence in re.findall(r"[^。！？]+[。！？]", body):
+            # a sub-heading read as a sentence gets its 。; the gist's frame (共两个方面：) is ours
+            assert sentence.rstrip("。") in text or sentence.startswith("共"), sentence
+        assert line.text.rstrip("。") not in {h.title for h in doc.outline}  # never a heading alone

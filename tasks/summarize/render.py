@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.model import Document, KeySentence, Summary
+from tasks.model import BlockKind, Document, KeySentence, Summary
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -28,11 +28,12 @@ def _paragraphs(doc: Document, summary: Summary) -> list[str]:
     loose = False  # the last paragraph holds unlabelled sentences
     for sentence in summary.sentences:
         heading = None if sentence.heading_index is None else doc.blocks[sentence.heading_index].heading
-        if sentence.label or not loose or not paragraphs:
+        names_a_text = doc.blocks[sentence.block_index].kind in (BlockKind.TITLE, BlockKind.ATTACHMENT)
+        if sentence.label or names_a_text or not loose or not paragraphs:
             paragraphs.append((heading.number if heading is not None else "") + _shown(sentence))
         else:
             paragraphs[-1] += _shown(sentence)
-        loose = not sentence.label
+        loose = not (sentence.label or names_a_text)
     return paragraphs
 
 
