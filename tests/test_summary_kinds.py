@@ -141,3 +141,12 @@ def test_every_line_of_a_public_text_is_its_own_wording_within_the_budget(path: 
             # a sub-heading read as a sentence gets its 。; the gist's frame (共两个方面：) is ours
             assert sentence.rstrip("。") in text or sentence.startswith("共"), sentence
         assert line.text.rstrip("。") not in {h.title for h in doc.outline}  # never a heading alone
+
+
+def test_when_the_budget_is_tight_a_lists_items_keep_every_fact_and_the_opening_gives_way() -> None:
+    doc = _doc("holiday_weekdays.txt")
+    summary = summarize(doc)
+    assert summary.kind == "items" and summary.gist == doc.title
+    for fact in ("1月4日（周日）上班。", "5月9日（周六）上班。", "9月20日（周日）、10月10日（周六）上班。"):
+        assert fact in summary.text
+    assert len(summary.gist) + len(summary.text) <= 300

@@ -138,14 +138,21 @@ def _weigh_facts(units: list[Unit], scores: list[float]) -> list[float]:
 
 
 def _gist(
-    doc: Document, main: Document, shape: Layout, labelled: bool, max_chars: int, max_opening: int
+    doc: Document,
+    main: Document,
+    shape: Layout,
+    labelled: bool,
+    max_chars: int,
+    max_opening: int,
+    item_room: int,
 ) -> Unit | str:
     """A notice's or a list's opening sentence (what it decides), else the points named in one line,
-    else the title; "" when there is none of these."""
+    else the title; "" when there is none of these. `item_room`: what a list's items leave free."""
     if shape.kind == "items" or (shape.kind == "notice" and labelled):
         opening = opening_sentence(main)
+        # A list's items come first: its opening leads only when every item's facts still fit.
         longest = max_chars if shape.kind == "items" else max_opening
-        if opening is not None and len(opening.text) <= longest:
+        if opening is not None and len(opening.text) <= min(longest, max(item_room, 0)):
             return opening
     named = gist_line(top_headings(main), max_chars) if shape.kind != "items" else ""
     return named or (doc.title if doc.title_source != "file name" else "")
@@ -171,7 +178,13 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
     labelled = sum(len(label) + len(_LABEL_END) for label, _ in labels.values()) <= budget // _LABEL_SHARE
     if not labelled and shape.kind != "items":
         labels = {}
-    gist = _gist(doc, main, shape, labelled, budget // _GIST_SHARE, budget // _OPENING_SHARE)
+    items = item_sentences(main) if shape.kind == "items" else []
+    item_chars = sum(len(u.text) for u in items) + sum(
+        len(label) + len(_LABEL_END) for label, _ in labels.values()
+    )
+    gist = _gist(
+        doc, main, shape, labelled, budget // _GIST_SHARE, budget // _OPENING_SHARE, budget - item_chars
+    )
     if isinstance(gist, Unit):
         units, scores = _without(units, scores, gist.text)
         line = gist.text
@@ -183,7 +196,7 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
         units, scores = units[:stand_in] + units[stand_in + 1 :], scores[:stand_in] + scores[stand_in + 1 :]
     room = budget - len(line)
     if shape.kind == "items":
-        lines = _item_lines(item_sentences(main), labels, room)
+        lines = _item_lines(items, labels, room)
     else:
         # A top-level title labels its line (or is named in the gist); it is never a line alone.
         # A sub-heading's title is content inside its point's line, never a line alone.
