@@ -32,7 +32,7 @@ from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch, pool_size
 from flows.ledger import Ledger, run_lock
 from flows.outputs import clear_leftovers
 from flows.report_table import markdown_table
-from flows.workers import convert, running_pool, stop_workers, worker_pool
+from flows.workers import convert, running_pool, stop_workers, time_limit, worker_pool
 
 if TYPE_CHECKING:
     from flows.result import DocumentResult
@@ -49,11 +49,14 @@ def _results(
     if pool is None:
         for item in todo:
             try:
-                yield item, convert(item[0], settings, item[1]), None
+                with time_limit(settings.document_timeout):
+                    result = convert(item[0], settings, *item[1:])
             except Exception as error:  # a failed document must not stop the batch
                 yield item, None, error
+            else:
+                yield item, result, None
         return
-    futures: dict[Future, Todo] = {pool.submit(convert, item[0], settings, item[1]): item for item in todo}
+    futures: dict[Future, Todo] = {pool.submit(convert, item[0], settings, *item[1:]): item for item in todo}
     for future in as_completed(futures):
         error = future.exception()
         yield futures[future], None if error else future.result(), error
@@ -67,10 +70,12 @@ def convert_task(
     logger = get_run_logger()
     statuses = []
     for item, result, error in _results(todo, settings, pool):
-        statuses.append(record(item, result, error).status)
-        if result is None:
-            continue
+        outcome = record(item, result, error)
+        statuses.append(outcome.status)
         path = item[0]
+        if result is None:
+            logger.warning("%s failed: %s", path.name, outcome.detail)
+            continue
         logger.info("%s -> %s (%d pages, %.2f s)", path.name, result.output_dir, result.pages, result.seconds)
         for warning in result.warnings:
             logger.warning("%s: %s", path.name, warning)

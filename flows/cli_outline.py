@@ -37,8 +37,10 @@ def handler(args: argparse.Namespace) -> int:
         print(outline_markdown(doc), end="")
     for warning in doc.warnings:
         print(f"warning: line {warning.line}: {warning.message}", file=sys.stderr)
-    for line in doc.dropped:
-        print(f"dropped: line {line.line} ({line.reason}): {line.text}", file=sys.stderr)
+    for piece in doc.dropped:  # a piece spread over lines is shown on one, its line breaks as " / "
+        print(
+            f"dropped: line {piece.line} ({piece.reason}): {' / '.join(piece.text.split())}", file=sys.stderr
+        )
     return 0
 
 

@@ -21,10 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from flows.outputs import THUMBNAIL_DIR, atomic_write_text
+from flows.outputs import FAILED_DIR, INDEX_FILES, THUMBNAIL_DIR, atomic_write_text
 
 THUMBNAIL_PIXELS = 240  # longest side: A4 page 1 at ~170 × 240
-INDEX_FILES = ("index.html", "index.md")
 HEADERS = ("", "标题", "日期", "页数", "提纲", "警告", "文件")
 
 log = logging.getLogger("gongwen.collect")
@@ -43,6 +42,11 @@ class Entry:
     warnings: tuple[str, ...]
     files: tuple[tuple[str, str], ...]  # (label, path relative to outputs/)
     thumbnail: str | None  # relative to outputs/
+
+    @property
+    def label(self) -> str:
+        """The title, or the folder's name for a text without a title."""
+        return self.title or self.name
 
     @property
     def pdf(self) -> str | None:
@@ -163,11 +167,11 @@ def read_entries(outputs: Path) -> list[Entry]:
 
 def read_failures(outputs: Path) -> list[Failure]:
     failures = []
-    for error_file in sorted((outputs / "_failed").glob("*.error.txt")):
+    for error_file in sorted((outputs / FAILED_DIR).glob("*.error.txt")):
         lines = error_file.read_text(encoding="utf-8", errors="replace").splitlines()
         reason = next((line.removeprefix("error: ") for line in lines if line.startswith("error: ")), "")
         name = error_file.name.removesuffix(".error.txt")
-        failures.append(Failure(name, reason, f"_failed/{error_file.name}"))
+        failures.append(Failure(name, reason, f"{FAILED_DIR}/{error_file.name}"))
     return failures
 
 
@@ -195,14 +199,14 @@ def _html_row(entry: Entry) -> str:
     )
     links = " · ".join(f'<a href="{quote(path)}">{label}</a>' for label, path in entry.files)
     # The folder name, where it says more than the title (e.g. two versions of one document).
-    name = f'<div class="name">{html.escape(entry.name)}</div>' if entry.name != entry.title else ""
+    name = f'<div class="name">{html.escape(entry.name)}</div>' if entry.name != entry.label else ""
     warnings = ""
     if entry.warnings:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in entry.warnings)
         warnings = f"<details><summary>{len(entry.warnings)}</summary><ul>{items}</ul></details>"
     cells = (
         image,
-        f'<a href="{pdf}">{html.escape(entry.title)}</a>{name}',
+        f'<a href="{pdf}">{html.escape(entry.label)}</a>{name}',
         _dates_html(entry),
         str(entry.pages),
         str(entry.headings),
@@ -252,7 +256,7 @@ def index_markdown(entries: list[Entry], failures: list[Failure]) -> str:
     for entry in entries:
         image = f"![第 1 页](<{entry.thumbnail}>)" if entry.thumbnail else ""
         links = " · ".join(f"[{label}](<{path}>)" for label, path in entry.files)
-        cells = (image, _md(entry.title), _dates_md(entry), str(entry.pages), str(entry.headings))
+        cells = (image, _md(entry.label), _dates_md(entry), str(entry.pages), str(entry.headings))
         lines.append("| " + " | ".join((*cells, str(len(entry.warnings)), links)) + " |")
     if failures:
         lines += ["", f"## 未能处理 ({len(failures)})", ""]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from flows.outputs import FAILED_DIR, STATE_DIR
 from tasks.ingest import DEFAULT_MAX_BYTES
 from tasks.layout import PROFILES
 
@@ -29,6 +30,9 @@ class Settings:
     # A longer result is refused (a 10 MB text would be ~5,600 pages): estimated before rendering,
     # checked after typesetting the PDF.
     max_pages: int = 1000
+    # A document still converting after this many seconds fails with that reason and its worker is
+    # replaced: no input can hold a worker and the run lock for good.
+    document_timeout: float = 300.0
     # `gongwen watch`: a dropped file is converted once its size and time stayed unchanged this long.
     settle_seconds: float = 0.5
     # Poll the inbox instead of OS file events (network shares raise no events for remote writes).
@@ -41,12 +45,12 @@ class Settings:
 
     @property
     def failed_dir(self) -> Path:
-        return self.outputs / "_failed"
+        return self.outputs / FAILED_DIR
 
     @property
     def state_dir(self) -> Path:
         """Run state (ledger, lock, staging): inside outputs/, so git and users leave it alone."""
-        return self.outputs / ".gongwen"
+        return self.outputs / STATE_DIR
 
     @property
     def font_key(self) -> tuple[tuple[str, str], ...]:
@@ -79,6 +83,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         raise ValueError(f"{origin}: unknown profile {result!r}; known: {', '.join(sorted(PROFILES))}")
     if name in ("concurrency", "summary_chars", "max_input_bytes", "max_pages") and result < 1:
         raise ValueError(f"{origin}: {name} must be at least 1, got {result}")
+    if name == "document_timeout" and not result > 0:
+        raise ValueError(f"{origin}: {name} must be more than 0 seconds, got {result}")
     if name == "settle_seconds" and result < 0:
         raise ValueError(f"{origin}: {name} must not be negative, got {result}")
     return result

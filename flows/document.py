@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.config import Settings
+from flows.ledger import Ledger
 from flows.outputs import atomic_write_json, atomic_write_text, publish_dir, staging_dir
 from flows.result import DocumentResult
 from tasks.changes_html import render_changes_html
@@ -148,6 +149,8 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         with clock.stage("write"):
             _write_texts(staging, source, normalized, document, summary)
             report = _report(source, normalized, document, summary, pdf, profile.name, clock.ms)
+            # Which input owns outputs/NAME/, should the ledger not know (a run killed before recording it).
+            report["input"]["path"] = Ledger.key(path)
             report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
             atomic_write_json(staging / "report.json", report)
             publish_dir(staging, final)
@@ -193,7 +196,8 @@ def _write_texts(
     atomic_write_text(staging / "outline.md", outline_markdown(document))
     atomic_write_text(staging / "summary.md", summary_markdown(document, summary))
     atomic_write_json(staging / "summary.json", summary_dict(summary))
-    atomic_write_text(staging / "changes.html", render_changes_html(source.text, normalized, document.title))
+    page = render_changes_html(source.text, normalized, document.title or source.name, document.dropped)
+    atomic_write_text(staging / "changes.html", page)
 
 
 def _report(

@@ -46,7 +46,7 @@ class HeadStart(Executor):
         try:
             pool = worker_pool(self.settings, workers)
             for item in todo:
-                self.futures[item] = pool.submit(convert, item[0], self.settings, item[1])
+                self.futures[item] = pool.submit(convert, item[0], self.settings, *item[1:])
         finally:
             self._submitted.set()
 
@@ -59,11 +59,11 @@ class HeadStart(Executor):
         planned = set(todo)
         wait([future for item, future in self.futures.items() if item not in planned])
         self._started = {item[:2]: future for item, future in self.futures.items() if item in planned}
-        self._pool = pool or worker_pool(self.settings, 1)  # None: a worker died and broke the pool
+        self._pool = pool or worker_pool(self.settings, 1)  # None: the pool was stopped meanwhile
         return self
 
     def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
-        path, _, name = args  # convert(path, settings, output_name)
+        path, _, name = args[:3]  # convert(path, settings, output_name, sha256)
         started = self._started.pop((path, name), None)
         if started is not None:
             return started

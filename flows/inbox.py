@@ -7,20 +7,34 @@ the ledger as soon as that document's outputs exist.
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 from flows.config import Settings
 from flows.ledger import Ledger, file_sha256
-from flows.outputs import atomic_write_text, failure_path, safe_output_name
-from tasks.ingest import SUPPORTED_SUFFIXES, IngestError, check_size
+from flows.outputs import (
+    atomic_write_text,
+    clean_name,
+    failure_path,
+    is_reserved,
+    safe_output_name,
+    with_suffix,
+)
+from flows.process_pool import JobTimedOut, WorkerDied
+from flows.result import ConversionFailed
+from tasks.ingest import SUPPORTED_SUFFIXES, IngestError, check_size, display_name
 from tasks.metadata import sidecar_path
 
 IGNORED_PREFIXES = (".", "~$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".toml")  # .toml: metadata sidecars
+# A temporary failure's outcome says so: the document is not to blame, and it is not given up.
+TEMPORARY_NOTE = "[the environment's failure, not the file's: not recorded; the next run tries again]"
 POOL_MIN_DOCUMENTS = 3  # below this, starting worker processes costs more than it saves
 
 
@@ -95,43 +109,71 @@ def _refusal(path: Path, settings: Settings) -> str | None:
     return None
 
 
-def _output_names(paths: list[Path], ledger: Ledger) -> dict[Path, str]:
-    """Stable, unique output folder names: the one used before, else the file's stem."""
+def _adoptable(folder: Path, path: Path, sha256: str) -> bool:
+    """Whether outputs/NAME/ holds this very file's conversion that the ledger never recorded (a run
+    killed between publishing and recording, or a ledger set aside): then the file keeps that name.
+    Its report names the input's path; one written before it did, the input's name and content."""
+    try:
+        source = json.loads((folder / "report.json").read_text(encoding="utf-8"))["input"]
+        if "path" in source:
+            return source["path"] == Ledger.key(path)
+        return bool(sha256) and source["sha256"] == sha256 and source["name"] == display_name(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _output_names(candidates: dict[Path, str], ledger: Ledger, outputs: Path) -> dict[Path, str]:
+    """Output names unique across runs: the one an input owns in the ledger, else its file's stem,
+    made distinct from every name another input owns, the tool's own names and anything already in
+    outputs/ that is not this file's. `candidates` maps each path to its sha256 ("" if refused)."""
     names: dict[Path, str] = {}
-    taken: set[str] = set()
-    for path in paths:
+    for path in candidates:
         entry = ledger.get(path)
-        if entry is not None and entry.status == "done":
+        if entry is not None:
             names[path] = entry.output
-            taken.add(entry.output)
-    for path in paths:
+    taken = ledger.owned_names() | {name.casefold() for name in names.values()}
+    for path, sha256 in candidates.items():
         if path in names:
             continue
-        name = safe_output_name(path.name)
-        if name in taken or name.startswith("_"):
-            name = f"{name}-{path.suffix.lstrip('.').lower() or 'file'}"
-        base, n = name, 2
-        while name in taken:
-            name, n = f"{base}-{n}", n + 1
+        for name in _name_choices(path):
+            if name.casefold() in taken or is_reserved(name):
+                continue
+            folder = outputs / name
+            if not os.path.lexists(folder) or _adoptable(folder, path, sha256):
+                break
         names[path] = name
-        taken.add(name)
+        taken.add(name.casefold())
     return names
+
+
+def _name_choices(path: Path) -> Iterator[str]:
+    """The file's stem, then with its type ("通知-docx"), then numbered ("通知-docx-2", …)."""
+    stem = safe_output_name(path.name)
+    yield stem
+    typed = with_suffix(stem, f"-{clean_name(path.suffix.lstrip('.').lower()) or 'file'}")
+    yield typed
+    for number in count(2):
+        yield with_suffix(typed, f"-{number}")
 
 
 def plan_batch(settings: Settings, ledger: Ledger, paths: Iterable[Path] = (), force: bool = False) -> Batch:
     batch = Batch()
-    candidates = candidate_files(settings, paths)
-    names = _output_names(candidates, ledger)
-    for path in candidates:
-        name = names[path]
+    hashes: dict[Path, str] = {}
+    refusals: dict[Path, str] = {}
+    for path in candidate_files(settings, paths):
         try:
             refusal = _refusal(path, settings)
-            sha = "" if refusal else file_sha256(path)
+            hashes[path] = "" if refusal else file_sha256(path)
         except OSError as error:  # unreadable, vanished: this file fails, the batch goes on
-            refusal = f"cannot read: {error.strerror or error}"
+            refusal, hashes[path] = f"cannot read: {error.strerror or error}", ""
         if refusal:
-            batch.outcomes.append(FileOutcome(str(path), name, "failed", refusal))
-            record_failure(settings, ledger, path, name, refusal, sha256="")
+            refusals[path] = refusal
+    names = _output_names(hashes, ledger, settings.outputs)
+    for path, sha in hashes.items():
+        name = names[path]
+        if path in refusals:
+            batch.outcomes.append(FileOutcome(str(path), name, "failed", refusals[path]))
+            record_failure(settings, ledger, path, name, refusals[path], sha256="")
             continue
         entry = ledger.get(path)
         output_exists = entry is not None and (settings.outputs / entry.output).is_dir()
@@ -154,7 +196,7 @@ def record_failure(
     error_file = failure_path(settings.failed_dir, name)
     atomic_write_text(error_file, f"input: {path}\nsha256: {sha256 or '-'}\nerror: {reason}\n")
     if sha256:
-        ledger.record(path, sha256, "failed", str(error_file), reason)
+        ledger.record(path, sha256, "failed", name, reason)
 
 
 def record_success(settings: Settings, ledger: Ledger, path: Path, name: str, sha256: str) -> None:
@@ -163,12 +205,44 @@ def record_success(settings: Settings, ledger: Ledger, path: Path, name: str, sh
 
 
 def describe_error(error: BaseException) -> str:
-    """One line for users; the traceback tail for anything that is not a known input problem."""
-    if isinstance(error, ValueError):
+    """One line for users; the traceback tail for anything that is not a known problem."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    if isinstance(error, (ValueError, WorkerDied, JobTimedOut)) or _is_font_error(error):
         return str(error)
     frames = traceback.extract_tb(error.__traceback__)
     where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
     return f"{type(error).__name__}: {error}{where}"
+
+
+def _is_font_error(error: BaseException) -> bool:
+    # Not imported here: the run's process need not load the fonts module (reportlab) to ask.
+    fonts = sys.modules.get("tasks.fonts")
+    return fonts is not None and isinstance(error, fonts.FontError)
+
+
+def as_failure(error: BaseException, path: Path | None = None, sha256: str = "") -> ConversionFailed:
+    """Whose failure `error` is. The environment's (a full disk, a worker killed, a font file missing,
+    the file changing while it was read) is temporary: the next run tries again. Anything else is the
+    input's bytes failing: final until the file changes. `path` and its planned `sha256`, where the
+    error was met, tell a file that changed meanwhile."""
+    if isinstance(error, ConversionFailed):
+        return error
+    reason = describe_error(error)
+    if isinstance(error, JobTimedOut):
+        return ConversionFailed(f"{reason} (document_timeout)", temporary=False)
+    if isinstance(error, (OSError, MemoryError, WorkerDied)) or _is_font_error(error):
+        return ConversionFailed(reason, temporary=True)
+    if path is not None and sha256 and _sha256_now(path) != sha256:
+        return ConversionFailed(f"{reason}; the file changed while it was read", temporary=True)
+    return ConversionFailed(reason, temporary=False)
+
+
+def _sha256_now(path: Path) -> str:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return ""
 
 
 def worker_count(settings: Settings, documents: int) -> int:
@@ -191,9 +265,13 @@ def finish_outcome(
     result: dict | None,
     error: BaseException | None,
 ) -> FileOutcome:
-    if error is not None:
-        reason = describe_error(error)
-        record_failure(settings, ledger, path, name, reason, sha)
-        return FileOutcome(str(path), name, "failed", reason)
-    record_success(settings, ledger, path, name, sha)
-    return FileOutcome(str(path), name, "done", str(settings.outputs / name), result)
+    """Record how a document ended. The ledger gets the hash of the bytes the conversion read; a
+    temporary failure is not recorded at all, so that the next run tries the file again."""
+    if error is None and result is not None:
+        record_success(settings, ledger, path, name, result["sha256"] or sha)
+        return FileOutcome(str(path), name, "done", str(settings.outputs / name), result)
+    failure = as_failure(error or RuntimeError("no result"))
+    if failure.temporary:
+        return FileOutcome(str(path), name, "failed", f"{failure.reason} {TEMPORARY_NOTE}")
+    record_failure(settings, ledger, path, name, failure.reason, sha)
+    return FileOutcome(str(path), name, "failed", failure.reason)

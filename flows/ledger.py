@@ -1,8 +1,12 @@
-"""The ledger: which input (by path) was processed with which content (sha256), and how it ended.
+"""The ledger: which input (by path) was processed with which content (sha256), how it ended, and
+which output name it owns.
 
 A second run skips a file whose content hash is unchanged; a changed file is processed again.
 The ledger is rewritten atomically, and only after all of a file's outputs exist. A run lock
 keeps two runs (or a watcher and a run) from processing the same file twice.
+
+Nothing read from the ledger is trusted: a file that is not a JSON object of entries is set aside
+and a new ledger started; an entry whose output is not a plain name under outputs/ is dropped.
 """
 
 from __future__ import annotations
@@ -10,25 +14,30 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from flows.outputs import atomic_write_json
+from flows.outputs import atomic_write_json, is_plain_name
 
 LEDGER_FILE = "ledger.json"
 LOCK_FILE = "run.lock"
+STATUSES = ("done", "failed")
+LEGACY_ERROR_SUFFIX = ".error.txt"  # a failed entry's output was once its error file's path
+
+log = logging.getLogger("gongwen.ledger")
 
 
 @dataclass(frozen=True)
 class Entry:
-    sha256: str
+    sha256: str  # of the bytes read
     status: str  # "done" or "failed"
-    output: str  # output folder name (done) or error file (failed)
+    output: str  # the output name the input owns: outputs/NAME/, outputs/_failed/NAME.error.txt
     at: str
     error: str = ""
 
@@ -41,18 +50,54 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _parse(raw: object) -> dict[str, Entry]:
+    """Entries of a ledger file's JSON; ValueError or TypeError when it has another shape."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"a JSON {type(raw).__name__}, not an object of entries")
+    entries = {}
+    for key, value in raw.items():
+        if not isinstance(value, dict):
+            raise ValueError(f"entry {key!r} is a JSON {type(value).__name__}, not an object")
+        entry = Entry(**value)  # TypeError: a field missing or unknown
+        if not all(isinstance(getattr(entry, f.name), str) for f in fields(Entry)):
+            raise ValueError(f"entry {key!r} has a field that is not text")
+        if entry.status not in STATUSES:
+            raise ValueError(f"entry {key!r} has status {entry.status!r}")
+        entries[key] = entry
+    return entries
+
+
+def _safe(entries: dict[str, Entry]) -> dict[str, Entry]:
+    """Entries whose output is a plain name, each name owned by one input (the latest converted)."""
+    owners: dict[str, str] = {}
+    for key, entry in sorted(entries.items(), key=lambda item: item[1].at):
+        if entry.status == "failed" and entry.output.endswith(LEGACY_ERROR_SUFFIX):
+            entry = entries[key] = Entry(**{**asdict(entry), "output": _legacy_name(entry.output)})
+        if not is_plain_name(entry.output):
+            log.warning("ledger: dropped the entry of %s: %r is not a name under outputs/", key, entry.output)
+            continue
+        earlier = owners.get(entry.output.casefold())
+        if earlier is not None:  # written before names were unique across runs: converted again
+            log.warning("ledger: %s and %s claim %s; the first is made again", earlier, key, entry.output)
+        owners[entry.output.casefold()] = key
+    return {key: entries[key] for key in owners.values()}
+
+
+def _legacy_name(error_file: str) -> str:
+    return os.path.basename(error_file).removesuffix(LEGACY_ERROR_SUFFIX)
+
+
 class Ledger:
     def __init__(self, state_dir: Path) -> None:
         self.path = state_dir / LEDGER_FILE
         self.entries: dict[str, Entry] = {}
         if self.path.is_file():
             try:
-                raw = json.loads(self.path.read_text(encoding="utf-8"))
-                self.entries = {key: Entry(**value) for key, value in raw.items()}
+                self.entries = _safe(_parse(json.loads(self.path.read_text(encoding="utf-8"))))
             except (ValueError, TypeError) as error:
                 # A damaged ledger only costs re-processing; keep the damaged copy for inspection.
                 os.replace(self.path, self.path.with_suffix(".damaged.json"))
-                print(f"warning: ledger {self.path} unreadable ({error}); starting a new one")
+                log.warning("ledger %s unreadable (%s); set aside, starting a new one", self.path, error)
 
     @staticmethod
     def key(path: Path) -> str:
@@ -62,9 +107,9 @@ class Ledger:
     def get(self, path: Path) -> Entry | None:
         return self.entries.get(self.key(path))
 
-    def is_current(self, path: Path, sha256: str) -> bool:
-        entry = self.get(path)
-        return entry is not None and entry.sha256 == sha256
+    def owned_names(self) -> set[str]:
+        """Output names (case-folded) that inputs own: no other input may take one."""
+        return {entry.output.casefold() for entry in self.entries.values()}
 
     def record(self, path: Path, sha256: str, status: str, output: str, error: str = "") -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")

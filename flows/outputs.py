@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import unicodedata
@@ -17,30 +16,85 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-# UTF-8 bytes, not characters (a CJK Extension B character is 4): with "-docx-99.error.txt" added the
-# longest name stays within the 255-byte file-name limit of most filesystems.
+# UTF-8 bytes, not characters (a CJK Extension B character is 4): with "NAME.error.txt" or "NAME.docx"
+# the longest name stays within the 255-byte file-name limit of most filesystems.
 MAX_NAME_BYTES = 200
 TMP_PREFIX = ".tmp-"
-THUMBNAIL_DIR = "_thumbnails"  # under outputs/: page 1 of each PDF, for the index
 STAGING = "staging"
-# Path separators, characters Windows forbids, controls, and lone surrogates (a name that is not UTF-8).
-_UNSAFE = re.compile('[\x00-\x1f\x7f/\\\\:*?"<>|\ud800-\udfff]')
+# What the tool itself writes at the top of outputs/: no input may take one of these names.
+STATE_DIR = ".gongwen"  # ledger, run lock, staging
+FAILED_DIR = "_failed"  # NAME.error.txt of each failed input
+THUMBNAIL_DIR = "_thumbnails"  # page 1 of each PDF, for the index
+INDEX_FILES = ("index.html", "index.md")
+RESERVED_NAMES = frozenset({STATE_DIR, FAILED_DIR, THUMBNAIL_DIR, *INDEX_FILES})
+# Path separators and characters Windows forbids; controls are found by their Unicode category.
+_FORBIDDEN = frozenset('/\\:*?"<>|')
+
+
+def _clean_char(char: str) -> str:
+    category = unicodedata.category(char)
+    if category == "Cf":  # invisible format characters (U+200B, U+202E, U+FEFF): dropped
+        return ""
+    # C0 and C1 controls, line and paragraph separators, lone surrogates (a name that is not UTF-8)
+    if category in ("Cc", "Zl", "Zp", "Cs") or char in _FORBIDDEN:
+        return "_"
+    return char
+
+
+def clean_name(text: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """`text` as a folder/file name that cannot escape outputs/, hide, or garble a terminal."""
+    name = "".join(_clean_char(char) for char in unicodedata.normalize("NFC", text))
+    name = name.strip().lstrip("._-")  # never hidden, an option, or one of the tool's _ folders
+    while len(name.encode("utf-8")) > max_bytes:
+        name = name[:-1]
+    return name.rstrip()
 
 
 def safe_output_name(input_name: str) -> str:
     """A folder/file stem derived from an input file name that cannot escape or hide."""
     stem = Path(input_name).stem if Path(input_name).suffix else input_name
-    stem = unicodedata.normalize("NFC", _UNSAFE.sub("_", stem))
-    stem = stem.strip().lstrip(".-")
-    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
-        stem = stem[:-1]
-    return stem.rstrip() or "document"
+    return clean_name(stem) or "document"
+
+
+def with_suffix(name: str, suffix: str) -> str:
+    """`name` + `suffix` (e.g. "-2"), the name shortened so that the whole stays within MAX_NAME_BYTES."""
+    return clean_name(name, MAX_NAME_BYTES - len(suffix.encode("utf-8"))) + suffix
+
+
+def is_reserved(name: str) -> bool:
+    """A name the tool writes itself, or one it treats as its own (hidden, or starting with _)."""
+    return name.casefold() in RESERVED_NAMES or name.startswith(("_", "."))
+
+
+def is_plain_name(name: str) -> bool:
+    """A name an input could have been given: one folder directly under outputs/, not the tool's own."""
+    return bool(name) and clean_name(name) == name and not is_reserved(name)
+
+
+def _umask() -> int:
+    """This process's umask, read without setting it (os.umask would change it for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def public_mode(directory: bool = False) -> int:
+    """The mode a published file or folder gets: what open() and mkdir() give under the umask.
+    mkstemp and mkdtemp make them 0600 and 0700, which colleagues and web servers cannot read."""
+    return (0o777 if directory else 0o666) & ~_umask()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=path.suffix)
     try:
+        os.fchmod(fd, public_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -63,11 +117,13 @@ def atomic_write_json(path: Path, data: Any) -> None:
 
 @contextmanager
 def staging_dir(state_dir: Path, name: str) -> Iterator[Path]:
-    """A private folder to write one document's outputs into; removed if writing them fails."""
+    """A folder under the state folder, unseen by readers, to write one document's outputs into; removed
+    if writing them fails."""
     staging_root = state_dir / STAGING
     staging_root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{name[:40]}."))
     try:
+        staging.chmod(public_mode(directory=True))  # it is published as it is, by a rename
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,5 +1,6 @@
-"""What converting one document returns to the run: small, so that the run's process can unpickle it
-from a worker without importing the pipeline (jieba, reportlab, python-docx: ~25 MB it never uses)."""
+"""What converting one document returns to the run, or raises: small, so that the run's process can
+unpickle it from a worker without importing the pipeline (jieba, reportlab, python-docx: ~25 MB it
+never uses)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,16 @@ class DocumentResult:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class ConversionFailed(Exception):
+    """Why a document was not converted, in one line, as the run learns it from a worker (the reason
+    the worker knew, not how the worker ended), and whose failure it is: `temporary` when the
+    environment failed and the next run should try again, else the input's bytes failed."""
+
+    def __init__(self, reason: str, temporary: bool) -> None:
+        super().__init__(reason)
+        self.reason, self.temporary = reason, temporary
+
+    def __reduce__(self) -> tuple[type[ConversionFailed], tuple[str, bool]]:
+        return ConversionFailed, (self.reason, self.temporary)

@@ -1,5 +1,9 @@
 """The worker processes that convert a batch's documents, warm before the first document arrives.
 
+A worker that dies (killed by the out-of-memory killer, say) fails only the document it was
+converting, and one that takes longer than `document_timeout` is killed and fails its document with
+that reason (flows/process_pool.py); either is replaced and the batch goes on.
+
 One pool per process, kept between runs (`gongwen watch` runs a flow per drop). Where the platform
 has a fork server, workers are forked from it after it has imported every stage, loaded jieba's
 dictionary and the fonts and converted a short text (`flows.worker_preload`): a worker starts warm
@@ -14,11 +18,12 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -26,7 +31,8 @@ from typing import TYPE_CHECKING
 
 from flows.collect import draw_thumbnail, thumbnail_path
 from flows.config import Settings
-from flows.inbox import candidate_files, worker_count
+from flows.inbox import as_failure, candidate_files, worker_count
+from flows.process_pool import JobTimedOut, ProcessPool
 
 if TYPE_CHECKING:
     from flows.result import DocumentResult
@@ -35,8 +41,8 @@ PRELOAD = "flows.worker_preload"
 RETRY_SECONDS = 1.0
 
 _lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
-_shape: tuple[int, tuple[tuple[str, str], ...]] = (0, ())
+_pool: ProcessPool | None = None
+_shape: tuple[int, tuple[tuple[str, str], ...], float] = (0, (), 0.0)
 
 
 def _context() -> BaseContext:
@@ -48,18 +54,17 @@ def _context() -> BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
-    """This process's pool of `workers` processes for `settings`' fonts, started on first use."""
+def worker_pool(settings: Settings, workers: int) -> ProcessPool:
+    """This process's pool of `workers` processes for `settings`' fonts and time limit, started at first."""
     global _pool, _shape
-    shape = (workers, settings.font_key)
+    shape = (workers, settings.font_key, settings.document_timeout)
     with _lock:
-        # A worker killed from outside (out of memory) breaks the pool for good: start a new one.
-        broken = _pool is not None and getattr(_pool, "_broken", False)
-        if _pool is None or broken or shape != _shape:
+        if _pool is None or _pool.closed or shape != _shape:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=True)
             # Licensed fonts from gongwen.toml are not in the fork server's warm-up: each worker parses them.
-            _pool = ProcessPoolExecutor(workers, _context(), initializer=_start_worker, initargs=(shape[1],))
+            start = (_start_worker, (settings.font_key,))
+            _pool = ProcessPool(workers, _context(), *start, time_limit=settings.document_timeout)
             _shape = shape
         return _pool
 
@@ -78,23 +83,24 @@ def _start_worker(key: tuple[tuple[str, str], ...]) -> None:
         )
     from flows.document import warm_fonts  # here: the flow's process need not import the stages
 
-    warm_fonts(key)
+    try:
+        warm_fonts(key)
+    except Exception:  # a font file missing: each document meets it and reports it as its reason
+        logging.getLogger(__name__).debug("worker warm-up failed", exc_info=True)
 
 
-def convert(path: Path, settings: Settings, output_name: str) -> DocumentResult:
+def convert(path: Path, settings: Settings, output_name: str, sha256: str = "") -> DocumentResult:
     """One document's work, in a worker or in this process: its outputs, then its thumbnail for the
     index (drawn here, in parallel, rather than for the whole batch at its end).
 
     An OSError (a full disk, a file still locked) may pass: it is tried once more after a second.
-    Bad input or a bug would only fail again.
+    Any failure is raised as ConversionFailed: the reason, and whether it is the environment's or
+    the input's (`sha256`, the hash the batch planned with, tells a file that changed meanwhile).
     """
-    from flows.document import convert_document
-
     try:
-        result = convert_document(path, settings, output_name)
-    except OSError:
-        time.sleep(RETRY_SECONDS)
-        result = convert_document(path, settings, output_name)
+        result = _convert_with_retry(path, settings, output_name)
+    except Exception as error:
+        raise as_failure(error, path, sha256) from None
     pdf = Path(result.output_dir) / f"{output_name}.pdf"
     try:
         draw_thumbnail(pdf, thumbnail_path(settings.outputs, output_name))
@@ -102,6 +108,37 @@ def convert(path: Path, settings: Settings, output_name: str) -> DocumentResult:
         logging.getLogger(__name__).warning("no thumbnail for %s", pdf, exc_info=True)
     _release_free_memory()
     return result
+
+
+def _convert_with_retry(path: Path, settings: Settings, output_name: str) -> DocumentResult:
+    from flows.document import convert_document
+
+    try:
+        return convert_document(path, settings, output_name)
+    except OSError:
+        time.sleep(RETRY_SECONDS)
+        return convert_document(path, settings, output_name)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """A document converted in this process, not in a worker that can be killed: JobTimedOut is raised
+    in it after `seconds`. A signal interrupts Python code only, and only on the main thread (where
+    the flow converts); elsewhere the document runs without a limit."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise JobTimedOut(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @cache
@@ -140,12 +177,12 @@ def stop_workers() -> None:
             _pool = None
 
 
-def running_pool(settings: Settings) -> ProcessPoolExecutor | None:
-    """The pool this process has already started for `settings`' fonts, if any. A batch too small to
-    start workers for still uses them once they run: they are warm, and this process may not be."""
+def running_pool(settings: Settings) -> ProcessPool | None:
+    """The pool this process has already started for `settings`' fonts and time limit, if any. A batch too
+    small to start workers for still uses them once they run: they are warm, this process may not be."""
     with _lock:
-        usable = _pool is not None and not getattr(_pool, "_broken", False)
-        return _pool if usable and _shape[1] == settings.font_key else None
+        usable = _pool is not None and not _pool.closed
+        return _pool if usable and _shape[1:] == (settings.font_key, settings.document_timeout) else None
 
 
 def get_ready(settings: Settings, paths: list[Path]) -> None:

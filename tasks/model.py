@@ -146,11 +146,15 @@ class Block:
 
 @dataclass(frozen=True)
 class DroppedLine:
-    """A line left out of the document (website boilerplate, newspaper trailer) and why."""
+    """A piece left out of the document (site or news furniture, an agency mark) and why.
+
+    `line` is where it starts; `offset` is the character offset of its start in the normalized text.
+    """
 
     line: int
     text: str
     reason: str
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ class Document:
     """The model every writer reads. `blocks` is the whole document in reading order."""
 
     title: str
-    title_source: str  # "text", "metadata" or "file name"
+    title_source: str  # "text", "metadata", "inferred" (from the opening words), "file name" or "none"
     blocks: tuple[Block, ...]
     metadata: Metadata = field(default_factory=Metadata)
     dropped: tuple[DroppedLine, ...] = ()

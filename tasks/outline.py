@@ -39,7 +39,7 @@ def _depths(headings: tuple[Heading, ...]) -> list[int]:
 
 def outline_markdown(doc: Document) -> str:
     """The title as a Markdown heading, then the headings proper as an indented list."""
-    lines = [f"# {doc.title}", ""]
+    lines = [f"# {doc.title}", ""] if doc.title else []  # no title, no empty heading
     for heading, depth in zip(doc.outline, _depths(doc.outline), strict=True):
         lines.append(f"{'  ' * depth}- {heading.number}{heading.title}")
     return "\n".join(lines) + "\n"

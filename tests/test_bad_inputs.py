@@ -361,7 +361,7 @@ def test_hostile_names_stay_inside_outputs(bad_batch: BadBatch) -> None:
     assert names["--force.txt"] == "force"
     assert names["line\nbreak.txt"] == "line_break"
     assert names["quotes \"double\" and 'single'.txt"] == "quotes _double_ and 'single'"
-    assert names["_failed.txt"] == "_failed-txt", "cannot take the place of outputs/_failed"
+    assert names["_failed.txt"] == "failed", "not outputs/_failed, nor hidden from the index"
     assert names[NOT_UTF8_NAME].startswith("gbk_name_")
     refusal = (bad_batch.settings.failed_dir / "sidecar_outside.error.txt").read_text(encoding="utf-8")
     assert "机密" not in refusal and not (bad_batch.settings.outputs / "sidecar_outside").exists()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +110,85 @@ def test_second_run_skips_and_force_redoes(first_run: tuple[Settings, list[dict]
     assert set(again.values()) == {"skipped"}
     forced = process_inbox(paths=[str(settings.inputs / SAMPLE_INPUT.name)], force=True, settings=settings)
     assert [row["status"] for row in forced] == ["done"]
+
+
+def _children(pid: int) -> dict[int, str]:
+    """Live child processes of `pid`: pid -> state letter and command line."""
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            state, ppid = stat[stat.rindex(")") + 2 :].split()[:2]
+            if int(ppid) == pid and state not in "ZX":
+                command = (entry / "cmdline").read_bytes().decode(errors="replace")
+                found[int(entry.name)] = f"{state} {command}"
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _busy_worker() -> int | None:
+    """A worker process of this process's pool that is converting right now (forked by the fork server)."""
+    for server, command in _children(os.getpid()).items():
+        if "forkserver" in command:
+            busy = [pid for pid, worker in _children(server).items() if worker.startswith("R")]
+            return busy[0] if busy else None
+    return None
+
+
+def test_a_killed_worker_fails_at_most_its_own_document(prefect_harness: None, tmp_path: Path) -> None:
+    """A worker killed mid-batch (the out-of-memory killer): its document fails as the environment's
+    failure, tried again by the next run; the pool gets a new worker and the batch goes on."""
+    from flows.batch import process_inbox
+
+    settings = Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", concurrency=2)
+    settings.inputs.mkdir()
+    text = SAMPLE_INPUT.read_text(encoding="utf-8")
+    for number in range(6):
+        (settings.inputs / f"speech{number}.txt").write_text(f"{text}\n第{number}份。\n", encoding="utf-8")
+    killed: list[int] = []
+
+    def kill_a_busy_worker() -> None:
+        deadline = time.monotonic() + 300
+        while not killed and time.monotonic() < deadline:
+            worker = _busy_worker() if list(settings.outputs.glob("speech*")) else None
+            if worker is not None:
+                os.kill(worker, signal.SIGKILL)
+                killed.append(worker)
+            time.sleep(0.005)
+
+    killer = threading.Thread(target=kill_a_busy_worker)
+    killer.start()
+    rows = process_inbox(settings=settings)
+    killer.join()
+    assert killed, "a worker was killed mid-batch"
+    failed = [row for row in rows if row["status"] == "failed"]
+    assert len(failed) <= 1 and len(rows) - len(failed) == 6 - len(failed), rows
+    for row in failed:
+        assert "killed by SIGKILL" in row["detail"] and "the next run tries again" in row["detail"]
+    again = {row["name"]: row["status"] for row in process_inbox(settings=settings)}
+    assert again == {f"speech{n}": "skipped" for n in range(6)} | {row["name"]: "done" for row in failed}
+
+
+def test_a_document_past_its_time_limit_fails_and_the_batch_goes_on(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    """Converting in the flow's own process (a concurrency of 1), the limit holds too."""
+    from flows.batch import process_inbox
+
+    settings = Settings(
+        inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", concurrency=1, document_timeout=5
+    )
+    settings.inputs.mkdir()
+    text = SAMPLE_INPUT.read_text(encoding="utf-8")
+    body = "各部门要认真抓好落实，确保各项工作取得实效。" * 5 + "\n"
+    (settings.inputs / "long.txt").write_text(text + body * 2000, encoding="utf-8")  # ~350 pages: over 5 s
+    shutil.copy(SAMPLE_INPUT, settings.inputs / "short.txt")
+    started = time.monotonic()
+    rows = {row["name"]: (row["status"], row["detail"]) for row in process_inbox(settings=settings)}
+    assert rows["long"] == ("failed", "took longer than 5 s (document_timeout)")
+    assert rows["short"][0] == "done"
+    assert time.monotonic() - started < 60
 
 
 def test_cli_run_cold_process(tmp_path: Path) -> None:

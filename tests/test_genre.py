@@ -102,7 +102,8 @@ def test_boilerplate_is_left_out_and_reported(name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_numbering_warnings(name: str) -> None:
-    assert [[w.line, w.message] for w in document(name).warnings] == expected(name)["warnings"]
+    found = [[w.line, w.message] for w in document(name).warnings if w.rule == "numbering"]
+    assert found == expected(name)["warnings"]
 
 
 @pytest.mark.parametrize("name", NAMES)

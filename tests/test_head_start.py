@@ -46,7 +46,7 @@ def test_head_start_holds_the_lock_and_hands_its_documents_over(settings: Settin
     todo = plan_batch(settings, Ledger(settings.state_dir)).todo
     with head.held:
         executor = head.hand_over(todo, running_pool(settings))
-        futures = [executor.submit(convert, path, settings, name) for path, name, _ in todo]
+        futures = [executor.submit(convert, path, settings, name, sha) for path, name, sha in todo]
         assert futures == [head.futures[item] for item in todo], "not converted a second time"
         assert [f.result(timeout=300).pages for f in futures] == [4, 4, 4]
     assert _lock_is_free(settings)
@@ -63,7 +63,7 @@ def test_a_file_changed_after_the_head_start_is_converted_again(settings: Settin
         item = next(item for item in todo if item[0] == changed)
         old = next(future for started, future in head.futures.items() if started[0] == changed)
         assert old.done(), "the older conversion is over before the newer one starts"
-        result = executor.submit(convert, item[0], settings, item[1]).result(timeout=300)
+        result = executor.submit(convert, item[0], settings, *item[1:]).result(timeout=300)
     report = json.loads((Path(result.output_dir) / "report.json").read_text(encoding="utf-8"))
     assert report["input"]["sha256"] == hashlib.sha256(changed.read_bytes()).hexdigest()
 

@@ -211,14 +211,16 @@ def test_marker_forms(raw: str, number: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("file_name", "title"),
+    ("file_name", "title", "source"),
     [
-        ("annual_report_2024.txt", "annual report 2024"),
-        ("关于_开展_安全检查的通知.docx", "关于开展安全检查的通知"),
-        ("2024年__第3期_简报.txt", "2024年第3期简报"),
-        ("讲话.txt", "讲话"),
+        ("annual_report_2024.txt", "", "none"),  # not Chinese: a label for files, never a title
+        ("关于_开展_安全检查的通知.docx", "关于开展安全检查的通知", "file name"),
+        ("2024年__第3期_简报.txt", "2024年第3期简报", "file name"),
+        ("讲话.txt", "讲话", "file name"),
     ],
 )
-def test_a_title_from_the_file_name_reads_its_underscores_as_spaces(file_name: str, title: str) -> None:
+def test_a_chinese_file_name_is_a_title_its_underscores_read_as_spaces(
+    file_name: str, title: str, source: str
+) -> None:
     doc = build_document("同志们：\n\n今天开会，研究工作。\n", file_name)
-    assert (doc.title, doc.title_source) == (title, "file name")
+    assert (doc.title, doc.title_source) == (title, source)

@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pool_jobs import fails, killed, no_warm_up, pid_after
 
 from flows.batch import SLICES_PER_WORKER, slices
 from flows.config import Settings
 from flows.prefect_api import TemporaryServer, healthy, start_server
-from flows.workers import get_ready, running_pool, stop_workers, worker_pool
+from flows.process_pool import JobTimedOut, ProcessPool, WorkerDied
+from flows.result import ConversionFailed
+from flows.workers import _context, get_ready, running_pool, stop_workers, worker_pool
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
@@ -66,6 +69,62 @@ def test_a_worker_without_the_fork_servers_warm_up_says_so(
     assert "starts cold" in caplog.text and "PYTHONPATH" in caplog.text
 
 
+@pytest.fixture
+def small_pool() -> Iterator[ProcessPool]:
+    pool = ProcessPool(2, _context(), no_warm_up, time_limit=2)
+    yield pool
+    pool.kill()
+
+
+def test_a_killed_worker_fails_only_its_own_job_and_is_replaced(small_pool: ProcessPool) -> None:
+    jobs = [small_pool.submit(pid_after, 0.3) for _ in range(3)]
+    dying = small_pool.submit(killed)
+    jobs += [small_pool.submit(pid_after, 0.1) for _ in range(3)]
+    with pytest.raises(WorkerDied, match="killed by SIGKILL: out of memory"):
+        dying.result(timeout=60)
+    assert all(job.result(timeout=60) for job in jobs), "the other jobs, queued or running, are done"
+    together = [small_pool.submit(pid_after, 0.5) for _ in range(2)]
+    assert len({job.result(timeout=60) for job in together}) == 2, "two workers again: one replaced"
+
+
+def test_a_job_past_the_time_limit_fails_and_its_worker_is_replaced(small_pool: ProcessPool) -> None:
+    started = time.monotonic()
+    stuck = small_pool.submit(pid_after, 600)
+    others = [small_pool.submit(pid_after, 0.1) for _ in range(4)]
+    with pytest.raises(JobTimedOut, match="took longer than 2 s"):
+        stuck.result(timeout=60)
+    assert time.monotonic() - started < 30
+    assert all(job.result(timeout=60) for job in others)
+    assert small_pool.submit(pid_after, 0).result(timeout=60) > 0
+
+
+def test_a_jobs_exception_is_its_result_and_shutdown_drops_what_is_queued(small_pool: ProcessPool) -> None:
+    first = small_pool.submit(pid_after, 0.5)
+    with pytest.raises(ValueError, match="bad input"):
+        small_pool.submit(fails, "bad input").result(timeout=60)
+    queued = [small_pool.submit(pid_after, 0.5) for _ in range(4)]
+    small_pool.shutdown(wait=True, cancel_futures=True)
+    assert first.result() > 0, "a job under way finishes"
+    assert all(job.done() for job in queued) and any(job.cancelled() for job in queued)
+    with pytest.raises(RuntimeError, match="shut down"):
+        small_pool.submit(pid_after, 0)
+
+
+def test_a_worker_says_the_real_reason_a_document_failed(pool_settings: Settings) -> None:
+    """A font file that is missing: the document fails with that reason, not a broken pool, and
+    the failure is the environment's (the next run tries again)."""
+    from dataclasses import replace
+
+    from flows.workers import convert
+
+    settings = replace(pool_settings, fonts={"body": "/nowhere/simfang.ttf"})
+    futures = [worker_pool(settings, 2).submit(convert, SAMPLE_INPUT, settings, f"s{n}") for n in range(3)]
+    for future in futures:
+        with pytest.raises(ConversionFailed, match=r"font file not found: /nowhere/simfang\.ttf") as failed:
+            future.result(timeout=300)
+        assert failed.value.temporary
+
+
 def test_pool_is_kept_between_runs_and_replaced_when_resized(pool_settings: Settings) -> None:
     pool = worker_pool(pool_settings, 2)
     assert worker_pool(pool_settings, 2) is pool, "a watcher's next run reuses the warm workers"
@@ -101,7 +160,7 @@ def test_a_new_run_prestarts_a_worker_even_for_one_document(
     while workers and running_pool(settings) is None and time.monotonic() < deadline:
         time.sleep(0.01)
     pool = running_pool(settings)
-    assert (pool._max_workers if pool else None) == workers
+    assert (pool.workers if pool else None) == workers
     if pool:
         assert pool.submit(os.getpid).result(timeout=120) != os.getpid()
 

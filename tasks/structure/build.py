@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from pathlib import PurePath
 
 from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, Metadata, Run
 from tasks.structure import parts, tables
-from tasks.structure.headings import Draft, Resolved, read_numbered, resolve
+from tasks.structure.front_run import split_front_run
+from tasks.structure.furniture import furniture_warning, remove_furniture
+from tasks.structure.headings import (
+    Draft,
+    Numbered,
+    Resolved,
+    is_label,
+    outline_candidates,
+    read_numbered,
+    resolve,
+)
 from tasks.structure.numbering import numbering_warnings
-from tasks.structure.segments import Segment, drop_boilerplate, split_segments
+from tasks.structure.segments import Segment, split_segments
+from tasks.structure.titles import choose_title
 
 _MAX_TITLE_LINES = 3
 _MAX_SIGNERS = 3  # lines of a joint signature
 _MAX_SIGNATURE = 40  # characters: 中共云山县委办公室　　云山县人民政府办公室 on one line
+_OPENING = 300  # characters of body text where a speech names its occasion
 _MAX_IMPRINT = 8  # lines of a 版记: 主送 and 抄送 over a few lines each, 印发, （共印50份）
 
 
@@ -31,9 +42,12 @@ class Part:
         return "".join(seg.text for seg in self.segments)
 
 
-def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part], int]:
-    """Title, subtitle, speaker, date, document number and salutation at `start`."""
-    found: list[Part] = []
+def _front(
+    segments: list[Segment], start: int, section: int, run: tuple[Part, ...] = ()
+) -> tuple[list[Part], int]:
+    """Title, subtitle, speaker, date, document number and salutation at `start`, after the parts of a
+    front run (`run`: title, date and speaker on one line) when the text opens with one."""
+    found: list[Part] = list(run)
     title: list[Segment] = []
     i = start
     while i < len(segments):
@@ -68,6 +82,30 @@ def _front(segments: list[Segment], start: int, section: int) -> tuple[list[Part
     if title:
         found.append(Part(BlockKind.TITLE, tuple(title), section))
     return sorted(found, key=lambda part: part.segments[0].offset), i
+
+
+def _front_run(text: str, segments: list[Segment]) -> tuple[list[Segment], tuple[Part, ...]]:
+    """The parts of a front run (see front_run.py) and the segments after it, the one it ends in cut."""
+    split = split_front_run(text)
+    if split is None:
+        return segments, ()
+    pieces, body = split
+
+    def segment(start: int, end: int) -> Segment:
+        return Segment(text.count("\n", 0, start) + 1, start, text[start:end])
+
+    title = tuple(segment(p.start, p.end) for p in pieces if p.kind is BlockKind.TITLE)
+    others = tuple(
+        Part(p.kind, (segment(p.start, p.end),), 0) for p in pieces if p.kind is not BlockKind.TITLE
+    )
+    rest = []
+    for seg in segments:
+        end = seg.offset + len(seg.text)
+        start = max(seg.offset, body)
+        start += len(text[start:end]) - len(text[start:end].lstrip())
+        if start < end:
+            rest.append(seg if start == seg.offset else segment(start, end))
+    return rest, (Part(BlockKind.TITLE, title, 0), *others)
 
 
 def _takes_title_line(title: list[Segment], found: list[Part], text: str, following: str) -> bool:
@@ -136,17 +174,17 @@ def _imprint_start(segments: list[Segment]) -> int:
     return len(segments)
 
 
-def _classify(segments: list[Segment]) -> list[Part]:
+def _classify(segments: list[Segment], run: tuple[Part, ...]) -> list[Part]:
     """Every segment's role; body paragraphs are left with kind None for the heading pass."""
     imprint_start = _imprint_start(segments)
-    found = _classify_body(segments[:imprint_start])
+    found = _classify_body(segments[:imprint_start], run)
     section = found[-1].section if found else 0
     return found + (_imprint(segments[imprint_start:], section) or [])
 
 
-def _classify_body(segments: list[Segment]) -> list[Part]:
+def _classify_body(segments: list[Segment], run: tuple[Part, ...]) -> list[Part]:
     """The roles of the segments above the 版记."""
-    found, i = _front(segments, 0, 0)
+    found, i = _front(segments, 0, 0, run)
     section = 0
     signed = False
     while i < len(segments):
@@ -190,8 +228,10 @@ def _numbered(body: list[Part]) -> list[tuple[int, Draft]]:
     for index, part in enumerate(body):
         draft = read_numbered(part.text) if part.kind is None else None
         if draft is not None:
-            found.append((index, draft))
-    return found
+            above = body[index - 1] if index else None
+            label = above is not None and above.kind is None and is_label(above.text)
+            found.append(Numbered(index, draft, part.section, label))
+    return outline_candidates(found)
 
 
 def _heading_block(part: Part, entry: Resolved) -> Block:
@@ -279,7 +319,9 @@ def _agency_mark(segments: list[Segment]) -> tuple[list[Segment], tuple[DroppedL
     it from metadata.agency."""
     if len(segments) > 1 and parts.is_agency_mark(segments[0].text) and parts.is_doc_number(segments[1].text):
         mark = segments[0]
-        return segments[1:], (DroppedLine(mark.line, mark.text, "agency mark: kept as metadata.agency"),)
+        return segments[1:], (
+            DroppedLine(mark.line, mark.text, "agency mark: kept as metadata.agency", mark.offset),
+        )
     return segments, ()
 
 
@@ -304,20 +346,20 @@ def _merged(metadata: Metadata, blocks: list[Block], title: str, agency: str | N
 def build_document(text: str, source_name: str, metadata: Metadata | None = None) -> Document:
     """Read the structure of a (normalized) text. Lines are numbered from 1.
 
-    The title is the text's own title line(s); failing that metadata.title; failing that the file
-    name stem. The Document always opens with a TITLE block (line 0 when not from the text).
+    The title is the text's own title line(s); failing that metadata.title, the title the opening
+    words imply, or a Chinese file name (titles.py). The Document opens with a TITLE block (line 0
+    when not from the text) unless it has no title at all.
     """
     metadata = metadata or Metadata()
-    segments, dropped = drop_boilerplate(split_segments(text))
+    text, dropped = remove_furniture(text)
+    segments, run = _front_run(text, split_segments(text))
     segments, mark = _agency_mark(segments)
     segments, table_warnings = tables.find_tables(segments, text)
-    found = _classify(segments)
+    found = _classify(segments, run)
     numbered = _numbered(found)
+    headed = {index for index, _ in numbered}
     resolved_list = resolve(
-        [
-            (draft, found[index].section, index + 1 < len(found) and _is_body(found, index + 1))
-            for index, draft in numbered
-        ]
+        [(draft, found[index].section, _is_body(found, index + 1, headed)) for index, draft in numbered]
     )
     resolved = {index: entry for (index, _), entry in zip(numbered, resolved_list, strict=True)}
     warnings = numbering_warnings(
@@ -327,40 +369,26 @@ def build_document(text: str, source_name: str, metadata: Metadata | None = None
     )
     blocks = _blocks(found, resolved)
     text_title = _first_text(blocks, BlockKind.TITLE)
-    if text_title:
-        title, source = text_title, "text"
-    elif metadata.title:
-        title, source = metadata.title, "metadata"
-    else:
-        title, source = title_from_file_name(source_name), "file name"
+    title = choose_title(text_title, metadata.title, _opening(blocks), source_name)
     present = {b.kind for b in blocks}
-    head = [] if text_title else [Block(BlockKind.TITLE, (Run(title),), 0)]
+    head = [] if text_title or not title.text else [Block(BlockKind.TITLE, (Run(title.text),), 0)]
     head += _from_metadata(metadata, present)
+    notes = [note for note in (title.warning, furniture_warning(dropped)) if note is not None]
     return Document(
-        title=title,
-        title_source=source,
+        title=title.text,
+        title_source=title.source,
         blocks=tuple(head + blocks),
-        metadata=_merged(metadata, _front_of_main(blocks), title, mark[0].text if mark else None),
-        dropped=tuple(sorted(dropped + mark, key=lambda d: d.line)),
-        warnings=tuple(warnings + table_warnings),
+        metadata=_merged(metadata, _front_of_main(blocks), title.text, mark[0].text if mark else None),
+        dropped=tuple(sorted(dropped + mark, key=lambda d: (d.line, d.offset))),
+        warnings=(*notes, *warnings, *table_warnings),
     )
 
 
-def _is_body(found: list[Part], index: int) -> bool:
-    """An unnumbered body paragraph (the content under a heading)."""
-    part = found[index]
-    return part.kind is None and read_numbered(part.text) is None
+def _opening(blocks: list[Block]) -> str:
+    """The first body paragraphs, where a speech names its occasion."""
+    return "".join(b.text for b in blocks if b.kind is BlockKind.PARAGRAPH)[:_OPENING]
 
 
-_CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"  # CJK punctuation, ideographs, full-width forms
-_CJK_GAP = re.compile(f"(?<={_CJK}) +(?={_CJK})")
-
-
-def title_from_file_name(source_name: str) -> str:
-    """A title for a text without one: its file name, whose underscores stood for spaces.
-
-    "annual_report_2024" reads "annual report 2024"; between Chinese characters the space goes
-    too ("关于_开展_检查的通知" reads "关于开展检查的通知").
-    """
-    spaced = " ".join(PurePath(source_name).stem.replace("_", " ").split())
-    return _CJK_GAP.sub("", spaced) or PurePath(source_name).stem
+def _is_body(found: list[Part], index: int, headed: set[int]) -> bool:
+    """A body paragraph that is no heading or item (the content under a heading)."""
+    return index < len(found) and found[index].kind is None and index not in headed

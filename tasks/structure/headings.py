@@ -13,8 +13,13 @@ from dataclasses import dataclass
 
 from tasks.structure.markers import ORDINAL, Marker, parse_marker
 
-_LONG_TITLE = 45  # beyond this a "title" is a provision, not a heading (longest real ones ~ 44)
-_LONG_ORDINAL = 30  # 第一，… longer than this opens an ordinary sentence
+LONG_TITLE = 45  # beyond this a "title" is a provision, not a heading (longest real ones ~ 44)
+_LONG_ORDINAL = 30  # 第一，… longer than this opens an ordinary sentence, unless its siblings are headings
+_RUN_ON_ORDINAL = 80  # … and longer than this it is never a heading
+_MIN_GLOSSARY = 3  # entries
+_MAX_LABEL = 12  # characters of a line naming what follows: 名词解释, 注释
+_QUOTED_TERM = re.compile(r"“[^”]+”")
+_LABEL_PUNCTUATION = re.compile(r"[，。；：！？,.;:!?]")
 _MAX_COLON_TITLE = 30  # "（二）工作目标：到2022年……" takes the ： as the heading's end
 # A raw draft may end a sentence with an ASCII full stop after hanzi ("压缩审批时限.一般……"); a
 # decimal, a file name or a URL keeps its dot.
@@ -34,6 +39,8 @@ class Draft:
     inline: bool
     head_end: int  # end of the heading run in the paragraph (after its 。/：)
     self_contained: bool  # a rule-like clause: ends in ；， or holds ；, or is long
+    run_on: bool = False  # a 第一，… whose first sentence is longer than such a heading's usually is
+    defines: bool = False  # "term：definition": the title ends at a colon
 
     @property
     def is_ordinal(self) -> bool:
@@ -71,7 +78,8 @@ def read_numbered(text: str) -> Draft | None:
     title = rest[:stop].strip().rstrip(_TRAILING)
     if not title or _TABLE_ROW.search(title):
         return None
-    if marker.level == ORDINAL and len(title) > _LONG_ORDINAL:
+    ordinal = marker.level == ORDINAL
+    if ordinal and len(title) > _RUN_ON_ORDINAL:
         return None
     if end is None:
         head_end = len(text)
@@ -80,8 +88,66 @@ def read_numbered(text: str) -> Draft | None:
         head_end = marker.end + end + 1
         head_end += 1 if text[head_end : head_end + 1] in ("”", "’") else 0
         ends_clause = False
-    contained = ends_clause or "；" in title or ";" in title or len(title) > _LONG_TITLE
-    return Draft(marker, title, end is not None, head_end, contained)
+    long = len(title) > LONG_TITLE and not ordinal
+    contained = ends_clause or "；" in title or ";" in title or long
+    defines = end is not None and rest[end] in "：:"
+    run_on = ordinal and len(title) > _LONG_ORDINAL
+    return Draft(marker, title, end is not None, head_end, contained, run_on, defines)
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A numbered body paragraph where it stands: its index among the parts, its section, and whether
+    an unnumbered label line ("名词解释") stands right above it."""
+
+    index: int
+    draft: Draft
+    section: int
+    after_label: bool
+
+
+def _glossary(numbered: list[Numbered], start: int) -> int:
+    """How many entries of a glossary start at `numbered[start]`, or 0: under a label line, a series
+    1., 2., 3., ... of "term：definition" entries, most terms quoted ("“两重”：是指……"), explains
+    words; it is no part of the outline. Headings named by a label ("工作要求" / "1.加强领导：……")
+    are rarely quoted terms."""
+    first = numbered[start]
+    if not first.after_label or first.draft.marker.value != 1:
+        return 0
+    end = start
+    while (
+        end < len(numbered)
+        and numbered[end].draft.defines
+        and numbered[end].draft.marker.level == first.draft.marker.level
+        and numbered[end].draft.marker.value == end - start + 1
+    ):
+        end += 1
+    quoted = sum(_QUOTED_TERM.search(entry.draft.title) is not None for entry in numbered[start:end])
+    return end - start if end - start >= _MIN_GLOSSARY and 2 * quoted >= end - start else 0
+
+
+def outline_candidates(numbered: list[Numbered]) -> list[tuple[int, Draft]]:
+    """(index, draft) for the numbered paragraphs that may be headings or items, less glossaries and
+    each run-on 第一，…: that is a heading only in a section whose other 第X， points are headings-sized
+    ("第一，从脱贫攻坚任务看，截至2017年底，……3%以上。" among "第一，加强组织领导。"), else a sentence."""
+    short = {n.section for n in numbered if n.draft.is_ordinal and not n.draft.run_on}
+    kept: list[tuple[int, Draft]] = []
+    position = 0
+    while position < len(numbered):
+        skip = _glossary(numbered, position)
+        if skip:
+            position += skip
+            continue
+        entry = numbered[position]
+        if not entry.draft.run_on or entry.section in short:
+            kept.append((entry.index, entry.draft))
+        position += 1
+    return kept
+
+
+def is_label(text: str) -> bool:
+    """A short unpunctuated line naming what follows: "名词解释"."""
+    return len(text) <= _MAX_LABEL and not _LABEL_PUNCTUATION.search(text) and parse_marker(text) is None
 
 
 def resolve(drafts: list[tuple[Draft, int, bool]]) -> list[Resolved]:

@@ -1,4 +1,4 @@
-"""Heading markers (一、 （一） 1. （1） 第一，) in raw and normalized forms.
+"""Heading markers (一、 （一） 1. （1） 第一， 第一个问题：) in raw and normalized forms.
 
 Normalization is imperfect, so every raw variant from outline.md is read here and mapped to the
 normalized `number` the outline reports: (一) -> （一）, 1、 -> 1., ⑴ -> （1）, 第一、 -> 第一，.
@@ -18,11 +18,15 @@ _CN_NUMERAL = rf"(?:{NUMERAL}|[{_CN}]{{1,3}})"  # 一百、 and on: a long text'
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 # A series of numbers opening a sentence is no marker: "一、二季度", "3、4月份", "第一、二批".
-_CN_SERIES = rf"(?!{_CN_NUMERAL}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月))"
+_CN_SERIES = rf"(?!{_CN_NUMERAL}(?:[、，,至到]|季度|产业|批|类|级|等|期|档|次|轮|个|线|号|月|年代))"
 _DIGIT_SERIES = r"(?![0-9０-９]{1,2}(?:[、，,至到~\-]|月|日|号|季度|年级|批|类))"
+
+# A speech's top level may count its parts: "第一个问题：", "第二个方面：" (level 1, 第一， below it).
+_COUNTED_PART = re.compile(rf"第({_CN_NUMERAL})个(问题|方面)\s*[：:，,]\s*")
 
 # Each pattern matches at the start of a stripped line; group 1 is the numeral.
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, _COUNTED_PART),
     (1, re.compile(rf"({_CN_NUMERAL})\s*[、.．，,:：。]\s*{_CN_SERIES}")),
     (2, re.compile(rf"[（(]\s*({_CN_NUMERAL})\s*[）)]\s*[、.．，,]?\s*")),
     (3, re.compile(rf"(\d{{1,2}})\s*(?:[、，,]|[.．](?!\d))\s*{_DIGIT_SERIES}")),
@@ -62,7 +66,9 @@ def _value(numeral: str) -> int:
     return code - 0x2473 if code >= 0x2474 else code - 0x245F  # ⑴…⒇ or ①…⑳
 
 
-def _normalized(level: int, numeral: str, value: int) -> str:
+def _normalized(level: int, numeral: str, value: int, counted: str | None) -> str:
+    if counted:
+        return f"第{numeral}个{counted}："
     return {
         1: f"{numeral}、",
         2: f"（{numeral}）",
@@ -82,7 +88,8 @@ def parse_marker(line: str) -> Marker | None:
             value = _value(numeral)
             if level == 4 and not numeral.isdigit():
                 numeral = str(value)
-            return Marker(level, _normalized(level, numeral, value), value, match.end())
+            counted = match.group(2) if pattern is _COUNTED_PART else None
+            return Marker(level, _normalized(level, numeral, value, counted), value, match.end())
     return None
 
 

@@ -21,6 +21,8 @@ _DOC_NUMBER = re.compile(
 _DATE_LINE = re.compile(rf"[（(][^（）()]{{0,20}}?{_DATE}[^（）()]{{0,12}}[）)]")
 _PLAIN_DATE = re.compile(_DATE)
 _SUBTITLE = re.compile(r"(?:——|--|－－|――|──|—|-{2,}|―)\s*\S")
+# A subtitle a scrape lost its dash from: 2026年2月3日在四川省第十四届人民代表大会第五次会议上
+_OCCASION_LINE = re.compile(rf"{_DATE}\s*在[^，。；！？]{{2,60}}上")
 _SALUTATION_START = re.compile(
     r"(?:同志们|各位|尊敬的|亲爱的|女士们|先生们|朋友们|老师们|同学们|各[省市县区乡镇])"
 )
@@ -46,7 +48,7 @@ _NAME = re.compile(rf"[{_HAN}]{{1,2}}[ \u3000]*[{_HAN}]{{1,2}}")
 _BINDING_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "暨", "并", "进一步", "加强", "推进", "、")
 _GENRE_END = re.compile(
     r"(?:通知|意见|报告|讲话|决定|办法|规定|方案|批复|函|纪要|公告|通报|请示|条例|细则|规划|要点|总结"
-    r"|发言|致辞|讲稿)$"
+    r"|发言|致辞|讲稿|说明)$"
 )
 _NOTE = re.compile(r"[（(][^（）()]{1,30}[）)]")
 # The 版记 (GB/T 9704 7.4): "抄送：……。" (主送 moved down, or the older 抄报, alike), continued lines of
@@ -78,7 +80,13 @@ def is_plain_date(text: str) -> bool:
 
 
 def is_subtitle(text: str) -> bool:
-    return _SUBTITLE.match(text) is not None and len(text) <= 80
+    dashed = _SUBTITLE.match(text) is not None
+    return (dashed or _OCCASION_LINE.fullmatch(text) is not None) and len(text) <= 80
+
+
+def names_genre(text: str) -> bool:
+    """A title naming the document's kind at its end: ……的通知, 政府工作报告, ……的说明."""
+    return _GENRE_END.search(text) is not None
 
 
 def is_note(text: str) -> bool:

@@ -1,62 +1,44 @@
-"""Cutting the text into paragraphs (segments), and dropping website/newspaper boilerplate.
+"""Cutting the text into paragraphs (segments). Site and news furniture is blanked before (furniture.py).
 
 A segment is normally one non-empty line. Texts copied from web pages or CSV dumps may hold a
 whole speech on one line, paragraphs separated by spaces (two or more U+3000, or a single space) or
-by nothing at all; such a line is cut at those gaps, so every segment keeps its true line number and
-character offset.
+by nothing at all; such a line is cut at those gaps, before each numbered heading that continues its
+series right after a sentence, and after a heading glued to its body; so every segment keeps its true
+line number and character offset.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
-from tasks.model import DroppedLine
-from tasks.structure.markers import parse_marker
+from tasks.structure.glued import glued_heading_ends
+from tasks.structure.markers import ORDINAL, Marker, parse_marker
 
 _GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
 _ANY_GAP = re.compile(r"[ \t\u3000\u00a0]+")
 _SENTENCE_END = "。！？；：!?;:”’）"
 _CN = "一二三四五六七八九十"
+_NUMBERED = rf"[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}(?:，|个(?:问题|方面))"
 # A line this long with a numbered heading after a sentence is a whole text run together.
 _FLATTENED = 300
-_INNER_HEADING = re.compile(rf"[。！？\s](?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}，)")
-_GLUED = re.compile(rf"(?<=[。！？])(?=(?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}，))")
+_INNER_HEADING = re.compile(rf"[。！？\s](?:{_NUMBERED})")
+# A photo caption ends with its credit ("……新华社记者 鞠鹏/摄"): a paragraph end like a sentence's.
+_CREDIT = r"[/／\s]摄"
+_CREDIT_END = re.compile(rf"{_CREDIT}$")
+_AFTER_CREDIT = re.compile(rf"(?<={_CREDIT})")
+# A numbered paragraph glued to the sentence, the colon opening its list or the photo credit before it.
+_GLUED = re.compile(rf"(?:(?<=[。！？：])|(?<={_CREDIT}))(?={_NUMBERED})")
 # A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
 _SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
+_NUMERALS = re.compile(rf"[{_CN}\d]+")
+_LONE_OPENER = ("（", "(")  # a marker broken after its bracket: "（" / "三）改革开放……"
 _FRONT_LABEL = 40  # a title, date or speaker line at the start of a flattened text
 _CLAUSE_END = re.compile(r"[；;。]")
 _SENTENCE_MARKS = re.compile(r"[。！？!?]")
 _PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
-
-# Website and newspaper boilerplate at either end of the text, with the reason reported.
-_BOILERPLATE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"[（(]?\s*责任编辑|责编[:：]|[（(]\s*编辑[:：]"), "editor credit"),
-    (re.compile(r"^(?:【[^】]{1,12}】\s*)+$"), "website widget"),
-    (re.compile(r"^《\s*[^》]{1,12}报\s*》\s*[（(][^）)]*版\s*[）)]$"), "newspaper trailer"),
-    (
-        re.compile(r"^[（(]\s*(?:新华社|中新社|人民网|新华网|央视网)[^）)]{0,20}电\s*[）)]$"),
-        "news agency dateline",
-    ),
-    (
-        re.compile(r"打印本页|关闭窗口|分享到|扫一扫|网站地图|我要纠错|字号[:：]\s*大|^分享.{0,12}$"),
-        "website widget",
-    ),
-    (re.compile(r"^(?:上一篇|下一篇|相关链接|相关阅读|相关新闻|相关文件)"), "website navigation"),
-    (re.compile(r"版权所有|Copyright|ICP备|公网安备|网站标识码|主办单位[:：]|联系我们"), "site footer"),
-    (re.compile(r"^[（(]?\s*(?:来源|稿源|编辑|校对|审核|信息来源)\s*[:：][^。！？]{0,40}$"), "source credit"),
-    (
-        re.compile(
-            r"^(?:索\s*引\s*号|主题分类|主\s*题\s*词|发文机关|发文字号|成文日期|发布日期|发布时间|浏览次数)\s*[:：]"
-        ),
-        "portal metadata",
-    ),
-    (re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}:\d{2}(?::\d{2})?$"), "publication time"),
-    (re.compile(r"^(?:[^\s。，！？]{1,8}\s*[|｜>＞/]\s*){2,}[^\s。，！？]{1,8}$"), "website menu"),
-)
-# Words set apart by spaces: a menu at the end, but at the start as likely a title (凝心聚力　真抓实干……).
-_SPACED_MENU = re.compile(r"^(?:[^\s。，！？：]{2,6}[ \u3000]+){3,}[^\s。，！？：]{2,6}$")
 
 
 @dataclass(frozen=True)
@@ -70,35 +52,115 @@ def _flattened(line: str) -> bool:
     return len(line) >= _FLATTENED and _INNER_HEADING.search(line) is not None
 
 
-def _gaps(line: str) -> list[re.Match[str]]:
-    """Paragraph gaps. In a whole text on one line any space may be one, and so is the point before a
-    numbered paragraph glued to the sentence before it ("……意见。第一，……") or a sub-heading glued to
-    its heading."""
-    if not _flattened(line):
+def _gaps(line: str, flattened: bool) -> list[re.Match[str]]:
+    """Paragraph gaps. In a whole text on one line any space may be one, and so are the point before a
+    numbered paragraph glued to the sentence or photo credit before it, the point before a sub-heading
+    glued to its heading and the point after a photo credit."""
+    if not flattened:
         return list(_GAP.finditer(line))
-    found = [*_ANY_GAP.finditer(line), *_GLUED.finditer(line), *_SUBHEADING_GLUED.finditer(line)]
+    found = [
+        *_ANY_GAP.finditer(line),
+        *_GLUED.finditer(line),
+        *_SUBHEADING_GLUED.finditer(line),
+        *_AFTER_CREDIT.finditer(line),
+    ]
     return sorted(found, key=lambda m: m.start())
 
 
-def _cut_points(line: str) -> list[tuple[int, int]]:
-    """(start, end) of the paragraphs within one line."""
+def _paragraph_pieces(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the paragraphs of one line. A numbered paragraph glued to the sentence before
+    it is one only if its marker continues its series: in "……。六、七十年代" after 二、 it is body text."""
+    flattened = _flattened(line)
+    series = _Series()
+    opening = parse_marker(line.strip())
+    if opening is not None:
+        series.take(opening)
     pieces: list[tuple[int, int]] = []
     start = 0
-    front = _flattened(line)  # the title, date and speaker lines that open a flattened text
-    for gap in _gaps(line):
+    front = flattened  # the title, date and speaker lines that open a flattened text
+    for gap in _gaps(line, flattened):
         piece = line[start : gap.start()].strip()
         if not piece:
             continue
-        ends_sentence = piece[-1] in _SENTENCE_END
-        # A heading glued to its paragraph by the gap: "一、总体要求\u3000\u3000党的……"
-        lone_heading = parse_marker(piece) is not None and not _SENTENCE_MARKS.search(piece)
-        front = front and len(piece) <= _FRONT_LABEL
-        label = front and not _PUNCTUATION.search(piece)
-        if ends_sentence or lone_heading or label:
+        if gap.re is _GLUED:
+            marker = parse_marker(line[gap.start() :])
+            cut = marker is not None and series.continues(marker)
+        else:
+            ends_sentence = piece[-1] in _SENTENCE_END or _CREDIT_END.search(piece) is not None
+            # A heading glued to its paragraph by the gap: "一、总体要求\u3000\u3000党的……"
+            lone_heading = parse_marker(piece) is not None and not _SENTENCE_MARKS.search(piece)
+            front = front and len(piece) <= _FRONT_LABEL
+            label = front and not _PUNCTUATION.search(piece)
+            cut = ends_sentence or lone_heading or label
+            marker = parse_marker(line[gap.end() :].strip()) if cut else None
+            if marker is not None:
+                series.take(marker)
+        if cut:
             pieces.append((start, gap.start()))
             start = gap.end()
     pieces.append((start, len(line)))
     return pieces
+
+
+def _style(marker: Marker) -> tuple[int, str]:
+    """What the members of one numbering series share: 一、 二、 / （一） （二） / 第一， 第二，."""
+    return marker.level, _NUMERALS.sub("", marker.number)
+
+
+class _Series:
+    """The numbering series open at a point of the text, outermost first, with their last values."""
+
+    def __init__(self) -> None:
+        self.open: list[tuple[tuple[int, str], int]] = []
+
+    def _depth(self, style: tuple[int, str]) -> int | None:
+        return next((depth for depth, (open_style, _) in enumerate(self.open) if open_style == style), None)
+
+    def continues(self, marker: Marker) -> bool:
+        """Whether `marker` starts a series (1) or continues an open one; if so it is taken."""
+        depth = self._depth(_style(marker))
+        expected = (1,) if depth is None else (1, self.open[depth][1] + 1)
+        if marker.value not in expected:
+            return False
+        self.take(marker)
+        return True
+
+    def take(self, marker: Marker) -> None:
+        """Count `marker` as the last of its series, closing the series opened under it (第一， starts
+        again under each 一、). A marker that opens a paragraph after a gap is taken as it comes."""
+        style = _style(marker)
+        depth = self._depth(style)
+        if depth is not None:
+            del self.open[depth:]
+        self.open.append((style, marker.value))
+
+
+def _glued_heading_cuts(line: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut each heading glued straight to its body ("一、充分认识……重大战略意义党的十八大以来，……")
+    off it, series by series: a 第一， is always followed by its own sentence, so only the other styles."""
+    series: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+    for index, (start, end) in enumerate(pieces):
+        text = line[start:end]
+        marker = parse_marker(text.strip())
+        if marker is not None and marker.level != ORDINAL:
+            head = start + len(text) - len(text.lstrip()) + marker.end
+            series[_style(marker)].append((index, head))
+    ends: dict[int, int] = {}
+    for members in series.values():
+        rests = [line[head : pieces[index][1]] for index, head in members]
+        for (index, head), end in zip(members, glued_heading_ends(rests, line), strict=True):
+            if end is not None:
+                ends[index] = head + end
+    cut: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(pieces):
+        cut.extend([(start, ends[index]), (ends[index], end)] if index in ends else [(start, end)])
+    return cut
+
+
+def _cut_points(line: str) -> list[tuple[int, int]]:
+    """(start, end) of the paragraphs within one line."""
+    pieces = _paragraph_pieces(line)
+    return _glued_heading_cuts(line, pieces) if _flattened(line) else pieces
 
 
 def _run_in_points(text: str) -> list[int]:
@@ -128,31 +190,20 @@ def _pieces(number: int, offset: int, raw: str) -> list[Segment]:
 def split_segments(text: str) -> list[Segment]:
     segments: list[Segment] = []
     offset = 0
+    opener: Segment | None = None  # a lone "（" waiting for the rest of its marker on the next line
     for number, line in enumerate(text.split("\n"), start=1):
-        for start, end in _cut_points(line):
-            segments.extend(_pieces(number, offset + start, line[start:end]))
+        if line.strip() in _LONE_OPENER:
+            opener = Segment(number, offset + len(line) - len(line.lstrip()), line.strip())
+            offset += len(line) + 1
+            continue
+        found = [
+            piece
+            for start, end in _cut_points(line)
+            for piece in _pieces(number, offset + start, line[start:end])
+        ]
+        if opener is not None and found:
+            found[0] = Segment(opener.line, opener.offset, opener.text + found[0].text)
+            opener = None
+        segments.extend(found)
         offset += len(line) + 1
-    return segments
-
-
-def boilerplate_reason(text: str, at_end: bool = True) -> str | None:
-    for pattern, reason in _BOILERPLATE:
-        if pattern.search(text):
-            return reason
-    return "website menu" if at_end and _SPACED_MENU.search(text) else None
-
-
-def drop_boilerplate(segments: list[Segment]) -> tuple[list[Segment], tuple[DroppedLine, ...]]:
-    """Remove website and newspaper boilerplate at the start and at the end of the text (only there)."""
-    first = 0
-    while first < len(segments) and boilerplate_reason(segments[first].text, at_end=False):
-        first += 1
-    keep = len(segments)
-    while keep > first and boilerplate_reason(segments[keep - 1].text):
-        keep -= 1
-    dropped = tuple(
-        DroppedLine(seg.line, seg.text, boilerplate_reason(seg.text, at_end=index >= keep) or "")
-        for index, seg in enumerate(segments)
-        if index < first or index >= keep
-    )
-    return segments[first:keep], dropped
+    return [*segments, opener] if opener is not None else segments
