@@ -360,9 +360,8 @@ def test_reference_summaries_are_office_length_and_are_matched(reference: Path) 
     doc = benchmark.load_document(benchmark.source_for(reference.stem, SAMPLES))
     score = benchmark.score_summary(reference.stem, doc, summarize(doc))
     assert score.chars <= 300 and score.coverage >= 0.8
-    # mean 0.455 over all references (0.435 before issue 20); the lowest, 0.29, is a messy speech
-    # whose captions hide headings from the structure stage
-    assert score.f1 >= 0.28
+    # mean 0.495 over all references (0.475 before issue 20, same structure stage); lowest 0.35
+    assert score.f1 >= 0.3
 
 
 @pytest.mark.slow
