@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from tasks.model import Block, BlockKind, Document, Heading
 from tasks.summarize.lexicon import is_content, is_formulaic
@@ -83,11 +84,16 @@ def _is_material(sentence: str, opens_paragraph: bool) -> bool:
     )
 
 
-def _unit(text: str, index: int, section: int, depth: int, prior: float) -> Unit:
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """All words of a sentence and its distinct content words: a text with attachments is read twice
+    (its main text, then the whole for keywords), jieba once."""
     words = tuple(cut(text))
-    return Unit(
-        text, index, section, depth, prior, words, tuple(dict.fromkeys(w for w in words if is_content(w)))
-    )
+    return words, tuple(dict.fromkeys(w for w in words if is_content(w)))
+
+
+def _unit(text: str, index: int, section: int, depth: int, prior: float) -> Unit:
+    return Unit(text, index, section, depth, prior, *_words(text))
 
 
 def _heading_unit(heading: Heading, index: int, section: int, depth: int) -> Unit:
