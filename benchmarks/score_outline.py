@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 
 from tasks.outline import outline_entries  # noqa: E402
 from tasks.structure import build_document  # noqa: E402
-from tasks.structure.markers import normalize_number  # noqa: E402
+from tasks.text.markers import normalize_number  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "samples" / "corpus"
 TARGET_F1 = 0.97

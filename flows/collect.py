@@ -61,6 +61,9 @@ class Failure:
 
 
 def _report_warnings(report: dict) -> tuple[str, ...]:
+    if "warnings" in report:
+        return tuple(report["warnings"])
+    # A report written before report.json listed its warnings: rebuilt from the stages' records.
     found = [*report["normalization"]["warnings"], *report["structure"]["warnings"]]
     lines = [f"{w['rule']} {w['line']}:{w['column']} {w['message']}" for w in found]
     if report.get("uncovered_characters"):

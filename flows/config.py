@@ -17,6 +17,7 @@ from tasks.layout import PROFILES
 
 CONFIG_FILE_NAME = "gongwen.toml"
 ENV_PREFIX = "GONGWEN_"
+FORMATS = ("docx", "pdf", "ofd")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Settings:
     outputs_url: str = ""
     # Role -> font file for licensed official fonts ([fonts] in gongwen.toml).
     fonts: dict[str, str] = field(default_factory=dict)
+    # Which documents to write, comma-separated (a TOML list too). The page count and the font report
+    # come from a typeset layout, so pdf or ofd is among them.
+    formats: str = ",".join(FORMATS)
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -56,6 +60,10 @@ class Settings:
     def font_key(self) -> tuple[tuple[str, str], ...]:
         """`fonts` as a hashable key: fonts are parsed once per process and key."""
         return tuple(sorted(self.fonts.items()))
+
+    @property
+    def output_formats(self) -> frozenset[str]:
+        return frozenset(self.formats.split(","))
 
     def source_of(self, name: str) -> str:
         return self.sources.get(name, "default")
@@ -73,6 +81,8 @@ def boolean(value: Any) -> bool:
 
 
 def _coerce(name: str, value: Any, origin: str) -> Any:
+    if name == "formats":
+        return _formats(value, origin)
     default = getattr(Settings(), name)
     kind = Path if isinstance(default, Path) else boolean if isinstance(default, bool) else type(default)
     try:
@@ -88,6 +98,16 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
     if name == "settle_seconds" and result < 0:
         raise ValueError(f"{origin}: {name} must not be negative, got {result}")
     return result
+
+
+def _formats(value: Any, origin: str) -> str:
+    """ "pdf, ofd" or ["pdf", "ofd"] -> "pdf,ofd", in the order of FORMATS."""
+    names = value if isinstance(value, list) else str(value).split(",")
+    wanted = {str(name).strip().lower() for name in names} - {""}
+    unknown = wanted - set(FORMATS)
+    if unknown or not wanted & {"pdf", "ofd"}:
+        raise ValueError(f"{origin}: formats must name pdf or ofd among {', '.join(FORMATS)}, got {value!r}")
+    return ",".join(name for name in FORMATS if name in wanted)
 
 
 def find_config_file(explicit: Path | None = None) -> Path | None:

@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
@@ -35,7 +35,9 @@ from tasks.metadata import load_metadata
 from tasks.model import Document, NormalizedText, SourceText, Summary
 from tasks.normalize import normalize
 from tasks.outline import outline_entries, outline_markdown
+from tasks.proofread import Finding, proofread
 from tasks.render_docx import render_docx
+from tasks.render_ofd import render_ofd
 from tasks.render_pdf import render_pdf
 from tasks.structure import build_document
 from tasks.summarize import summarize, summary_dict, summary_markdown
@@ -83,8 +85,12 @@ def warm_fonts(key: tuple[tuple[str, str], ...]) -> None:
             font.face()
 
 
-# A short text with a title, a heading and body text: every stage and font role runs once.
-PRIMING_TEXT = "关于试运行的通知\n\n各单位：\n\n一、总体要求\n\n请于本月底前报送材料。\n\n特此通知。\n"
+# A short text with a title long enough to be broken (jieba's tagger), a heading and body text:
+# every stage and font role runs once.
+PRIMING_TEXT = (
+    "关于试运行全市政务服务一网通办平台有关事项的通知\n\n各单位：\n\n一、总体要求\n\n"
+    "请于本月底前报送材料。\n\n特此通知。\n"
+)
 
 
 def prime(settings: Settings) -> None:
@@ -134,31 +140,41 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         normalized = normalize(body)
     with clock.stage("structure"):
         document = build_document(normalized.text, source.name, metadata)
+    with clock.stage("proofread"):
+        findings = proofread(normalized.text, document)
     profile = get_profile(metadata.profile or settings.profile)
     check_pages(path, page_floor(document, profile), settings.max_pages, "would take at least")
     with clock.stage("summarize"):
         summary = summarize(document, settings.summary_chars)
     final = settings.outputs / output_name
     with staging_dir(settings.state_dir, output_name) as staging:
-        with clock.stage("render_docx"):
-            render_docx(document, profile, staging / f"{output_name}.docx")
-        with clock.stage("render_pdf"):
+        formats = settings.output_formats
+        if "docx" in formats:
+            with clock.stage("render_docx"):
+                render_docx(document, profile, staging / f"{output_name}.docx")
+        with clock.stage("fonts"):
             fonts = _fonts(settings.font_key)
-            pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
+        pdf, unembedded = None, []
+        if "pdf" in formats:
+            with clock.stage("render_pdf"):
+                pdf = render_pdf(document, profile, fonts, staging / f"{output_name}.pdf")
+        if "ofd" in formats:
+            with clock.stage("render_ofd"):
+                ofd = render_ofd(document, profile, fonts, staging / f"{output_name}.ofd")
+            pdf, unembedded = pdf or ofd.layout, ofd.unembedded  # one layout: same pages and fonts
+        assert pdf is not None  # Settings: pdf or ofd is among the formats
         check_pages(path, pdf.pages, settings.max_pages, "takes")
+        warnings = _warnings(source, normalized, document, findings, pdf.uncovered, unembedded)
         with clock.stage("write"):
-            _write_texts(staging, source, normalized, document, summary)
-            report = _report(source, normalized, document, summary, pdf, profile.name, clock.ms)
+            _write_texts(staging, source, normalized, document, summary, findings)
+            report = _report(source, normalized, document, summary, findings, pdf, profile.name, clock.ms)
             # Which input owns outputs/NAME/, should the ledger not know (a run killed before recording it).
             report["input"]["path"] = Ledger.key(path)
+            report["files"] = _written(staging, output_name, formats, clock.ms)
+            report["warnings"] = warnings
             report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)
             atomic_write_json(staging / "report.json", report)
             publish_dir(staging, final)
-    warnings = [
-        f"{w.rule} {w.line}:{w.column} {w.message}" for w in (*normalized.warnings, *document.warnings)
-    ]
-    if pdf.uncovered:
-        warnings.append(f"font: no installed font has {''.join(pdf.uncovered)}")
     return DocumentResult(
         input=str(path),
         name=output_name,
@@ -173,6 +189,35 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         seconds=round(time.perf_counter() - started, 3),
         timings_ms=dict(clock.ms),
     )
+
+
+def _warnings(
+    source: SourceText,
+    normalized: NormalizedText,
+    document: Document,
+    findings: tuple[Finding, ...],
+    uncovered: Iterable[str],
+    unembedded: Iterable[str],
+) -> list[str]:
+    """Every warning of the document as one line each: what the run prints and the index lists."""
+    doubts = (f.diagnostic() for f in findings)
+    lines = [note for note in source.notes if note.startswith("warning:")]
+    lines += [
+        f"{w.rule} {w.line}:{w.column} {w.message}"
+        for w in (*normalized.warnings, *document.warnings, *doubts)
+    ]
+    if missing := "".join(uncovered):
+        lines.append(f"font: no installed font has {missing}")
+    lines += [f"font: {font} is named, not embedded, in the OFD (its licence)" for font in unembedded]
+    return lines
+
+
+def _written(staging: Path, output_name: str, formats: frozenset[str], ms: dict[str, float]) -> dict:
+    """Each written document's size and the time its writer took, for report.json."""
+    return {
+        kind: {"bytes": (staging / f"{output_name}.{kind}").stat().st_size, "ms": ms[f"render_{kind}"]}
+        for kind in sorted(formats)
+    }
 
 
 def page_floor(document: Document, profile: Profile) -> int:
@@ -190,13 +235,21 @@ def check_pages(path: Path, pages: int, max_pages: int, how: str) -> None:
 
 
 def _write_texts(
-    staging: Path, source: SourceText, normalized: NormalizedText, document: Document, summary: Summary
+    staging: Path,
+    source: SourceText,
+    normalized: NormalizedText,
+    document: Document,
+    summary: Summary,
+    findings: tuple[Finding, ...],
 ) -> None:
     atomic_write_json(staging / "outline.json", outline_entries(document))
     atomic_write_text(staging / "outline.md", outline_markdown(document))
     atomic_write_text(staging / "summary.md", summary_markdown(document, summary))
     atomic_write_json(staging / "summary.json", summary_dict(summary))
-    page = render_changes_html(source.text, normalized, document.title or source.name, document.dropped)
+    doubts = tuple(f.diagnostic() for f in findings)
+    page = render_changes_html(
+        source.text, normalized, document.title or source.name, document.dropped, doubts
+    )
     atomic_write_text(staging / "changes.html", page)
 
 
@@ -205,6 +258,7 @@ def _report(
     normalized: NormalizedText,
     document: Document,
     summary: Summary,
+    findings: tuple[Finding, ...],
     pdf: Any,
     profile_name: str,
     timings: dict[str, float],
@@ -233,6 +287,7 @@ def _report(
             "warnings": [asdict(w) for w in document.warnings],
             "dropped": [asdict(d) for d in document.dropped],
         },
+        "proofreading": [asdict(f) for f in findings],
         "summary": summary_dict(summary),
         "pages": pdf.pages,
         "fonts": pdf.fonts_by_role,

@@ -26,6 +26,8 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from flows.lifeline import die_with_parent
+
 _READY = "ready"  # a worker's first message: its initializer has run, it takes jobs now
 
 
@@ -37,10 +39,14 @@ class JobTimedOut(Exception):
     """A job ran past the pool's time limit; its worker was killed."""
 
 
-def _serve(conn: connection.Connection, initializer: Callable[..., None], initargs: tuple) -> None:
+def _serve(
+    conn: connection.Connection, forked_by_server: bool, initializer: Callable[..., None], initargs: tuple
+) -> None:
     """A worker's life: initialize, then run one job at a time until told to stop or the pool is gone.
     Ctrl-C reaches the whole process group: the pool's process decides what stops, not each worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if forked_by_server:
+        die_with_parent()  # the fork server ends with the pool's process, however that ends
     initializer(*initargs)
     try:
         conn.send(_READY)
@@ -100,6 +106,7 @@ class ProcessPool(Executor):
         self.workers = workers
         self.time_limit = time_limit
         self._context = context
+        self._forked_by_server = context.get_start_method() == "forkserver"
         self._start_args = (initializer, initargs)
         self._queue: deque[tuple[Future, Callable, tuple, dict]] = deque()
         self._lock = threading.Lock()  # guards the queue and the closing flag; workers are the thread's
@@ -203,7 +210,7 @@ class ProcessPool(Executor):
     def _start_worker(self) -> bool:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
-            target=_serve, args=(child_end, *self._start_args), name="gongwen-worker"
+            target=_serve, args=(child_end, self._forked_by_server, *self._start_args), name="gongwen-worker"
         )
         try:
             process.start()

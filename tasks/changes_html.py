@@ -112,15 +112,20 @@ def _line_html(
 
 
 def render_changes_html(
-    source_text: str, result: NormalizedText, title: str, dropped: tuple[DroppedLine, ...] = ()
+    source_text: str,
+    result: NormalizedText,
+    title: str,
+    dropped: tuple[DroppedLine, ...] = (),
+    doubts: tuple[Diagnostic, ...] = (),
 ) -> str:
     """A review page: every input line, changes and warnings highlighted with before/after, the
-    pieces left out of the document (`Document.dropped`, offsets into `result.text`) struck through."""
+    pieces left out of the document (`Document.dropped`, offsets into `result.text`) struck through,
+    and the proofreader's doubts listed and underlined with the warnings."""
     changes: dict[int, list[Change]] = defaultdict(list)
     warnings: dict[int, list[Diagnostic]] = defaultdict(list)
     for c in result.changes:
         changes[c.line].append(c)
-    for w in result.warnings:
+    for w in (*result.warnings, *doubts):
         warnings[w.line].append(w)
     left_out = _dropped_columns(result.text, dropped, changes)
     rows = [
@@ -131,13 +136,13 @@ def render_changes_html(
     listing = "".join(
         f'<li><a href="#L{w.line}">{w.line}:{w.column}</a> {escape(w.rule)} {escape(w.message)}'
         f" <q>{escape(w.excerpt)}</q></li>"
-        for w in result.warnings
+        for w in sorted((*result.warnings, *doubts), key=lambda w: (w.line, w.column))
     )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f'<p class="sum">{len(result.changes)} changes, {len(result.warnings)} warnings, '
+        f'<p class="sum">{len(result.changes)} changes, {len(result.warnings) + len(doubts)} warnings, '
         f"{len(dropped)} pieces left out. Struck through: input; green: replacement; wavy underline: "
         "please review; struck through on grey: left out of the document. Hover for the rule.</p>"
         + (f"<h2>Warnings</h2><ol>{listing}</ol>" if listing else "")

@@ -7,11 +7,11 @@ with the standard's values as the default profile ("gbt9704").
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from tasks.model import BlockKind
+from tasks.text.widths import text_cells as text_cells  # the writers' width of a text, in grid cells
 
 MM_PER_INCH = 25.4
 PT_PER_INCH = 72.0
@@ -20,14 +20,6 @@ TWIPS_PER_PT = 20
 
 def mm_to_pt(mm: float) -> float:
     return mm * PT_PER_INCH / MM_PER_INCH
-
-
-def text_cells(text: str) -> float:
-    """Width of `text` in grid cells: Chinese characters and marks one cell, Latin letters and digits half.
-
-    Ambiguous-width marks (“ — …) count as full: the Chinese fonts that set them are full width.
-    """
-    return sum(0.5 if unicodedata.east_asian_width(char) in ("Na", "N", "H") else 1.0 for char in text)
 
 
 class FontRole(StrEnum):

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tasks.model import Metadata
 
+SIDECAR_MAX_BYTES = 64 * 1024  # a few lines of TOML; a bigger file is a mistake or an attack
 _FENCE = "---"
 _KEYS = {f.name for f in fields(Metadata)}
 _ALIASES = {
@@ -85,7 +86,7 @@ def sidecar_path(source: Path) -> Path:
 def read_sidecar(path: Path) -> Metadata:
     """Metadata from a sidecar TOML file: `path` is the .toml itself or the input beside it.
 
-    No sidecar file means empty Metadata; a malformed one raises ValueError.
+    No sidecar file means empty Metadata; a malformed or oversized one raises ValueError.
     """
     path = path if path.suffix == ".toml" else sidecar_path(path)
     try:
@@ -93,8 +94,12 @@ def read_sidecar(path: Path) -> Metadata:
             return Metadata()
     except OSError:  # a name too long to exist (NAME.toml beside a 252-byte NAME.txt)
         return Metadata()
+    with path.open("rb") as handle:  # never more than the limit in memory, whatever the file's size
+        data = handle.read(SIDECAR_MAX_BYTES + 1)
+    if len(data) > SIDECAR_MAX_BYTES:
+        raise ValueError(f"{path.name}: metadata sidecar is over the limit of {SIDECAR_MAX_BYTES:,} bytes")
     try:
-        values = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        values = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"{path.name}: not valid TOML: {error}") from None
     return _metadata(values, path.name)

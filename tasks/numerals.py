@@ -1,7 +1,8 @@
 """Chinese numerals as structure numbers and counts use them: 一 … 九十九, 一百 … 九百九十九.
 
 One reading and one spelling for the whole pipeline, so that a document with a hundred points or
-more (一百、, 一百零一、) is numbered, read and summarized like any other.
+more (一百、, 一百零一、) is numbered, read and summarized like any other. Drafts also number with
+runs such as 十一 or 一二 outside the standard spelling; LOOSE_NUMERAL and loose_value read those.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ DIGITS = "一二三四五六七八九"
 _BELOW_HUNDRED = f"(?:[{DIGITS}]?十[{DIGITS}]?|[{DIGITS}])"
 # 1-999 in the standard spelling: 十二, 二十, 一百, 一百零五, 一百一十, 三百四十五.
 NUMERAL = f"(?:[{DIGITS}]百(?:零[{DIGITS}]|[{DIGITS}]十[{DIGITS}]?)?|{_BELOW_HUNDRED})"
+
+_TEN = "十"
+# A structure number as drafts write it: the standard spelling, or any short run of 一 … 十.
+LOOSE_NUMERAL = f"(?:{NUMERAL}|[{DIGITS}{_TEN}]{{1,3}})"
 
 _VALUE = {ch: i for i, ch in enumerate(DIGITS, start=1)}
 
@@ -41,3 +46,17 @@ def spelled(n: int) -> str:
     else:
         tens_part = "零" if hundreds and units else ""
     return head + tens_part + (DIGITS[units - 1] if units else "")
+
+
+def loose_value(numeral: str) -> int:
+    """The value of a numeral matched by LOOSE_NUMERAL: 一 -> 1, 十二 -> 12, 二十一 -> 21,
+    一百零一 -> 101, and a run of digits read digit by digit: 一二 -> 12."""
+    if "百" in numeral:
+        return value(numeral)
+    digits = [(DIGITS + _TEN).index(ch) + 1 for ch in numeral]
+    if 10 not in digits:
+        return digits[0] if len(digits) == 1 else int("".join(str(d) for d in digits))
+    tens_at = digits.index(10)
+    tens = digits[tens_at - 1] if tens_at else 1
+    units = digits[tens_at + 1] if tens_at + 1 < len(digits) else 0
+    return tens * 10 + units

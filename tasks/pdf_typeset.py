@@ -10,13 +10,12 @@ pieces, never inside a number or a Latin word.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from tasks.fonts import ResolvedFont
+from tasks.text.chars import NO_LINE_END, NO_LINE_START
+from tasks.text.widths import is_full_width as is_full_width  # render_pdf sizes glyphs with it
 
-NO_LINE_START = frozenset("，。、；：？！）》”’」』】〕〉…—·%‰,.;:?!)]}")
-NO_LINE_END = frozenset("（《“‘「『【〔〈([{")
 _EPS = 1e-6
 _MAX_PULL = 3  # characters pulled down at most before squeezing instead
 
@@ -40,12 +39,6 @@ class Line:
 
     def space_after(self, index: int) -> float:
         return self.spacing[index] if self.spacing else 0.0
-
-
-def is_full_width(char: str, advance: float, size: float) -> bool:
-    """CJK characters and punctuation; ambiguous-width marks (“ — …) when the font sets them wide."""
-    kind = unicodedata.east_asian_width(char)
-    return kind in ("F", "W") or (kind == "A" and advance >= 0.9 * size)
 
 
 def _tokens(glyphs: list[Glyph], limit: float) -> list[list[Glyph]]:

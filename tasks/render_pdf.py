@@ -13,13 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
-
-from reportlab import rl_config
-from reportlab.lib.colors import HexColor
-from reportlab.lib.rl_accel import escapePDF, fp_str
-from reportlab.pdfgen.canvas import Canvas
 
 from tasks.fonts import FontSet, ResolvedFont
 from tasks.layout import (
@@ -42,18 +36,13 @@ from tasks.placement import (
     placed_styles,
     table_geometry,
 )
+from tasks.surface import CanvasSurface, Surface
 from tasks.title import balanced_lines
 
 log = logging.getLogger(__name__)
 
-_FAKE_BOLD_STROKE = 0.03  # stroke width per pt of size when a profile asks for a bold role
-# reportlab's number format, remembered: glyphs sit on a grid, so a few thousand x values serve a
-# 100-page report, and formatting is slow without reportlab's optional C accelerator.
-_number = lru_cache(maxsize=8192)(fp_str)
-# Binary streams, as most PDF writers write them: ASCII85 makes the file ~8% larger and, without the
-# C accelerator, takes a fifth of the time of a long document. Readers decode both alike.
-rl_config.useA85 = 0
 _EPS = 1e-6
+_BLACK = "000000"
 
 
 @dataclass(frozen=True)
@@ -65,10 +54,10 @@ class PdfResult:
 
 
 class _Page:
-    """The page being filled: a canvas plus how far down the type area the lines have come."""
+    """The page being filled: a surface plus how far down the type area the lines have come."""
 
-    def __init__(self, canvas: Canvas, profile: Profile, fonts: FontSet) -> None:
-        self.canvas = canvas
+    def __init__(self, surface: Surface, profile: Profile, fonts: FontSet) -> None:
+        self.surface = surface
         self.profile = profile
         self.fonts = fonts
         self.number = 1
@@ -102,7 +91,7 @@ class _Page:
 
     def new_page(self) -> None:
         self.finish_page()
-        self.canvas.showPage()
+        self.surface.end_page()
         self.number += 1
         self.numbered = True
         self.used = 0.0
@@ -121,7 +110,7 @@ class _Page:
         else:
             x = profile.page_number_indent_pt
         em_top = self.bottom - mm_to_pt(profile.page_number_below_mm)
-        _draw_line(self.canvas, Line(tuple(glyphs), x), self.left, _baseline(em_top, glyphs))
+        _draw_line(self.surface, Line(tuple(glyphs), x), self.left, _baseline(em_top, glyphs))
 
     def uncovered_font(self, char: str, role: FontRole) -> ResolvedFont:
         self.uncovered.setdefault(char, None)
@@ -164,77 +153,26 @@ def _glyph(char: str, role: FontRole, size: float, bold: bool, page: _Page) -> G
     return Glyph(char, font, size, advance, width, bold)
 
 
-def _draw_line(canvas: Canvas, line: Line, left: float, baseline: float) -> None:
-    """Draw glyphs cell by cell, batching stretches that share font and spacing into one text run.
-
-    A glyph is centred in its cell; reportlab's character spacing (Tc) then carries the pen from one
-    glyph's origin to the next. The operators are the ones reportlab's text object writes, assembled
-    here: its textOut measures and re-splits every piece again, most of the time of a long document.
-    """
-    if any(g.bold for g in line.glyphs):
-        canvas.setLineWidth(line.glyphs[0].size * _FAKE_BOLD_STROKE)  # fill + stroke fakes bold
+def _draw_line(surface: Surface, line: Line, left: float, baseline: float) -> None:
+    """Draw glyphs cell by cell: each glyph centred in its cell, justification space after it."""
     origins = []
     x = left + line.indent
     for i, glyph in enumerate(line.glyphs):
         origins.append(x + (glyph.width - glyph.advance) / 2)
         x += glyph.width + line.space_after(i)
-    spaces = [b - a - g.advance for a, b, g in zip(origins, origins[1:], line.glyphs, strict=False)]
-    code = ["BT 1 0 0 1 0 0 Tm"]
-    mode = 0
-    for run in _runs(line.glyphs, spaces):
-        first = line.glyphs[run.start]
-        code.append(f"{_number(spaces[run.start] if len(run) > 1 else 0.0)} Tc")
-        if (2 if first.bold else 0) != mode:
-            mode = 2 - mode
-            code.append(f"{mode} Tr")
-        chars = "".join(g.char for g in line.glyphs[run.start : run.stop])
-        _pieces(canvas, code, first, chars, origins[run.start : run.stop], baseline)
-    code.append("ET")
-    canvas.addLiteral(" ".join(code))
+    surface.draw_glyphs(line.glyphs, origins, baseline)
 
 
-def _runs(glyphs: tuple[Glyph, ...], spaces: list[float]) -> list[range]:
-    """Stretches of glyphs with one font, weight and spacing to the next glyph."""
-    runs: list[range] = []
-    start = 0
-    for i in range(1, len(glyphs) + 1):
-        if i == len(glyphs) or not (
-            (glyphs[i].font is glyphs[start].font or glyphs[i].font == glyphs[start].font)
-            and glyphs[i].bold == glyphs[start].bold
-            and abs(spaces[i - 1] - spaces[start]) < _EPS
-        ):
-            runs.append(range(start, i))
-            start = i
-    return runs
-
-
-def _pieces(
-    canvas: Canvas, code: list[str], first: Glyph, chars: str, origins: list[float], baseline: float
-) -> None:
-    """One text run per font subset: readers that drop Tc after a run's last glyph stay on the grid."""
-    face = first.font.face()
-    size = f"{_number(first.size)} Tf {_number(first.size * 1.2)} TL"  # reportlab's default leading
-    y = _number(baseline)
-    start = 0
-    for subset, codes in face.splitString(chars, canvas._doc):
-        name = face.getSubsetInternalName(subset, canvas._doc)
-        code.append(f"1 0 0 1 {_number(origins[start])} {y} Tm {name} {size} ({escapePDF(codes)}) Tj")
-        start += len(codes)
+def page_size(profile: Profile) -> tuple[float, float]:
+    return mm_to_pt(profile.page.width_mm), mm_to_pt(profile.page.height_mm)
 
 
 class _Writer:
-    def __init__(self, doc: Document, profile: Profile, fonts: FontSet, out: Path) -> None:
+    def __init__(self, doc: Document, profile: Profile, fonts: FontSet, surface: Surface) -> None:
         self.doc = doc
         self.profile = profile
-        size = (mm_to_pt(profile.page.width_mm), mm_to_pt(profile.page.height_mm))
-        body = fonts.font(FontRole.BODY)
-        body.face()  # registered before the canvas names it
-        # invariant: same input, same bytes. The initial font replaces Helvetica, which is not embedded.
-        canvas = Canvas(str(out), pagesize=size, invariant=True, initialFontName=body.pdf_name)
-        canvas.setTitle(doc.title)
-        canvas.setAuthor(doc.metadata.speaker or doc.metadata.agency or "")
-        canvas.setCreator("gongwen")
-        self.page = _Page(canvas, profile, fonts)
+        surface.set_metadata(doc.title, doc.metadata.speaker or doc.metadata.agency or "", "gongwen")
+        self.page = _Page(surface, profile, fonts)
         self.outline_level = 0
         self.bookmarks = 0
 
@@ -255,10 +193,7 @@ class _Writer:
         if imprint < len(blocks):
             self._imprint(blocks[imprint:], styles[imprint:])
         self.page.finish_page()
-        canvas = self.page.canvas
-        if self.bookmarks:
-            canvas.showOutline()
-        canvas.save()
+        self.page.surface.save()
         if self.page.uncovered:
             log.warning("no font covers %s: printed as missing-glyph boxes", "".join(self.page.uncovered))
         page = self.page
@@ -357,14 +292,13 @@ class _Writer:
 
     def _rule_table(self, ruling: list[float], geometry: TableGeometry) -> None:
         """The rules of the table's part on this page: under and over every row, and between columns."""
-        canvas, left = self.page.canvas, self.page.left
-        canvas.setLineWidth(self.profile.table_rule_pt)
+        surface, left, rule = self.page.surface, self.page.left, self.profile.table_rule_pt
         for y in ruling:
-            canvas.line(left, y, left + self.profile.type_width_pt, y)
+            surface.rule(left, y, left + self.profile.type_width_pt, y, rule)
         x = left
         for width in (0.0, *geometry.widths):
             x += width
-            canvas.line(x, ruling[0], x, ruling[-1])
+            surface.rule(x, ruling[0], x, ruling[-1], rule)
 
     def _width(self, style: BlockStyle) -> float:
         """Room for a block's lines: the type width less its right indent."""
@@ -438,9 +372,8 @@ class _Writer:
 
     def _rule(self, y: float, width_pt: float) -> None:
         """A rule as wide as the type area, centred on `y`, in the current stroke colour."""
-        canvas = self.page.canvas
-        canvas.setLineWidth(width_pt)
-        canvas.line(self.page.left, y, self.page.left + self.profile.type_width_pt, y)
+        left = self.page.left
+        self.page.surface.rule(left, y, left + self.profile.type_width_pt, y, width_pt)
 
     def _place(self, line: Line, align: Align, pitch: float, width: float | None = None) -> float:
         """Put one line in the next slot of `pitch`, aligned within `width`; return the slot's top."""
@@ -458,29 +391,25 @@ class _Writer:
         if shift:
             line = replace(line, indent=line.indent + shift)
         em_top = top - (pitch - line.glyphs[0].size) / 2
-        _draw_line(self.page.canvas, line, left, _baseline(em_top, line.glyphs))
+        _draw_line(self.page.surface, line, left, _baseline(em_top, line.glyphs))
 
     def _bookmark(self, block: Block, top: float) -> None:
         heading = block.heading
         assert heading is not None
         # Outline levels may only go one deeper at a time; a document may start at level 2.
         level = min(heading.level - 1, self.outline_level + 1 if self.bookmarks else 0)
-        key = f"h{self.bookmarks}"
-        canvas = self.page.canvas
-        canvas.bookmarkHorizontal(key, 0, top)
-        canvas.addOutlineEntry(f"{heading.number}{heading.title}", key, level, closed=False)
+        self.page.surface.bookmark(f"{heading.number}{heading.title}", level, top)
         self.outline_level = level
         self.bookmarks += 1
 
     def _red_header(self, agency: str, number: str | None) -> None:
         """发文机关标志, 发文字号 and the red rule (placed as the DOCX writer places them)."""
-        profile, page, canvas = self.profile, self.page, self.page.canvas
-        red = HexColor("#" + profile.red_header_color)
+        profile, page, surface = self.profile, self.page, self.page.surface
         style = profile.block_style(BlockKind.TITLE)
         page.used = mm_to_pt(profile.red_header_top_mm) - profile.half_leading_pt(style)
-        canvas.setFillColor(red)
+        surface.set_fill_color(profile.red_header_color)
         self._centred(agency, style)
-        canvas.setFillColorRGB(0, 0, 0)
+        surface.set_fill_color(_BLACK)
         below = profile.half_leading_pt(style)  # em box bottom above the slot end
         if number:
             page.skip_lines(profile.doc_number_below_mark_lines)
@@ -488,9 +417,9 @@ class _Writer:
             self._centred(number, number_style)
             below = profile.half_leading_pt(number_style)
         y = page.top - page.used + below - mm_to_pt(profile.red_rule_below_mm)
-        canvas.setStrokeColor(red)
+        surface.set_stroke_color(profile.red_header_color)
         self._rule(y, profile.red_rule_width_pt)
-        canvas.setStrokeColorRGB(0, 0, 0)
+        surface.set_stroke_color(_BLACK)
         page.used = page.top - y
         page.skip_lines(profile.title_below_rule_lines)
 
@@ -501,4 +430,10 @@ class _Writer:
 
 def render_pdf(doc: Document, profile: Profile, fonts: FontSet, out: Path) -> PdfResult:
     """Typeset `doc` on `profile`'s grid into `out` (written in place; the caller makes it atomic)."""
-    return _Writer(doc, profile, fonts, out).write()
+    surface = CanvasSurface(out, page_size(profile), fonts.font(FontRole.BODY))
+    return typeset(doc, profile, fonts, surface)
+
+
+def typeset(doc: Document, profile: Profile, fonts: FontSet, surface: Surface) -> PdfResult:
+    """Lay `doc` out on `profile`'s grid and draw it on `surface` (a PDF canvas, an OFD package...)."""
+    return _Writer(doc, profile, fonts, surface).write()

@@ -14,14 +14,14 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
-from tasks.layout import Profile, text_cells
+from tasks.layout import Profile
 from tasks.model import Block, BlockKind
+from tasks.text.chars import NO_LINE_END, NO_LINE_START
+from tasks.text.widths import text_cells
 from tasks.words import tagged
 
 # Words a title line must not end with: they bind to the next word (等 binds to the one before).
 _BAD_LINE_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "以", "暨", "并", "或")
-_NO_LINE_END = frozenset("（《“‘")
-_NO_LINE_START = frozenset("，。、；：？！）》”’…—·")
 # A quoted term never breaks; a 《…》 title or a bracket only where the line cannot hold it whole.
 _UNBREAKABLE_PAIRS = {"“": "”", "‘": "’"}
 _ENCLOSING_PAIRS = {"《": "》", "（": "）", "(": ")", "「": "」", "〔": "〕", "【": "】"}
@@ -119,8 +119,8 @@ def _cost(lines: list[str], limit: float) -> float:
 
 
 def _allowed(lines: list[str]) -> bool:
-    ends_ok = all(not line.endswith(_BAD_LINE_ENDS) and line[-1] not in _NO_LINE_END for line in lines[:-1])
-    return ends_ok and all(line[0] not in _NO_LINE_START for line in lines[1:])
+    ends_ok = all(not line.endswith(_BAD_LINE_ENDS) and line[-1] not in NO_LINE_END for line in lines[:-1])
+    return ends_ok and all(line[0] not in NO_LINE_START for line in lines[1:])
 
 
 def _best(title: str, bounds: dict[int, float], max_cells: float) -> tuple[str, ...] | None:

@@ -142,11 +142,56 @@ def _five_thousand_headings() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _deep_docx(path: Path, outside: Path) -> None:
+    """20,000 nested empty paragraphs around the speech: reading them took 43 s (quadratic)."""
+    depth = 20000
+    speech = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in SPEECH.splitlines())
+    body = f"{'<w:p>' * depth}{speech}{'</w:p>' * depth}"
+    _docx_xml(f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>')(path, outside)
+
+
+def _word_numbered_docx(path: Path, outside: Path) -> None:
+    """Headings numbered by Word (numbering.xml, chineseCounting `%1、`), a footnote and a table."""
+    from test_docx_reading import FOOTNOTES, HEADING_STYLE, NUMBERING, make_docx, p
+
+    heading = "<w:pStyle w:val='Heading1'/>"
+    table = (
+        "<w:tbl>"
+        + "".join(
+            f"<w:tr><w:tc>{p(a)}</w:tc><w:tc>{p(b)}</w:tc></w:tr>"
+            for a, b in (("序号", "任务"), ("1", "抓落实"))
+        )
+        + "</w:tbl>"
+    )
+    body = (
+        p("在全市工作会议上的讲话")
+        + p("同志们：")
+        + p("提高认识", properties=heading)
+        + p("加强学习是提高自身素质的重要途径", "<w:r><w:footnoteReference w:id='1'/></w:r>", "。")
+        + p("狠抓落实", properties=heading)
+        + table
+        + p("各部门要抓好落实，确保各项任务完成。")
+    )
+    make_docx(path, body, {"word/numbering.xml": NUMBERING, "word/footnotes.xml": FOOTNOTES}, HEADING_STYLE)
+
+
+def _sparse_sidecar(path: Path, outside: Path) -> None:
+    path.write_text(SPEECH, encoding="utf-8")
+    with path.with_suffix(".toml").open("wb") as handle:
+        handle.write(b'title = "')
+        handle.truncate(400 * 1024 * 1024)
+
+
 def _doctype(declarations: str) -> str:
     return f'<?xml version="1.0"?><!DOCTYPE w:document [{declarations}]><w:document xmlns:w="{W_NS}"/>'
 
 
 ENGLISH = "This memo has no Chinese at all."
+KOREAN = "안녕하십니까 여러분. 오늘 회의에서 우리는 새로운 계획을 논의합니다. 모두 열심히 일합시다.\n"
+JAPANESE = "皆さん、こんにちは。今日の会議では新しい計画について話し合います。\n"
+UYGHUR = "ھەرقايسى ئورۇنلار يۇقىرى دەرىجىدە ئەھمىيەت بېرىشى كېرەك.\n"
+TRADITIONAL = "在全市工作會議上的講話\n同志們：\n一、提高認識\n加強學習是提高自身素質的重要途徑。\n"
+INVISIBLE = "\x85\x9b\u202e\u200b"  # C1 controls, a bidi override, a zero-width space
 NOT_UTF8_NAME = os.fsdecode(b"gbk_name_" + "中文".encode("gbk") + b".txt")  # a name from an old machine
 EXTERNAL = '<!ENTITY x SYSTEM "file:///etc/passwd">'
 LAUGHS = '<!ENTITY a "哈哈哈哈哈哈哈哈">' + "".join(
@@ -173,6 +218,14 @@ CRAFTED = [
     Crafted("cjk_extension_b.txt", _text(SPEECH + f"{EXT_B}很好。\n"), DONE),
     Crafted("emoji.txt", _text(SPEECH + f"大家辛苦了{EMOJI}\n"), DONE),
     Crafted("bidi_controls.txt", _text(SPEECH.replace("落实", f"落{BIDI}实")), DONE),
+    Crafted("c1_and_zero_width.txt", _text(SPEECH.replace("落实", f"落{INVISIBLE}实")), DONE),
+    Crafted("line_separators.txt", _text(SPEECH.replace("\n", "\u2028", 2)), DONE),
+    Crafted("utf32_bom.txt", _bytes(SPEECH.encode("utf-32")), DONE),
+    Crafted("utf32_no_bom.txt", _bytes(SPEECH.encode("utf-32-le")), DONE),
+    Crafted("euc_kr.txt", _bytes(KOREAN.encode("euc_kr")), "looks like Korean (EUC-KR), not Chinese"),
+    Crafted("euc_jp.txt", _bytes(JAPANESE.encode("euc_jp")), "looks like Japanese (EUC-JP), not Chinese"),
+    Crafted("uyghur_gb18030.txt", _bytes((SPEECH + UYGHUR).encode("gb18030")), DONE),
+    Crafted("big5.txt", _bytes(TRADITIONAL.encode("big5")), DONE),
     Crafted("not_a_zip.docx", _text(SPEECH), "not a zip"),
     Crafted("zip_bomb.docx", _zip_bomb, "zip bomb"),
     Crafted("zip_bomb_lying_sizes.docx", _lying_zip_bomb, "zip bomb"),
@@ -180,6 +233,8 @@ CRAFTED = [
     Crafted("external_entity.docx", _docx_xml(_doctype(EXTERNAL)), "refused"),
     Crafted("no_document_xml.docx", _bytes(b"PK\x05\x06" + b"\x00" * 18), "no word/document.xml"),
     Crafted("real.docx", _real_docx, DONE),
+    Crafted("nested_20000.docx", _deep_docx, DONE),
+    Crafted("word_numbered.docx", _word_numbered_docx, DONE),
     Crafted("name with spaces.txt", _text(SPEECH), DONE),
     Crafted("中文文件名.txt", _text(SPEECH), DONE),
     Crafted("quotes \"double\" and 'single'.txt", _text(SPEECH), DONE),
@@ -196,6 +251,7 @@ CRAFTED = [
     Crafted("link_inside.txt", lambda path, outside: os.symlink("gbk.txt", path), DONE),
     Crafted("sidecar_outside.txt", _with_sidecar(None), "sidecar"),
     Crafted("sidecar_broken.txt", _with_sidecar("title = [unclosed"), "not valid TOML"),
+    Crafted("sidecar_400mb.txt", _sparse_sidecar, "over the limit of 65,536 bytes"),
     Crafted("folder.txt", lambda path, outside: path.mkdir(), "directory"),
     Crafted("fifo.txt", lambda path, outside: os.mkfifo(path), "not a regular file"),
     Crafted("scan.pdf", _bytes(b"%PDF-1.4\n"), "unsupported file type .pdf"),
@@ -328,10 +384,33 @@ def test_decoding_repairs_are_recorded(bad_batch: BadBatch) -> None:
     assert report("mixed_encodings")["input"]["encoding"] == "utf-8+gb18030"
     assert GBK_LINE in _docx_text(outputs / "mixed_encodings" / "mixed_encodings.docx")
     assert report("utf16_no_bom")["input"]["encoding"] == "utf-16-le"
-    for name in ("nul_and_controls", "bidi_controls"):
+    for name in ("nul_and_controls", "bidi_controls", "c1_and_zero_width"):
         assert "removed" in report(name)["input"]["notes"][0]
         text = _docx_text(outputs / name / f"{name}.docx")
-        assert "同志们" in text and not re.search(f"[\x00-\x08\x1b\x7f{BIDI}]", text)
+        assert "同志们" in text and not re.search(f"[\x00-\x08\x1b\x7f{BIDI}{INVISIBLE}]", text)
+    assert "line or paragraph separator" in report("line_separators")["input"]["notes"][0]
+    assert "\u2028" not in _docx_text(outputs / "line_separators" / "line_separators.docx")
+    for name in ("utf32_bom", "utf32_no_bom"):
+        assert report(name)["input"]["encoding"].startswith("utf-32")
+        assert "狠抓落实" in _docx_text(outputs / name / f"{name}.docx")
+    assert UYGHUR.strip() in _docx_text(outputs / "uyghur_gb18030" / "uyghur_gb18030.docx")
+    assert report("big5")["input"]["encoding"] == "big5"
+    assert "加強學習" in _docx_text(outputs / "big5" / "big5.docx")
+
+
+def test_docx_read_as_word_shows_it(bad_batch: BadBatch) -> None:
+    """Deep nesting reads fast; Word's list numbers make the outline; notes and tables are reported."""
+    assert bad_batch.rows["nested_20000.docx"]["result"]["timings_ms"]["ingest"] < 5000
+    folder = bad_batch.settings.outputs / "word_numbered"
+    outline = json.loads((folder / "outline.json").read_text(encoding="utf-8"))
+    assert [(h["number"], h["title"]) for h in outline if h["level"] == 1] == [
+        ("一、", "提高认识"),
+        ("二、", "狠抓落实"),
+    ]
+    notes = json.loads((folder / "report.json").read_text(encoding="utf-8"))["input"]["notes"]
+    assert any("footnote" in note for note in notes) and any("table" in note for note in notes)
+    text = _docx_text(folder / "word_numbered.docx")
+    assert "重要途径[1]。" in text and "注释：" in text and "见国发〔2020〕1号文件。" in text
 
 
 def test_characters_outside_every_font_are_kept_and_reported(bad_batch: BadBatch) -> None:

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from tasks.ingest import IngestError, read_source
+from tasks.ingest import IngestError, decode_text, read_source
 
 SAMPLE_TEXT = "同志们：\n一、讲学习不放松\n加强学习是提高自身素质的重要途径。\n"
 PURE_CJK = "讲学习不放松努力提升"  # BOM-less UTF-16 with no ASCII: only the content tells
+TRADITIONAL = "同志們：\n一、講學習不放鬆\n加強學習是提高自身素質的重要途徑。\n"  # Taiwan, Hong Kong
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -28,16 +29,22 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
         (b"\xef\xbb\xbf" + SAMPLE_TEXT.encode("utf-8"), "utf-8", "BOM"),
         (SAMPLE_TEXT.encode("gbk"), "gb18030", "not UTF-8; valid GB18030 (GBK)"),
         (SAMPLE_TEXT.encode("utf-16"), "utf-16", "BOM"),
+        (TRADITIONAL.encode("big5"), "big5", "not UTF-8 or GB18030; valid Big5 (Traditional Chinese)"),
         (SAMPLE_TEXT.encode("utf-16-le"), "utf-16-le", "UTF-16 without BOM (judged by content)"),
         (SAMPLE_TEXT.encode("utf-16-be"), "utf-16-be", "UTF-16 without BOM (judged by content)"),
         (PURE_CJK.encode("utf-16-le"), "utf-16-le", "UTF-16 without BOM (judged by content)"),
+        (SAMPLE_TEXT.encode("utf-32"), "utf-32", "BOM"),
+        (b"\x00\x00\xfe\xff" + SAMPLE_TEXT.encode("utf-32-be"), "utf-32", "BOM"),
+        (SAMPLE_TEXT.encode("utf-32-le"), "utf-32-le", "UTF-32 without BOM (judged by content)"),
+        (SAMPLE_TEXT.encode("utf-32-be"), "utf-32-be", "UTF-32 without BOM (judged by content)"),
+        (PURE_CJK.encode("utf-32-le"), "utf-32-le", "UTF-32 without BOM (judged by content)"),
     ],
 )
 def test_encodings_are_detected_and_recorded(
     tmp_path: Path, data: bytes, encoding: str, detection: str
 ) -> None:
     source = read_source(write(tmp_path, "a.txt", data))
-    assert source.text in (SAMPLE_TEXT, PURE_CJK)
+    assert source.text in (SAMPLE_TEXT, PURE_CJK, TRADITIONAL)
     assert (source.encoding, source.detection) == (encoding, detection)
     assert source.sha256 == hashlib.sha256(data).hexdigest()
     assert source.size == len(data)
@@ -63,6 +70,85 @@ def test_control_and_bidi_characters_are_removed_and_noted(tmp_path: Path) -> No
     source = read_source(write(tmp_path, "a.txt", "第一\u202e段\x07落".encode()))
     assert source.text == "第一段落"
     assert source.notes and "2" in source.notes[0]
+
+
+def test_every_invisible_character_is_removed_and_counted_by_kind(tmp_path: Path) -> None:
+    """C1 controls, bidirectional controls and zero-width characters; joiners stay (emoji, Uyghur)."""
+    text = "第\x85一\x9b段\u202e落\u2067，\u200b有\u2060效\u00ad\ufeff文\u061c本。家庭👨\u200d👩\u200d👧\n"
+    source = read_source(write(tmp_path, "a.txt", text.encode()))
+    assert source.text == "第\n一段落，有效文本。家庭👨\u200d👩\u200d👧\n"
+    assert source.notes[0] == (
+        "removed 8 invisible character(s): 1 control (C0/C1, DEL), 3 bidirectional control, 4 zero-width"
+    )
+
+
+def test_line_and_paragraph_separators_become_line_breaks(tmp_path: Path) -> None:
+    """Web pages paste U+2028/U+2029 between title, subtitle, date and speaker: they are line breaks."""
+    text = "关于做好工作的讲话\u2028——在全市大会上\u20292020年2月23日\u2028\n同志们：\n"
+    source = read_source(write(tmp_path, "a.txt", text.encode()))
+    assert source.text.split("\n") == [
+        "关于做好工作的讲话",
+        "——在全市大会上",
+        "2020年2月23日",
+        "",
+        "同志们：",
+        "",
+    ]
+    assert any("3 line or paragraph separator(s)" in note for note in source.notes)
+
+
+KOREAN = "안녕하십니까 여러분. 오늘 회의에서 우리는 새로운 계획을 논의합니다. 모두 열심히 일합시다.\n"
+JAPANESE = "皆さん、こんにちは。今日の会議では新しい計画について話し合います。よろしくお願いします。\n"
+UYGHUR_NOTICE = (
+    "关于做好春节期间安全工作的通知\n"
+    "باھار بايرىمى مەزگىلىدىكى بىخەتەرلىك خىزمىتىنى ياخشى ئىشلەش توغرىسىدا ئۇقتۇرۇش\n"
+    "各单位要高度重视，认真组织实施。\n"
+    "ھەرقايسى ئورۇنلار يۇقىرى دەرىجىدە ئەھمىيەت بېرىشى، ئەستايىدىل تەشكىللەپ يولغا قويۇشى كېرەك.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (KOREAN.encode("euc_kr"), "looks like Korean (EUC-KR), not Chinese"),
+        (JAPANESE.encode("euc_jp"), "looks like Japanese (EUC-JP), not Chinese"),
+        (JAPANESE.encode("shift_jis"), "looks like Japanese (Shift_JIS), not Chinese"),
+    ],
+    ids=["euc-kr", "euc-jp", "shift_jis"],
+)
+def test_legacy_korean_and_japanese_are_refused_not_read_as_gb18030(
+    tmp_path: Path, data: bytes, problem: str
+) -> None:
+    with pytest.raises(IngestError) as raised:
+        read_source(write(tmp_path, "外来.txt", data))
+    assert str(raised.value).startswith("外来.txt: " + problem)
+
+
+def test_chinese_with_other_scripts_is_accepted(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, "a.txt", UYGHUR_NOTICE.encode("gb18030")))
+    assert source.text == UYGHUR_NOTICE and source.encoding == "gb18030"
+    assert source.notes == ()
+
+
+def test_text_that_is_not_chinese_is_read_with_a_warning(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, "a.txt", KOREAN.encode("utf-8")))
+    assert source.text == KOREAN
+    assert source.notes == ("warning: not Chinese: the text looks like Korean; it is laid out as Chinese",)
+
+
+def test_gb18030_chinese_is_never_taken_for_korean_or_japanese() -> None:
+    """Each line and sentence of the corpus on its own (short ones are the hard case) reads as GB18030."""
+    pieces = {
+        piece.strip()
+        for path in CORPUS.glob("*.txt")
+        if ".gbk." not in path.name
+        for line in path.read_text(encoding="utf-8-sig").splitlines()
+        for piece in [line, *line.split("。")]
+        if len(piece.strip()) >= 6
+    }
+    assert len(pieces) > 500
+    for piece in pieces:
+        assert decode_text(Path("piece.txt"), piece.encode("gb18030"))[:2] == (piece, "gb18030")
 
 
 @pytest.mark.parametrize(

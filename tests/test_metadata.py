@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.metadata import load_metadata, read_sidecar, split_front_matter
+from tasks.metadata import SIDECAR_MAX_BYTES, load_metadata, read_sidecar, split_front_matter
 from tasks.model import Metadata
 
 
@@ -47,3 +47,28 @@ def test_bad_sidecar(tmp_path: Path, content: str, problem: str) -> None:
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=problem):
         read_sidecar(path)
+
+
+def test_huge_sidecar_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """A 400 MB sparse sidecar took 850 MB of memory: it is refused after reading 64 KiB."""
+    import tracemalloc
+
+    path = tmp_path / "讲话.toml"
+    with path.open("wb") as handle:
+        handle.write(b'title = "')
+        handle.truncate(400 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"讲话.toml: .* over the limit of 65,536 bytes"):
+            read_sidecar(tmp_path / "讲话.txt")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1024 * 1024
+
+
+def test_sidecar_at_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    line = 'title = "正式标题"\n'.encode()
+    path.write_bytes(line + b"#" * (SIDECAR_MAX_BYTES - len(line)))
+    assert read_sidecar(path) == Metadata(title="正式标题")

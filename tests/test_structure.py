@@ -5,7 +5,7 @@ from conftest import SAMPLES
 
 from tasks.model import BlockKind, Heading, Metadata, Run
 from tasks.structure import build_document
-from tasks.structure.markers import normalize_number, parse_marker
+from tasks.text.markers import normalize_number, parse_marker
 
 
 def kinds(text: str) -> list[tuple[str, str]]:

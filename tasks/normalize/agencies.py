@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tasks.text.chars import HAN
 from tasks.words import cut
-
-from .base import HAN
 
 # Endings that make an organ's name whatever comes before them.
 _NAME_ENDINGS = (

@@ -1,4 +1,4 @@
-"""Building blocks shared by the rule modules: character classes, edits, flags and rule steps.
+"""Building blocks shared by the rule modules: placeholders, edits, flags and rule steps.
 
 A rule step reads the whole (protected) text and returns edits and flags in that text's offsets;
 the pipeline applies them and maps every position back to the input. Steps scan with compiled
@@ -11,20 +11,9 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from tasks.numerals import NUMERAL, value
-
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
-# Full-width marks that sit between hanzi in running text.
-FW_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕［］「」『』…—～·"
-CJK = HAN + FW_PUNCT
-# Horizontal whitespace: ASCII space, tab, NBSP, ideographic space (never "\n").
-WS = " \t\u00a0\u3000"
 # Placeholders for protected spans (R1): one that reads like Latin text, one that reads like a number.
 P_TEXT = "\ue000"
 P_NUM = "\ue001"
-# 一 … 九百九十九 as written in structure numbers.
-CN_NUMBER = NUMERAL
-cn_to_int = value  # "十二" -> 12, "一百零一" -> 101
 
 
 class Edit(NamedTuple):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .base import HAN, Edit, Flag, Rule, Step, rewrite
+from tasks.text.chars import HAN
+
+from .base import Edit, Flag, Rule, Step, rewrite
 
 # R8 --------------------------------------------------------------------------------------------
 # The title inside may hold a title of its own: <<关于印发<方案>的通知>>.

@@ -101,7 +101,7 @@ def normalize(text: str) -> NormalizedText:
             changes.append(Change(rule.name, line, column, current[e.start : e.end], e.after, e.note))
         current, origin = _apply(current, edits), origin.edited(edits)
         frozen.edited(rule.name, edits, current)
-    for flag in numbering.structure_flags(text):
+    for flag in numbering.mixed_marker_flags(text):
         diagnose("numbering", flag, OffsetMap.identity())
     changes.sort(key=lambda c: (c.line, c.column))
     warnings.sort(key=lambda d: (d.line, d.column))

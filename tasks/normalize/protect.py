@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .base import P_NUM, P_TEXT, WS, Edit
+from tasks.text.chars import WS
+
+from .base import P_NUM, P_TEXT, Edit
 
 _URL_TAIL = r"[!-~]*[A-Za-z0-9/#=&_%~+\-]"  # no trailing , . ) : the sentence's marks
 # The leading lookahead lets the scanner skip every other character at C speed.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .base import CJK, HAN, P_NUM, P_TEXT, Edit, Flag, Rule, Step, flag_all, rewrite
+from tasks.text.chars import CJK, HAN
+
+from .base import P_NUM, P_TEXT, Edit, Flag, Rule, Step, flag_all, rewrite
 
 # R5 --------------------------------------------------------------------------------------------
 _ELLIPSIS = re.compile(r"[.。·・…⋯](?:(?<=\.)\.\.+|(?<=。)。。+|(?<=[·・])[·・]{2,}|(?<=…)…*|(?<=⋯)⋯*)")

@@ -16,8 +16,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from tasks.numerals import NUMERAL
+from tasks.text.chars import CJK, FW_PUNCT, HAN, WS
+from tasks.text.markers import is_flattened
+
 from .agencies import between_organs
-from .base import CJK, CN_NUMBER, FW_PUNCT, HAN, P_NUM, WS, Edit, Rule, Step, rewrite
+from .base import P_NUM, Edit, Rule, Step, rewrite
 
 _SPACES = re.compile(f"[{WS}\r]+")
 _DIGIT = re.compile(rf"[\d{P_NUM}%]")
@@ -25,9 +29,6 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 _FW_CHAR = re.compile(f"[{FW_PUNCT}]")
 _PARAGRAPH_BREAK = re.compile("\u3000{2,}")
 _SENTENCE_END = "。！？”…"
-# A line this long with a numbered heading after a sentence is several paragraphs run together.
-FLATTENED_LINE_CHARS = 300
-_INNER_HEADING = re.compile(rf"[。！？{WS}](?:{CN_NUMBER}、|[（(]{CN_NUMBER}[）)]|第{CN_NUMBER}，)")
 _SENTENCE_MARK = re.compile("[，。；！？：]")  # 、 lists roles in a speaker line: "副书记、县长　王建国"
 _NAME_LIST = re.compile(rf"(?<![{HAN}])[{HAN}]{{1,4}}(?:\u3000+[{HAN}]{{1,4}}){{2,}}(?![{HAN}])")
 _NAME_WINDOW = 60
@@ -35,9 +36,7 @@ _ARTICLE = re.compile(rf"[{WS}]*第[{HAN}]{{1,5}}[条章节编]")
 # In a flattened line: what ends a paragraph, and a heading or title that runs up to a space.
 _PIECE_END = re.compile(rf".*[。！？”…；：）{WS}]", re.DOTALL)
 _HEADING_PIECE = 60
-_MARKER_START = re.compile(
-    rf"{CN_NUMBER}、|[（(](?:{CN_NUMBER}|\d{{1,2}})[）)]|\d{{1,2}}[.、]|第{CN_NUMBER}[，、]"
-)
+_MARKER_START = re.compile(rf"{NUMERAL}、|[（(](?:{NUMERAL}|\d{{1,2}})[）)]|\d{{1,2}}[.、]|第{NUMERAL}[，、]")
 
 
 def _trim(m: re.Match[str]) -> str | None:
@@ -89,10 +88,8 @@ class _Lines:
         return "\t" in self.text[start:end] and any("\t" in line for line in neighbours)
 
     def flattened(self, start: int, end: int) -> bool:
-        if end - start < FLATTENED_LINE_CHARS:
-            return False
         if start not in self._flattened:
-            self._flattened[start] = _INNER_HEADING.search(self.text, start, end) is not None
+            self._flattened[start] = is_flattened(self.text, start, end)
         return self._flattened[start]
 
     def in_name_list(self, start: int, end: int, at: int) -> bool:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from tasks.text.chars import DIGITS
+from tasks.text.widths import half_width
+
 from .base import Rule, rewrite
 
-_FULL = [chr(code) for code in range(ord("０"), ord("ｚ") + 1) if chr(code - 0xFEE0).isalnum()]
-_TABLE = str.maketrans({ch: chr(ord(ch) - 0xFEE0) for ch in [*_FULL, "．", "％"]})
+_FULL = [chr(code) for code in range(ord("０"), ord("ｚ") + 1) if half_width(chr(code)).isalnum()]
+_TABLE = str.maketrans({ch: half_width(ch) for ch in [*_FULL, "．", "％"]})
 # A run of full-width alphanumerics; ． only inside a number, ％ only after one.
 _RUN = re.compile("[０-９Ａ-Ｚａ-ｚ．％]+")
-_DIGIT = re.compile("[0-9０-９]")
+_DIGIT = re.compile(f"[{DIGITS}]")
 
 
 def _half_width(m: re.Match[str]) -> str:

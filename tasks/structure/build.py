@@ -21,6 +21,7 @@ from tasks.structure.headings import (
 from tasks.structure.numbering import numbering_warnings
 from tasks.structure.segments import Segment, split_segments
 from tasks.structure.titles import choose_title
+from tasks.text.chars import HAN, SPACES
 
 _MAX_TITLE_LINES = 3
 _MAX_SIGNERS = 3  # lines of a joint signature
@@ -246,7 +247,7 @@ def _heading_block(part: Part, entry: Resolved) -> Block:
     return Block(BlockKind.PARAGRAPH, runs, seg.line, heading)
 
 
-_TITLE_HALVES = re.compile(r"(?<=[\u4e00-\u9fff》”）])[ \u3000]+(?=[\u4e00-\u9fff《“（])")
+_TITLE_HALVES = re.compile(rf"(?<=[{HAN}》”）])[{SPACES}]+(?=[{HAN}《“（])")
 _MIN_TITLE_HALF = 6  # characters: 中共中央 国务院关于…… is one line with joint issuers, not two
 
 

@@ -20,14 +20,15 @@ from jieba.posseg import POSTokenizer
 
 from tasks.model import BlockKind
 from tasks.structure import parts
-from tasks.structure.markers import parse_marker
+from tasks.text.chars import HAN, WS
+from tasks.text.markers import parse_marker
 from tasks.words import tokenizer
 
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_HAN = re.compile(f"[{HAN}]+")
 _WINDOW = 240  # characters at the start of the text where the front matter may run together
 _TITLE_MIN, _TITLE_MAX = 4, 120  # a title with its subtitle run on
 _DATE = re.compile(r"[（(][^（）()]{0,20}?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^（）()]{0,12}[）)]")
-_GAP = re.compile(r"[ \t\u3000\u00a0]+")
+_GAP = re.compile(f"[{WS}]+")
 _SENTENCE_PUNCTUATION = re.compile(r"[，。；：！？,;:!?]")
 _QUOTED_TITLE = re.compile(r"《[^《》]*》")
 _SALUTATION = re.compile(r"[^，。；：！？\s]{2,20}[：:]")

@@ -22,25 +22,25 @@ from dataclasses import dataclass
 
 from tasks.model import Diagnostic, DroppedLine
 from tasks.structure import parts
+from tasks.text.chars import HAN, SENTENCE_END, SPACES, WS
 
-_HAN = "\u4e00-\u9fff"
-_NAME = rf"[{_HAN}·]{{2,5}}?"
+_NAME = rf"[{HAN}·]{{2,5}}?"
 _NAMES = rf"{_NAME}(?:\s*[、\s]\s*{_NAME}){{0,3}}"
 _DATE = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 _MONTH_DAY = r"\d{1,2}\s*月\s*\d{1,2}\s*日"
 _AGENCY = (
-    rf"(?:新华社|中新社|中新网|人民网|新华网|央视网|本报|[{_HAN}]{{2,8}}?(?:日报|晚报|通讯社|社|网|电视台))"
+    rf"(?:新华社|中新社|中新网|人民网|新华网|央视网|本报|[{HAN}]{{2,8}}?(?:日报|晚报|通讯社|社|网|电视台))"
 )
-_GAP = re.compile(r"[ \t\u3000\u00a0]{2,}|\n")
-_SPACES = re.compile(r"[ \t\u3000\u00a0]*")
+_GAP = re.compile(rf"[{WS}]{{2,}}|\n")
+_BLANKS = re.compile(f"[{WS}]*")
 _NOT_A_LINE_BREAK = re.compile(r"[^\n]")
-_SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?][”’」』）)]?|$)")
+_SENTENCE = re.compile(rf"[^{SENTENCE_END}]*(?:[{SENTENCE_END}][”’」』）)]?|$)")
 
 # A photo credit closes a caption: 新华社记者 鞠鹏/摄, 宁夏日报记者 王鼎 摄, （记者 张三 摄）, 张三/摄,
 # 新华社发（张三 摄）.
 _CREDIT = re.compile(
-    rf"[（(]?\s*(?:[{_HAN}]{{0,10}}(?:记者|通讯员)\s*{_NAMES}|{_NAME}(?=\s*/))\s*/?\s*摄(?!影|像)\s*[）)]?"
-    rf"|(?:[{_HAN}]{{1,6}}发\s*)?[（(]\s*{_NAMES}\s*/?\s*摄\s*[）)]"
+    rf"[（(]?\s*(?:[{HAN}]{{0,10}}(?:记者|通讯员)\s*{_NAMES}|{_NAME}(?=\s*/))\s*/?\s*摄(?!影|像)\s*[）)]?"
+    rf"|(?:[{HAN}]{{1,6}}发\s*)?[（(]\s*{_NAMES}\s*/?\s*摄\s*[）)]"
 )
 _SHOT = re.compile("摄")
 _CREDIT_CHARS = 40
@@ -53,14 +53,14 @@ _FIRST_PERSON = re.compile("我(?![国省市区县军党校院])")
 _CAPTION_SENTENCES = 4  # at most: the event, "这是……", and a sentence or two between
 _CAPTION_CHARS = 400
 _DATELINE = re.compile(
-    rf"(?:{_AGENCY}[{_HAN}]{{0,8}}?{_MONTH_DAY}\s*电|本报讯)(?:\s*[（(]\s*记者[^（）()\n]{{1,40}}[）)])?"
+    rf"(?:{_AGENCY}[{HAN}]{{0,8}}?{_MONTH_DAY}\s*电|本报讯)(?:\s*[（(]\s*记者[^（）()\n]{{1,40}}[）)])?"
 )
 # Pieces that close a paragraph: a bracketed dateline, the newspaper's name, date and page, credits.
 _CLOSERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"[（(]\s*{_AGENCY}[^（）()\n]{{0,20}}?电\s*[）)]"), "news agency dateline"),
     (re.compile(r"[（(]\s*完\s*[）)]"), "news end mark"),
     (
-        re.compile(rf"《\s*[{_HAN}]{{2,12}}\s*》\s*[（(]\s*{_DATE}\s*(?:第?\s*\d{{1,3}}\s*版)?\s*[）)]"),
+        re.compile(rf"《\s*[{HAN}]{{2,12}}\s*》\s*[（(]\s*{_DATE}\s*(?:第?\s*\d{{1,3}}\s*版)?\s*[）)]"),
         "newspaper trailer",
     ),
     (
@@ -135,17 +135,17 @@ _EDGE_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?:发表时间|发布时间|发布日期|更新时间)\s*[:：][^。！？]{0,30}"), "publication time"),
     (re.compile(r"(?:[^\s。，！？]{1,8}\s*[|｜>＞/]\s*){2,}[^\s。，！？]{1,8}"), "website menu"),
-    (re.compile(rf"(?:(?:[{_HAN}]{{0,8}}(?:记者|通讯员)|作者\s*[:：])\s*{_NAMES}\s*)+"), "byline"),
+    (re.compile(rf"(?:(?:[{HAN}]{{0,8}}(?:记者|通讯员)|作者\s*[:：])\s*{_NAMES}\s*)+"), "byline"),
     (
         re.compile(rf"(?:(?:{_META_LABEL})\s*[:：]\s*[^\s:：。，！？]{{0,20}}\s*|{_DATETIME}\s*)+"),
         "page meta",
     ),
 )
 # Words set apart by spaces: a menu at the end, but at the start as likely a title (凝心聚力　真抓实干……).
-_SPACED_MENU = re.compile(r"(?:[^\s。，！？：]{2,6}[ \u3000]+){3,}[^\s。，！？：]{2,6}")
+_SPACED_MENU = re.compile(rf"(?:[^\s。，！？：]{{2,6}}[{SPACES}]+){{3,}}[^\s。，！？：]{{2,6}}")
 _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|您现在的位置|现在位置|所在位置)\s*[:：].*")
 _CRUMB_SEPARATOR = re.compile(r"[>＞»›/|｜\\]+")
-_CRUMB = re.compile(rf"[{_HAN}A-Za-z0-9]{{1,12}}")
+_CRUMB = re.compile(rf"[{HAN}A-Za-z0-9]{{1,12}}")
 _RELATED = re.compile(
     r"(?:相关链接|相关文档|相关附件|相关阅读|相关新闻|相关文章|相关文件|相关稿件|延伸阅读|推荐阅读|往期回顾"
     r"|猜你喜欢|热点推荐|热门推荐|更多)"
@@ -154,7 +154,7 @@ _RELATED = re.compile(
 _LINK_ID = re.compile(r"(?:[0-9a-fA-F]{16,}|https?://\S+)\s*[:：]?")
 _LINK_TITLE = 80
 _SYMBOLS = re.compile(r"[|｜×✕>＞»›<«‹/\\·•_=+*#【】\[\]大中小]+")  # toolbar leftovers between widgets
-_SENTENCE_MARK = re.compile(r"[。！？!?]")
+_SENTENCE_MARK = re.compile(f"[{SENTENCE_END}]")
 _BODY_LINE = 60  # a longer line is document text even without a sentence mark
 _VALUE = 30  # the longest value of a meta label on the next line
 _TAIL_LINES = 15  # where a title repeated at the end is looked for
@@ -274,7 +274,7 @@ def _captions(text: str, mask: _Mask) -> None:
 def _datelines(text: str, mask: _Mask) -> None:
     """新华社北京7月21日电 opening a line or a paragraph, maybe glued to the title or the first sentence."""
     for start in (0, *(gap.end() for gap in _GAP.finditer(text))):
-        match = _DATELINE.match(text, _SPACES.match(text, start).end())
+        match = _DATELINE.match(text, _BLANKS.match(text, start).end())
         if match:
             mask.add(match.start(), match.end(), "news agency dateline")
 

@@ -20,12 +20,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tasks.structure.headings import LONG_TITLE
+from tasks.text.chars import SENTENCE_END
 
 if TYPE_CHECKING:
     from jieba.posseg import POSTokenizer
 
 _MIN_TITLE = 4
-_SENTENCE_END = re.compile(r"[。！？!?]")
+_SENTENCE_END = re.compile(f"[{SENTENCE_END}]")
 _CLAUSE_MARKS = "，,。！？!?；;：:、"
 # "关于……工作": a 关于 title ends on its head noun, unless the phrase goes on ("工作的", "问题和").
 _ABOUT_HEAD = "工作|问题|情况|考虑|过程|内容|意见|建议"

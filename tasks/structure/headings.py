@@ -11,7 +11,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from tasks.structure.markers import ORDINAL, Marker, parse_marker
+from tasks.text.chars import HAN, SENTENCE_END, SENTENCE_MARKS
+from tasks.text.markers import ORDINAL, Marker, parse_marker
 
 LONG_TITLE = 45  # beyond this a "title" is a provision, not a heading (longest real ones ~ 44)
 _LONG_ORDINAL = 30  # 第一，… longer than this opens an ordinary sentence, unless its siblings are headings
@@ -19,11 +20,11 @@ _RUN_ON_ORDINAL = 80  # … and longer than this it is never a heading
 _MIN_GLOSSARY = 3  # entries
 _MAX_LABEL = 12  # characters of a line naming what follows: 名词解释, 注释
 _QUOTED_TERM = re.compile(r"“[^”]+”")
-_LABEL_PUNCTUATION = re.compile(r"[，。；：！？,.;:!?]")
+_LABEL_PUNCTUATION = re.compile(f"[{SENTENCE_MARKS}]")
 _MAX_COLON_TITLE = 30  # "（二）工作目标：到2022年……" takes the ： as the heading's end
 # A raw draft may end a sentence with an ASCII full stop after hanzi ("压缩审批时限.一般……"); a
 # decimal, a file name or a URL keeps its dot.
-_SENTENCE_END = re.compile(r"[。！？!?]|(?<=[\u4e00-\u9fff”’）》])\.(?![\dA-Za-z])")
+_SENTENCE_END = re.compile(rf"[{SENTENCE_END}]|(?<=[{HAN}”’）》])\.(?![\dA-Za-z])")
 _COLON = re.compile(r"[：:]")
 _TABLE_ROW = re.compile(r"\w[ \t\u3000]+[\w.%]+[ \t\u3000]+\w")  # cells of a flattened table
 _TRAILING = " \u3000。.：:；;，,"

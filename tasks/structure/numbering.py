@@ -1,5 +1,7 @@
 """Numbering checks on the resolved headings: gaps, duplicates, a level climbing back up.
 
+The one place the pipeline checks how numbers run on (the normalizer reports only mixed marker styles).
+
 Only reported, never repaired. Numbered provisions ("item") are checked too: a gap there is as
 likely a lost paragraph. Numbering that runs on across sections (（一）…（三） under 一、,
 （四）… under 二、) is a house style, not a fault, and is accepted.

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 
-from tasks.structure.markers import parse_marker
+from tasks.text.chars import HAN, PUNCTUATION, SENTENCE_MARKS, SPACES
+from tasks.text.markers import parse_marker
 
-_HAN = r"\u4e00-\u9fff"
 _CN_DIGIT = "〇零○Ｏ一二三四五六七八九十"
 _DATE = rf"(?:\d{{4}}|[{_CN_DIGIT}]{{4}})\s*年\s*[\d{_CN_DIGIT}]{{1,3}}\s*月\s*[\d{_CN_DIGIT}]{{1,3}}\s*日"
 
 # 国办发〔2018〕123号; a 纪要 or 简报 numbers its issues: 〔2023〕第9次, 〔2023〕12期.
 _DOC_NUMBER = re.compile(
-    rf"[{_HAN}]{{0,12}}\s*[〔\[【(（]\s*\d{{4}}\s*[〕\]】)）]\s*第?\s*\d{{1,4}}\s*(?:号|期|次)"
+    rf"[{HAN}]{{0,12}}\s*[〔\[【(（]\s*\d{{4}}\s*[〕\]】)）]\s*第?\s*\d{{1,4}}\s*(?:号|期|次)"
 )
 _DATE_LINE = re.compile(rf"[（(][^（）()]{{0,20}}?{_DATE}[^（）()]{{0,12}}[）)]")
 _PLAIN_DATE = re.compile(_DATE)
@@ -29,9 +29,9 @@ _SALUTATION_START = re.compile(
 # An agency's name ends in its kind: 人民政府, 自然资源厅, 直属机构 …; 部门 and 单位 address a group
 # (各单位, 有关部门), never one: "填报单位：" opens a form.
 _AGENCY = r"(?:政府|委员会|办公厅|办公室|机构|党委|党组|部委|办事处|厅|局|委|办|院|署|中心|公司|集团|学校)"
-_AGENCY_END = re.compile(rf"(?:{_AGENCY}|(?:各|有关)[{_HAN}]{{0,6}}?(?:部门|单位))[：:]")
-_AGENCY_NAME = re.compile(rf"[{_HAN}（）]{{2,30}}{_AGENCY}")
-_AGENCY_MARK = re.compile(rf"[{_HAN}（）\s]{{2,40}}文件")  # 发文机关标志: 云山市人民政府办公室文件
+_AGENCY_END = re.compile(rf"(?:{_AGENCY}|(?:各|有关)[{HAN}]{{0,6}}?(?:部门|单位))[：:]")
+_AGENCY_NAME = re.compile(rf"[{HAN}（）]{{2,30}}{_AGENCY}")
+_AGENCY_MARK = re.compile(rf"[{HAN}（）\s]{{2,40}}文件")  # 发文机关标志: 云山市人民政府办公室文件
 _CLOSING = re.compile(
     r"(?:谢谢(?:大家|各位|你们)?|特此(?:通知|报告|函告|函达|函复|批复|公告|通告|通报|说明|证明|请示)"
     r"|此复|此函|盼复|专此(?:函告|报告)|(?:妥否|当否)，?请(?:批示|批复|函复|示)"
@@ -43,8 +43,8 @@ _LIST_ITEM = re.compile(r"\d{1,2}\s*[.．、]\s*[^。；，,;]+")  # 2.突发事
 _SPEAKER_ROLE = re.compile(
     r"(?:书记|市长|区长|县长|省长|主任|部长|局长|厅长|主席|委员|秘书长|总理|院长|校长|处长|同志|董事长|总经理|代表)"
 )
-_SPACED_OUT = re.compile(rf"(?:[{_HAN}][ \u3000]+)+[{_HAN}]")
-_NAME = re.compile(rf"[{_HAN}]{{1,2}}[ \u3000]*[{_HAN}]{{1,2}}")
+_SPACED_OUT = re.compile(rf"(?:[{HAN}][{SPACES}]+)+[{HAN}]")
+_NAME = re.compile(rf"[{HAN}]{{1,2}}[{SPACES}]*[{HAN}]{{1,2}}")
 _BINDING_ENDS = ("的", "和", "与", "及", "关于", "对", "在", "为", "暨", "并", "进一步", "加强", "推进", "、")
 _GENRE_END = re.compile(
     r"(?:通知|意见|报告|讲话|决定|办法|规定|方案|批复|函|纪要|公告|通报|请示|条例|细则|规划|要点|总结"
@@ -59,9 +59,9 @@ _COPY_LIST = 300  # characters of a 抄送 line: a long list of agencies, never 
 _PRINTED_BY = re.compile(
     rf"([^，。；：！？,;:!?《》“”]{{0,40}}?)\s*({_DATE}\s*印\s*发(?:\s*[（(][^（）()]{{1,12}}[）)])?)"
 )
-_PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
+_PUNCTUATION = re.compile(f"[{PUNCTUATION}]")
 _SENTENCE_END = re.compile(r"[。；！？!?;]")
-_SENTENCE_PUNCTUATION = re.compile(r"[，。；：！？,.;:!?]")  # a title or a speaker line may hold 、
+_SENTENCE_PUNCTUATION = re.compile(f"[{SENTENCE_MARKS}]")
 _LONG_TITLE = 100  # one line of a title naming its genre (……关于印发《……》的通知)
 
 
@@ -166,7 +166,7 @@ def continues_title(previous: str, text: str) -> bool:
 def clean_title(text: str) -> str:
     """政 府 工 作 报 告 -> 政府工作报告; other text as is."""
     if _SPACED_OUT.fullmatch(text):
-        return re.sub(r"[ \u3000]+", "", text)
+        return re.sub(f"[{SPACES}]+", "", text)
     return text
 
 

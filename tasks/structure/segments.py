@@ -14,31 +14,27 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tasks.numerals import LOOSE_NUMERAL
 from tasks.structure.glued import glued_heading_ends
-from tasks.structure.markers import ORDINAL, Marker, parse_marker
+from tasks.text.chars import PUNCTUATION, SENTENCE_END, WS
+from tasks.text.markers import HEADING_OPENER, ORDINAL, Marker, is_flattened, marker_style, parse_marker
 
-_GAP = re.compile(r"[ \t\u3000\u00a0]{2,}")
-_ANY_GAP = re.compile(r"[ \t\u3000\u00a0]+")
+_GAP = re.compile(rf"[{WS}]{{2,}}")
+_ANY_GAP = re.compile(f"[{WS}]+")
 _SENTENCE_END = "。！？；：!?;:”’）"
-_CN = "一二三四五六七八九十"
-_NUMBERED = rf"[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}(?:，|个(?:问题|方面))"
-# A line this long with a numbered heading after a sentence is a whole text run together.
-_FLATTENED = 300
-_INNER_HEADING = re.compile(rf"[。！？\s](?:{_NUMBERED})")
 # A photo caption ends with its credit ("……新华社记者 鞠鹏/摄"): a paragraph end like a sentence's.
 _CREDIT = r"[/／\s]摄"
 _CREDIT_END = re.compile(rf"{_CREDIT}$")
 _AFTER_CREDIT = re.compile(rf"(?<={_CREDIT})")
 # A numbered paragraph glued to the sentence, the colon opening its list or the photo credit before it.
-_GLUED = re.compile(rf"(?:(?<=[。！？：])|(?<={_CREDIT}))(?={_NUMBERED})")
+_GLUED = re.compile(rf"(?:(?<=[。！？：])|(?<={_CREDIT}))(?={HEADING_OPENER})")
 # A heading glued to the first sub-heading under it: "一、总体要求（一）指导思想。"
-_SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(][{_CN}]{{1,3}}[）)]|\d{{1,2}}[.．](?!\d))")
-_NUMERALS = re.compile(rf"[{_CN}\d]+")
+_SUBHEADING_GLUED = re.compile(rf"(?<=[^\s。！？；：，、])(?=[（(]{LOOSE_NUMERAL}[）)]|\d{{1,2}}[.．](?!\d))")
 _LONE_OPENER = ("（", "(")  # a marker broken after its bracket: "（" / "三）改革开放……"
 _FRONT_LABEL = 40  # a title, date or speaker line at the start of a flattened text
 _CLAUSE_END = re.compile(r"[；;。]")
-_SENTENCE_MARKS = re.compile(r"[。！？!?]")
-_PUNCTUATION = re.compile(r"[，。；：！？、,.;:!?]")
+_SENTENCE_MARKS = re.compile(f"[{SENTENCE_END}]")
+_PUNCTUATION = re.compile(f"[{PUNCTUATION}]")
 
 
 @dataclass(frozen=True)
@@ -46,10 +42,6 @@ class Segment:
     line: int  # 1-based line in the input text
     offset: int  # character offset of text[0] in the whole input text
     text: str  # stripped
-
-
-def _flattened(line: str) -> bool:
-    return len(line) >= _FLATTENED and _INNER_HEADING.search(line) is not None
 
 
 def _gaps(line: str, flattened: bool) -> list[re.Match[str]]:
@@ -70,7 +62,7 @@ def _gaps(line: str, flattened: bool) -> list[re.Match[str]]:
 def _paragraph_pieces(line: str) -> list[tuple[int, int]]:
     """(start, end) of the paragraphs of one line. A numbered paragraph glued to the sentence before
     it is one only if its marker continues its series: in "……。六、七十年代" after 二、 it is body text."""
-    flattened = _flattened(line)
+    flattened = is_flattened(line)
     series = _Series()
     opening = parse_marker(line.strip())
     if opening is not None:
@@ -104,7 +96,7 @@ def _paragraph_pieces(line: str) -> list[tuple[int, int]]:
 
 def _style(marker: Marker) -> tuple[int, str]:
     """What the members of one numbering series share: 一、 二、 / （一） （二） / 第一， 第二，."""
-    return marker.level, _NUMERALS.sub("", marker.number)
+    return marker.level, marker_style(marker.number)
 
 
 class _Series:
@@ -160,7 +152,7 @@ def _glued_heading_cuts(line: str, pieces: list[tuple[int, int]]) -> list[tuple[
 def _cut_points(line: str) -> list[tuple[int, int]]:
     """(start, end) of the paragraphs within one line."""
     pieces = _paragraph_pieces(line)
-    return _glued_heading_cuts(line, pieces) if _flattened(line) else pieces
+    return _glued_heading_cuts(line, pieces) if is_flattened(line) else pieces
 
 
 def _run_in_points(text: str) -> list[int]:

@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass
 
 from tasks.model import Block, BlockKind, Diagnostic, Run, Table
-from tasks.structure.markers import parse_marker
 from tasks.structure.segments import Segment
+from tasks.text.chars import PUNCTUATION
+from tasks.text.markers import parse_marker
 
 _SPACE_GAP = re.compile(r"\u3000+| {2,}")  # between cells of a row without tabs
 _ROW_NUMBER = re.compile(r"\d{1,3}")  # a line holding only the 序号 of a row
 _SENTENCE = re.compile(r"[，。；！？,;!?]")
-_HEADER_MARK = re.compile(r"[，。；：！？、,.;:!?]")
+_HEADER_MARK = re.compile(f"[{PUNCTUATION}]")
 _MAX_COLUMNS = 10
 _MAX_HEADER_CELL = 12  # characters of a header cell: 序号, 改革举措, 牵头单位, 完成时限 …
 _MAX_SPACED_CELL = 20  # characters of a cell in a row set apart by ideographic spaces

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from tasks.model import Diagnostic
+from tasks.text.chars import CJK_TEXT, HAN
 
 _MEETING = (
     r"(?:座谈会|工作会议|会议|大会|推进会|动员会|部署会|交流会|报告会|论坛|研讨会|研讨班|培训班|开班式"
@@ -24,10 +25,9 @@ _OCCASION = re.compile(
     rf"|(?:这次|本次)([^，。；！？“”]{{2,40}}?{_MEETING})的主要任务"
 )
 _EXPLANATION = re.compile(r"我(?:代表[^，。]{1,20}，?)?就(《[^《》]{2,80}》)[^。]{0,30}?作(?:简要)?说明")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")
-_CJK = "[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"  # CJK punctuation, ideographs, full-width forms
-_CJK_GAP = re.compile(f"(?<={_CJK}) +(?={_CJK})")
+_CJK_GAP = re.compile(f"(?<=[{CJK_TEXT}]) +(?=[{CJK_TEXT}])")
 
 
 @dataclass(frozen=True)
