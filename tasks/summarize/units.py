@@ -1,8 +1,9 @@
 """What a summary is made of: the body's sentences and the titles of the two top heading levels.
 
-A title is text of the document and its author's own summary of the section under it, so it is
-summary material as much as any sentence; it is read as a sentence (closed with 。). Sentences are
-whole: they end at 。！？ and keep their words as written; only list markers in front are dropped.
+A title is text of the document and its author's own summary of the section under it: a top-level
+title labels its section's line, a sub-heading's title is read as a sentence (closed with 。) inside
+it. Sentences are whole: they end at 。！？ and keep their words as written; only list markers in
+front are dropped. In a list of items (item_sentences) every sentence counts, short ones too.
 """
 
 from __future__ import annotations
