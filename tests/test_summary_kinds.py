@@ -150,3 +150,11 @@ def test_when_the_budget_is_tight_a_lists_items_keep_every_fact_and_the_opening_
     for fact in ("1月4日（周日）上班。", "5月9日（周六）上班。", "9月20日（周日）、10月10日（周六）上班。"):
         assert fact in summary.text
     assert len(summary.gist) + len(summary.text) <= 300
+
+
+def test_markdown_says_who_issued_a_signed_text_and_when_as_written() -> None:
+    doc = _doc("holiday.txt")
+    markdown = summary_markdown(doc, summarize(doc))
+    assert "**发文**：国务院办公厅（国办发明电〔2025〕7号），2025年11月4日" in markdown
+    speech = _doc("speech.txt")
+    assert "**发文**" not in summary_markdown(speech, summarize(speech))

@@ -37,9 +37,30 @@ def _paragraphs(doc: Document, summary: Summary) -> list[str]:
     return paragraphs
 
 
+def _issued(doc: Document) -> str:
+    """Who issued the text and when, as written: its signature (joint issuers side by side), its
+    document number and its date."""
+    signers: list[str] = []
+    number = date = ""
+    for block in doc.blocks:
+        if block.kind == BlockKind.SIGNATURE and not date:
+            signers.append(block.text.strip())
+        elif block.kind == BlockKind.DOC_NUMBER:
+            number = number or block.text.strip()
+        elif block.kind == BlockKind.SIGNED_DATE and signers:
+            date = date or block.text.strip()
+    if not signers:
+        return ""
+    return "　".join(signers) + (f"（{number}）" if number else "") + (f"，{date}" if date else "")
+
+
 def summary_markdown(doc: Document, summary: Summary) -> str:
-    """Title, gist, the points with their key content (a paragraph each), keywords."""
-    lines = [f"# {_escape(doc.title) or '摘要'}", "", f"**要点**：{_escape(summary.gist)}", ""]
+    """Title, who issued it and when (a signed text), gist, the points with their key content (a
+    paragraph each), keywords."""
+    lines = [f"# {_escape(doc.title) or '摘要'}", ""]
+    if issued := _issued(doc):
+        lines += [f"**发文**：{_escape(issued)}", ""]
+    lines += [f"**要点**：{_escape(summary.gist)}", ""]
     if summary.sentences:
         lines += ["## 关键句", ""]
         for paragraph in _paragraphs(doc, summary):
