@@ -13,7 +13,7 @@ text: their sections are theirs, not the notice's. Each is reported as one line,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tasks.model import Block, BlockKind, Document
 
@@ -104,6 +104,7 @@ def _is_item_list(main: tuple[Block, ...]) -> bool:
 
 
 def layout(doc: Document) -> Layout:
+    """The kind of document, where its main text ends, its attached texts and listed attachments."""
     attached = _attached_texts(doc)
     main_end = attached[0].start if attached else len(doc.blocks)
     main = doc.blocks[:main_end]
@@ -111,6 +112,11 @@ def layout(doc: Document) -> Layout:
         (i, _attachment_name(b.text))
         for i, b in enumerate(main)
         if b.kind == BlockKind.ATTACHMENT and _attachment_name(b.text)
+    )
+    # An attached text with neither a title nor a name after its label takes the name listed for it.
+    names = [name for _, name in listed]
+    attached = tuple(
+        replace(a, title=names[n]) if not a.title and n < len(names) else a for n, a in enumerate(attached)
     )
     if _is_item_list(main):
         kind = "items"
