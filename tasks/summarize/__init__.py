@@ -175,13 +175,11 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
     keywords = top_keywords([u for u in keyword_units if u.depth == 0], keyword_count)
     labels = _section_labels(doc if lent else main)
     # Labels go with every line only when they leave most of the room to what the sections say.
-    labelled = sum(len(label) + len(_LABEL_END) for label, _ in labels.values()) <= budget // _LABEL_SHARE
+    labelled = _label_chars(labels) <= budget // _LABEL_SHARE
     if not labelled and shape.kind != "items":
         labels = {}
     items = item_sentences(main) if shape.kind == "items" else []
-    item_chars = sum(len(u.text) for u in items) + sum(
-        len(label) + len(_LABEL_END) for label, _ in labels.values()
-    )
+    item_chars = sum(len(u.text) for u in items) + _label_chars(labels)
     gist = _gist(
         doc, main, shape, labelled, budget // _GIST_SHARE, budget // _OPENING_SHARE, budget - item_chars
     )
@@ -198,22 +196,27 @@ def summarize(doc: Document, budget_chars: int = 300, keyword_count: int = 8) ->
     if shape.kind == "items":
         lines = _item_lines(items, labels, room)
     else:
-        # A top-level title labels its line (or is named in the gist); it is never a line alone.
-        # A sub-heading's title is content inside its point's line, never a line alone.
+        # A top-level title labels its line (or is named in the gist), a sub-heading's title is
+        # content inside its point's line: neither is ever a line alone.
         content = [i for i, u in enumerate(units) if u.depth == 0 or (u.depth == 2 and labels)]
         units, scores = [units[i] for i in content], [scores[i] for i in content]
-        label_chars = sum(len(label) + len(_LABEL_END) for label, _ in labels.values())
-        chosen = choose(units, scores, max(room - label_chars, 0))
+        chosen = choose(units, scores, max(room - _label_chars(labels), 0))
         lines = _fit(units, chosen, scores, labels, room)
     return Summary(line, _in_reading_order(lines, attachments), keywords, shape.kind)
 
 
 def _in_reading_order(lines: list[KeySentence], attachments: list[KeySentence]) -> tuple[KeySentence, ...]:
     """The main text's lines, then each attachment's line followed by the lines read from it."""
-    ordered = sorted(lines + attachments, key=lambda s: (s.block_index, s in lines))
-    return tuple(ordered)
+    # At one block an attachment's line (its title) goes before a line read from it.
+    return tuple(sorted(lines + attachments, key=lambda s: (s.block_index, s.heading_index is not None)))
+
+
+def _label_chars(labels: dict[int, tuple[str, int]]) -> int:
+    """What the labels cost when every section has a line."""
+    return sum(len(label) + len(_LABEL_END) for label, _ in labels.values())
 
 
 def _without(units: list[Unit], scores: list[float], text: str) -> tuple[list[Unit], list[float]]:
+    """The units and their scores but the one that became the gist."""
     keep = [i for i, u in enumerate(units) if u.text != text]
     return [units[i] for i in keep], [scores[i] for i in keep]
