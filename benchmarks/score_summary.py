@@ -100,8 +100,9 @@ def load_document(path: Path) -> Document:
 
 
 def source_for(name: str, samples: Path) -> Path:
-    direct = samples / f"{name}.txt"
-    return direct if direct.exists() else samples / "corpus" / f"{name}.txt"
+    """NAME.txt in the samples folder, else in its corpus/ or messy/ folder."""
+    found = [folder / f"{name}.txt" for folder in (samples, samples / "corpus", samples / "messy")]
+    return next((path for path in found if path.exists()), found[1])
 
 
 def best_of_three(run: Callable[[], object]) -> tuple[float, float]:

@@ -192,6 +192,9 @@ class KeySentence:
     text: str
     block_index: int  # index into Document.blocks
     score: float
+    label: str = ""  # the key phrase of its section's heading that opens `text` ("讲学习：……"), if any
+    heading_index: int | None = None  # block of the heading that `label` comes from
+    blocks: tuple[int, ...] = ()  # every block `text` is read from, when more than `block_index`
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,7 @@ class Summary:
     gist: str  # one line naming the top-level points
     sentences: tuple[KeySentence, ...]
     keywords: tuple[str, ...]
+    kind: str = ""  # the kind of document it was read as: "speech", "notice" or "items"
 
     @property
     def text(self) -> str:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from tasks.model import Heading
 from tasks.numerals import spelled
 from tasks.summarize.lexicon import is_content
-from tasks.words import cut
+from tasks.words import cut, tagged
 
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
-_MAX_POINT_CHARS = 20  # longest point before it is cut at a word boundary
+_MAX_POINT_CHARS = 20  # longest clause that names a point in the gist
 
 
 def _count(n: int) -> str:
@@ -19,30 +19,61 @@ def _count(n: int) -> str:
     return "两" if n == 2 else spelled(n)
 
 
+def _opens_with_preposition(clause: str) -> bool:
+    """以……为重点, 围绕……, 在……中: a clause that frames the point rather than making it."""
+    words = tagged(clause)
+    return bool(words) and words[0][1] == "p"
+
+
+def key_phrase(title: str) -> str:
+    """The heading's key phrase: its first clause, or, when that only frames the point (以……为重点,
+    a preposition first) or is too long, its shortest clause that makes it. Never cut inside a clause:
+    a clause too long for a gist is kept whole rather than left unfinished."""
+    clauses = [c.strip() for c in _CLAUSE_END.split(title) if c.strip()]
+    if not clauses:
+        return title.strip()
+    first = clauses[0]
+    if len(first) <= _MAX_POINT_CHARS and not _opens_with_preposition(first):
+        return first
+    making = [c for c in clauses if not _opens_with_preposition(c)] or clauses
+    return min(
+        making,
+        key=lambda c: (
+            len(c) > _MAX_POINT_CHARS,
+            len(c) if len(c) > _MAX_POINT_CHARS else 0,
+            clauses.index(c),
+        ),
+    )
+
+
+def line_label(title: str, max_chars: int) -> str:
+    """What opens a point's line: a short heading whole (讲学习不放松，努力提升政治理论水平), the key
+    phrase of a long one or of one that opens with its frame (以……为重点，加快构建新发展格局)."""
+    first = _CLAUSE_END.split(title, maxsplit=1)[0].strip()
+    if len(title) <= max_chars and not _opens_with_preposition(first):
+        return title
+    return key_phrase(title)
+
+
 def points(titles: Sequence[str]) -> list[str]:
-    """The leading point of each heading: its first clause, cut short at a word boundary.
+    """The key phrase of each heading (see key_phrase).
 
     Parallel headings that open with the same one-character verb (讲学习不放松, 讲团结, 讲责任 ...)
     shorten further to verb + object (讲学习, 讲团结, 讲责任).
     """
-    clauses = [_CLAUSE_END.split(title, maxsplit=1)[0].strip() or title for title in titles]
-    words = [cut(clause) for clause in clauses]
-    lead = words[0][0]
+    if not titles:
+        return []
+    phrases = [key_phrase(title) for title in titles]
+    words = [cut(phrase) for phrase in phrases]
+    lead = words[0][0] if words[0] else ""
     if (
         len(words) > 1
         and len(lead) == 1
+        and tagged(lead)[0][1].startswith("v")
         and all(len(w) > 1 and w[0] == lead and is_content(w[1]) for w in words)
     ):
         return [lead + w[1] for w in words]
-    found = []
-    for clause, parts in zip(clauses, words, strict=True):
-        point = ""
-        for part in parts:
-            if len(point) + len(part) > _MAX_POINT_CHARS:
-                break
-            point += part
-        found.append(point or clause[:_MAX_POINT_CHARS])
-    return found
+    return phrases
 
 
 def gist_line(top: Sequence[Heading], max_chars: int) -> str:

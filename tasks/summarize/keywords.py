@@ -12,15 +12,24 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
+from functools import lru_cache
 
 from tasks.summarize.lexicon import idf, stopwords
 from tasks.summarize.units import Unit
+from tasks.words import tagged
+
+# Parts of speech that name a subject: nouns (n, nr, ns, nt, nz), verbal and adjectival nouns (vn, an),
+# idioms, set phrases and abbreviations (i, l, j). Verbs, numerals, times, prepositions, adverbs and
+# particles make no keyword on their own (they made 日至, 为重, 办成, 二期); a recurring phrase of
+# content words (消费扶贫) is a term whatever its parts.
+_NAMING = ("n", "vn", "an", "i", "l", "j", "eng")
 
 # A count with its unit (五年, 万亩, 万平方米) says how much, not what about.
 _QUANTITY = re.compile(
     r"^[零一二两三四五六七八九十百千万亿几多]+(?:[年月日天亩元个项次户人家名座条所批吨]|平方米|公里|公顷)$"
 )
 _MIN_PHRASE_COUNT = 3
+_FAMILY = 2  # keywords opening alike at most: the rest of the list says something else
 _PHRASE_SHARE = 0.5  # a phrase holds at least this share of the uses of each of its outer words
 
 
@@ -37,6 +46,15 @@ def _runs(words: Sequence[str], terms: Collection[str]) -> Iterable[tuple[str, .
 
 def _is_link(word: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in word) and word not in stopwords()
+
+
+@lru_cache(maxsize=65536)
+def _names_a_subject(word: str) -> bool:
+    """A word jieba reads, on its own, as one word of a naming part of speech."""
+    parts = tagged(word)
+    # jieba's dictionary holds a few noun + function-word compounds (国家有关): no subject either
+    trailing = any(word.endswith(stop) for stop in stopwords() if 2 <= len(stop) < len(word))
+    return len(parts) == 1 and parts[0][1].startswith(_NAMING) and not trailing
 
 
 def top_keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
@@ -56,12 +74,30 @@ def top_keywords(sentences: Sequence[Unit], count: int) -> tuple[str, ...]:
             for word in (run[0], run[-1]):
                 freq[word] -= together
     for word, n in freq.items():
-        if n > 0 and not _QUANTITY.match(word):
+        if n > 0 and not _QUANTITY.match(word) and _names_a_subject(word):
             weights[word] = max(weights.get(word, 0.0), (1 + math.log(n)) * idf(word))
+    text = "".join(sentence.text for sentence in sentences)
     picked: list[str] = []
     for term in sorted(weights, key=lambda t: (-weights[t], t)):
         if len(picked) == count:
             break
-        if not any(term in other or other in term for other in picked):
+        if not any(_one_term(term, other, text) for other in picked) and _family(term, picked) < _FAMILY:
             picked.append(term)
     return tuple(picked)
+
+
+def _one_term(a: str, b: str, text: str) -> bool:
+    """One inside the other (乡村振兴, 乡村振兴战略), or two halves of one term the text writes whole
+    (乡村振兴 + 振兴战略 = 乡村振兴战略)."""
+    if a in b or b in a:
+        return True
+    for first, second in ((a, b), (b, a)):
+        for size in range(min(len(first), len(second)) - 1, 0, -1):
+            if first.endswith(second[:size]) and first + second[size:] in text:
+                return True
+    return False
+
+
+def _family(term: str, picked: Sequence[str]) -> int:
+    """How many picked keywords open with the same two characters (贫困人口, 贫困地区, 贫困县)."""
+    return sum(other[:2] == term[:2] for other in picked)

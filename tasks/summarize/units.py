@@ -1,14 +1,16 @@
 """What a summary is made of: the body's sentences and the titles of the two top heading levels.
 
-A title is text of the document and its author's own summary of the section under it, so it is
-summary material as much as any sentence; it is read as a sentence (closed with 。). Sentences are
-whole: they end at 。！？ and keep their words as written; only list markers in front are dropped.
+A title is text of the document and its author's own summary of the section under it: a top-level
+title labels its section's line, a sub-heading's title is read as a sentence (closed with 。) inside
+it. Sentences are whole: they end at 。！？ and keep their words as written; only list markers in
+front are dropped. In a list of items (item_sentences) every sentence counts, short ones too.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from tasks.model import Block, BlockKind, Document, Heading
 from tasks.summarize.lexicon import is_content, is_formulaic
@@ -83,11 +85,16 @@ def _is_material(sentence: str, opens_paragraph: bool) -> bool:
     )
 
 
-def _unit(text: str, index: int, section: int, depth: int, prior: float) -> Unit:
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """All words of a sentence and its distinct content words: a text with attachments is read twice
+    (its main text, then the whole for keywords), jieba once."""
     words = tuple(cut(text))
-    return Unit(
-        text, index, section, depth, prior, words, tuple(dict.fromkeys(w for w in words if is_content(w)))
-    )
+    return words, tuple(dict.fromkeys(w for w in words if is_content(w)))
+
+
+def _unit(text: str, index: int, section: int, depth: int, prior: float) -> Unit:
+    return Unit(text, index, section, depth, prior, *_words(text))
 
 
 def _heading_unit(heading: Heading, index: int, section: int, depth: int) -> Unit:
@@ -139,4 +146,47 @@ def collect(doc: Document) -> list[Unit]:
             prior = (1 + _HEADING_ECHO * echo) * _place(first, lead, position)
             found.append(replace(unit, prior=prior, opens=first))
             lead = False
+    return found
+
+
+def opening_sentence(doc: Document) -> Unit | None:
+    """The first sentence of the body before any heading, where a notice says what it decides
+    ("经国务院批准，现将……安排通知如下。"): kept even when it announces what follows."""
+    for index, block in enumerate(doc.blocks):
+        if block.heading is not None:
+            return None
+        if block.kind != BlockKind.PARAGRAPH:
+            continue
+        sentences = _split(block.text)
+        if sentences and sentences[0].endswith(_ENDS) and len(sentences[0]) >= _MIN_SENTENCE_CHARS:
+            return _unit(sentences[0], index, -1, 0, 1.0)
+        return None
+    return None
+
+
+def item_sentences(doc: Document) -> list[Unit]:
+    """Every sentence of each top-level item, short ones too: in a list of items (一、元旦：1月1日至3日
+    放假调休，共3天。) each sentence is a fact. An item is its heading's line, or, for a heading on a
+    line of its own, the paragraph under it; the text before the first item and a closing paragraph
+    after the last one are no item's."""
+    top = min((h.level for h in doc.outline), default=1)
+    section = -1
+    open_item = False  # a heading on its own line waits for its paragraph
+    found: list[Unit] = []
+    for index, block in enumerate(doc.blocks):
+        heading = block.heading
+        if heading is not None and heading.kind == "heading" and heading.level == top:
+            section += 1
+            open_item = not heading.inline
+            text = _body_text(block)
+        elif open_item and block.kind == BlockKind.PARAGRAPH:
+            open_item = False
+            text = block.text
+        else:
+            continue
+        found += [
+            _unit(sentence, index, section, 0, 1.0)
+            for sentence in _split(text)
+            if sentence.rstrip(_CLOSERS).endswith(_ENDS)
+        ]
     return found
