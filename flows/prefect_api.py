@@ -20,12 +20,12 @@ import socket
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
+
+from flows.environment import health_problem, require_server
 
 if TYPE_CHECKING:
     import uvicorn
@@ -54,11 +54,7 @@ def configured_api_url() -> str | None:
 
 
 def healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    return health_problem(api_url) is None
 
 
 def stop_process_group(process: subprocess.Popen, seconds: float = STOP_SECONDS) -> None:
@@ -127,8 +123,12 @@ class TemporaryServer:
 
 def start_server() -> TemporaryServer | None:
     """This command's temporary server, starting; None when the environment or a Prefect profile
-    names a server (PREFECT_API_URL)."""
-    return None if configured_api_url() else TemporaryServer()
+    names a server (PREFECT_API_URL), which must answer."""
+    api_url = configured_api_url()
+    if api_url:
+        require_server(api_url)
+        return None
+    return TemporaryServer()
 
 
 @contextmanager

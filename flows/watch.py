@@ -10,7 +10,6 @@ while the watcher was down, and warms Prefect (the first flow in a process start
 
 from __future__ import annotations
 
-import logging
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -29,9 +28,6 @@ Signature = tuple[int, int]  # size, mtime in ns
 
 TICK_MS = 100  # how often waiting files are looked at again when no event arrives
 MAX_HOLD_SECONDS = 5.0  # during a long stream of drops, settled files still go every few seconds
-RETRY_SECONDS = 30  # after a failed run (server down, disk full), not sooner
-
-log = logging.getLogger("gongwen.watch")
 
 
 def signature(path: Path) -> Signature | None:
@@ -95,26 +91,22 @@ def inbox_events(settings: Settings, stop: Event | None) -> Iterator[set[tuple[w
 
 
 def watch_inbox(settings: Settings, run: BatchRunner, stop: Event | None = None) -> None:
-    """Catch up on the inbox, then run each settled batch of new or changed files until `stop`."""
-    settings.inputs.mkdir(parents=True, exist_ok=True)
+    """Catch up on the inbox, then run each settled batch of new or changed files until `stop`.
+
+    A run that raises (outputs folder full or read-only, Prefect server gone: failures of single
+    documents are recorded inside the run and never raise) ends the watch with that exception: a
+    watcher that retried would look alive while converting nothing.
+    """
     settler = Settler(settings.settle_seconds)
     for path in candidate_files(settings):  # the catch-up run waits until these have settled too
         settler.note(path, time.monotonic())
-    catch_up_at: float | None = 0.0  # when a whole-inbox run is due: at start, and after a failed run
+    caught_up = False
     for changes in inbox_events(settings, stop):
         now = time.monotonic()
         for _, name in changes:
             settler.note(Path(name), now)
         ready = settler.take_ready(now)
-        catch_up = catch_up_at is not None and now >= catch_up_at and not settler.waiting
-        if not (ready or catch_up):
-            continue
-        try:
+        catch_up = not caught_up and not settler.waiting
+        if ready or catch_up:
             run(None if catch_up else ready)
-            if catch_up:
-                catch_up_at = None
-        except Exception:  # the service goes on; a whole-inbox run retries these files later
-            log.exception(
-                "gongwen watch: a run failed; the whole inbox is tried again in %d s", RETRY_SECONDS
-            )
-            catch_up_at = now + RETRY_SECONDS
+            caught_up = True

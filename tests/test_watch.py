@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from flows import watch
 from flows.config import Settings
 from flows.watch import Settler, watch_inbox
 
@@ -148,10 +147,19 @@ def test_polling_sees_drops_too(settings: Settings, watching) -> None:
     recorder.wait_for(lambda: path in recorder.sizes)
 
 
-def test_a_failed_run_is_retried_as_a_whole_inbox_run(
-    settings: Settings, watching, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(watch, "RETRY_SECONDS", 0.5)
-    recorder = watching(Recorder(fail_first=True))
-    recorder.wait_for(lambda: len(recorder.batches) >= 2)
-    assert recorder.batches[:2] == [None, None]
+def test_a_failed_run_stops_the_watcher_instead_of_retrying(settings: Settings) -> None:
+    """A run raises only when the environment failed (outputs full, Prefect gone): the watcher stops
+    with that error rather than look alive while converting nothing."""
+    recorder = Recorder(fail_first=True)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="Prefect API unreachable"):
+        watch_inbox(settings, recorder, threading.Event())
+    assert recorder.batches == [None]
+    assert time.monotonic() - started < 10
+
+
+def test_a_missing_inbox_is_not_created(settings: Settings) -> None:
+    missing = settings.inputs.parent / "inptus"
+    with pytest.raises(OSError):
+        watch_inbox(replace(settings, inputs=missing), Recorder(), threading.Event())
+    assert not missing.exists(), "a mistyped inbox must not be created and watched in silence"
