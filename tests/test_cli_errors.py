@@ -117,17 +117,26 @@ def full_outputs(office: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def read_only_outputs(office: Path) -> Iterator[Path]:
-    """outputs/ as a read-only bind mount (root ignores mode bits, not a read-only mount)."""
+def mounted_outputs(office: Path) -> Iterator[Path]:
+    """outputs/ as a bind mount, to be made read-only (root ignores mode bits, not a read-only mount)."""
     source, outputs = office / "outputs-source", office / "outputs"
     source.mkdir()
     outputs.mkdir()
     _mount("--bind", str(source), str(outputs))
     try:
-        _mount("-o", "remount,bind,ro", str(outputs))
         yield outputs
     finally:
         subprocess.run(["umount", str(outputs)], check=True)
+
+
+def make_read_only(mount_point: Path) -> None:
+    _mount("-o", "remount,bind,ro", str(mount_point))
+
+
+@pytest.fixture
+def read_only_outputs(mounted_outputs: Path) -> Path:
+    make_read_only(mounted_outputs)
+    return mounted_outputs
 
 
 def published(outputs: Path) -> list[str]:
@@ -158,6 +167,35 @@ def test_read_only_outputs(office: Path, read_only_outputs: Path, command: list[
     done = gongwen(*command, cwd=office)
     assert done.returncode == EXIT_ENVIRONMENT
     assert one_line(done) == "gongwen: outputs folder outputs: read-only (a read-only file system)"
+
+
+@pytest.mark.flow
+def test_watch_stops_when_the_outputs_folder_fails_under_it(office: Path, mounted_outputs: Path) -> None:
+    """No retrying every 30 s while looking alive: one line, exit 3, the process gone."""
+    (office / "inputs" / "通知.txt").unlink()
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "watch"],
+        cwd=office,
+        env=_environment(office, {}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert watcher.stdout is not None
+        for line in watcher.stdout:  # the catch-up run has ended: the watcher waits for drops
+            if "whole inbox:" in line:
+                break
+        make_read_only(mounted_outputs)
+        (office / "inputs" / "通知.txt").write_text("关于开会的通知\n各单位：\n定于下周一开会。\n", "utf-8")
+        assert watcher.wait(120) == EXIT_ENVIRONMENT
+        error = watcher.stderr.read() if watcher.stderr else ""
+        assert len(error.splitlines()) == 1, error
+        assert error.startswith("gongwen: outputs/") and "Read-only file system" in error, error
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.wait()
 
 
 @pytest.mark.parametrize("command", [["run"], ["watch"]])
