@@ -63,7 +63,7 @@ def _settings(args: argparse.Namespace):
 def cmd_run(args: argparse.Namespace) -> int:
     _prepare_prefect(args.verbose)
     settings = _settings(args)
-    require_service(settings, needs_inputs=not args.paths)
+    require_service(settings, args.paths)
     # The worker processes need ~1.5 s to warm up; Prefect's import and server start in this process
     # ~4.5 s. So the workers come first and, when no other run holds the lock, start converting the
     # batch (flows/head_start.py). With a concurrency of 1, fonts and jieba load on a thread here.

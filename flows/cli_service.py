@@ -31,7 +31,7 @@ def _prepare_prefect(args: argparse.Namespace) -> None:
 def cmd_watch(args: argparse.Namespace) -> int:
     _prepare_prefect(args)
     settings = _settings(args)
-    require_service(settings, needs_inputs=True)
+    require_service(settings)
     from flows.prefect_api import flow_settings, start_server
 
     server = start_server()  # it starts while the rest is imported and the process warms up
@@ -75,7 +75,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _prepare_prefect(args)
     settings = _settings(args)  # a bad gongwen.toml fails here, not in the first scheduled run
-    require_service(settings, needs_inputs=True)  # nor a missing inbox, nor a full disk
+    require_service(settings)  # nor a missing inbox, nor a full disk
     if args.config:  # flow runs are child processes: they find the file through the environment
         os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
     from flows.serve import schedule, serve_inbox

@@ -13,6 +13,7 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 
 from flows.config import Settings
 
@@ -101,10 +102,14 @@ def require_server(api_url: str) -> None:
         )
 
 
-def require_service(settings: Settings, needs_inputs: bool) -> None:
-    """Before a run, watch or serve starts anything: the inbox, the outputs folder, and a Prefect server
-    named in the environment (one named only in a Prefect profile is checked once Prefect has read it)."""
-    if needs_inputs:
+def require_service(settings: Settings, paths: Sequence[str] = ()) -> None:
+    """Before a run, watch or serve starts anything: what it converts (the files and folders given, or
+    the inbox), the outputs folder, and a Prefect server named in the environment (one named only in a
+    Prefect profile is checked once Prefect has read it)."""
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        raise ValueError(f"no such file or folder: {', '.join(missing)}")
+    if not paths:
         require_inputs(settings)
     require_outputs(settings)
     if os.environ.get("PREFECT_API_URL"):

@@ -227,6 +227,13 @@ def test_a_missing_inbox_is_a_usage_error_and_never_created(office: Path, comman
     assert not (office / "outputs" / "_failed").exists(), "not a failed file"
 
 
+def test_run_refuses_a_missing_file_or_folder_given(office: Path) -> None:
+    done = gongwen("run", "inputs/通知.txt", "inputs/mistyped", cwd=office)
+    assert done.returncode == EXIT_USAGE
+    assert one_line(done) == "gongwen: no such file or folder: inputs/mistyped"
+    assert published(office / "outputs") == []
+
+
 def test_serve_refuses_a_missing_inbox(office: Path) -> None:
     done = gongwen("serve", "--interval", "60", cwd=office, GONGWEN_INPUTS="inptus")
     assert done.returncode == EXIT_USAGE
