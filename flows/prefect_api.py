@@ -123,23 +123,22 @@ class TemporaryServer:
 
 def start_server() -> TemporaryServer | None:
     """This command's temporary server, starting; None when the environment or a Prefect profile
-    names a server (PREFECT_API_URL), which must answer."""
-    api_url = configured_api_url()
-    if api_url:
-        require_server(api_url)
-        return None
-    return TemporaryServer()
+    names a server (PREFECT_API_URL)."""
+    return None if configured_api_url() else TemporaryServer()
 
 
 @contextmanager
 def flow_settings(server: TemporaryServer | None) -> Iterator[None]:
-    """Prefect settings for a command's flow runs: the configured API or the temporary server's, once it
-    answers, and no heartbeat (the heartbeat thread adds ~1 s to every flow run of a short-lived process).
+    """Prefect settings for a command's flow runs: the temporary server's API once it answers, or the
+    configured one if it answers (else EnvironmentFailure), and no heartbeat (the heartbeat thread adds
+    ~1 s to every flow run of a short-lived process).
     """
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     if server is not None:
         updates[PREFECT_API_URL] = server.wait()
+    else:
+        require_server(configured_api_url() or "")
     with temporary_settings(updates=updates):
         yield

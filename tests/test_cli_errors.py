@@ -215,6 +215,17 @@ def test_unreachable_prefect_server_stops_before_converting(office: Path, comman
     assert published(office / "outputs") == [], "nothing converted for a run that cannot be recorded"
 
 
+@pytest.mark.flow
+@pytest.mark.parametrize("command", [["run"], ["watch"]])
+def test_unreachable_prefect_server_of_a_profile(office: Path, command: list[str]) -> None:
+    """Named in the active Prefect profile, not the environment: found once Prefect has read it."""
+    profiles = office / "profiles.toml"
+    profiles.write_text(f'active = "office"\n[profiles.office]\nPREFECT_API_URL = "{UNREACHABLE_API}"\n')
+    done = gongwen(*command, cwd=office, PREFECT_PROFILES_PATH=str(profiles))
+    assert done.returncode == EXIT_ENVIRONMENT
+    assert one_line(done).startswith(f"gongwen: Prefect server {UNREACHABLE_API} (PREFECT_API_URL) does not")
+
+
 @pytest.mark.parametrize("command", [["run"], ["watch"]])
 def test_a_missing_inbox_is_a_usage_error_and_never_created(office: Path, command: list[str]) -> None:
     done = gongwen(*command, "--inputs", "inptus", cwd=office)
