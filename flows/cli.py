@@ -24,7 +24,7 @@ from flows.environment import (
     require_service,
 )
 from flows.lifeline import start_lifeline
-from flows.terminal import err, printable
+from flows.terminal import err, guard_console_log, printable
 
 if TYPE_CHECKING:
     from flows.config import Settings
@@ -90,7 +90,6 @@ def _run_flow(args: argparse.Namespace, settings: Settings) -> int:
     from flows.batch import run_with_progress
     from flows.inbox import FileOutcome
     from flows.report_table import detail_lines, rich_table
-    from flows.terminal import guard_console_log
 
     guard_console_log(args.verbose)
     # Piped output (logs, CI) gets a wide table rather than rich's 80-column default.

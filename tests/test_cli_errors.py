@@ -282,11 +282,14 @@ def test_hostile_names_and_text_are_escaped_by_the_file_commands(office: Path) -
 
 @pytest.mark.flow
 def test_hostile_names_are_escaped_by_run(office: Path) -> None:
-    """The progress lines, the table, Prefect's console log (a numbering gap warns) and the gist."""
+    """The progress lines, the table, the gist and Prefect's console log (a numbering gap warns, naming
+    the file as it is called in the inbox)."""
     (office / "inputs" / f"{HOSTILE_NAME}[bold].txt").write_text(
-        f"关于{HOSTILE_NAME}的通知\n一、总体要求\n正文。\n三、保障措施\n正文。\n", encoding="utf-8"
+        "关于开会的通知\n一、总体要求\n正文。\n三、保障措施\n正文。\n", encoding="utf-8"
     )
     done = gongwen("run", cwd=office)
     shown = done.stdout + done.stderr
+    assert done.returncode == 0, shown
     assert not RAW_CONTROLS.search(shown), shown
     assert "[bold]" in done.stdout, "a name is text, not rich markup"
+    assert "\\x1b]2;pwned\\x07\\u202etxt.exe" in done.stderr, "the log's warning names the file, escaped"
