@@ -103,7 +103,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
     try:
         result = _typed(kind, value)
     except (TypeError, ValueError, KeyError):
-        raise ValueError(f"{origin}: {name} must be {_KIND_WORDS[kind]}, got {value!r}") from None
+        wanted = _KIND_WORDS.get(kind, kind.__name__)
+        raise ValueError(f"{origin}: {name} must be {wanted}, got {value!r}") from None
     if kind is Path and not str(value).strip():  # Path("") would quietly be the working directory
         raise ValueError(f"{origin}: {name} must not be empty")
     if name == "profile" and result not in PROFILES:
