@@ -19,8 +19,8 @@ from flows.config import Settings
 
 EXIT_USAGE = 2
 EXIT_ENVIRONMENT = 3
-# Written and synced once at start: a folder that cannot take this cannot take a document's outputs.
-PROBE_BYTES = 64 * 1024
+# Written and synced once at start (one page): a folder that cannot take it is full.
+PROBE_BYTES = 4096
 
 _PLAIN_WORDS = {
     errno.ENOSPC: "full (no space left on the device)",
