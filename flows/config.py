@@ -136,7 +136,8 @@ def _fonts(table: Any, origin: str) -> dict[str, str]:
 def find_config_file(explicit: Path | None = None) -> Path | None:
     if explicit is not None:
         if not explicit.is_file():
-            raise ValueError(f"config file {explicit} does not exist")
+            what = "is not a file" if explicit.exists() else "does not exist"
+            raise ValueError(f"config file {explicit} {what}")
         return explicit
     from_env = os.environ.get(f"{ENV_PREFIX}CONFIG")
     if from_env:

@@ -96,3 +96,9 @@ def test_good_values_of_every_kind_are_taken(tmp_path: Path, monkeypatch: pytest
     assert isinstance(settings.settle_seconds, float)
     assert settings.max_pages == 50
     assert settings.fonts == {"body": "/fonts/simfang.ttf", "page_number": "/fonts/simsun.ttc#1"}
+
+
+def test_a_config_path_that_is_a_folder_is_named_so(tmp_path: Path) -> None:
+    done = gongwen("--config", str(tmp_path), "config", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == f"gongwen: config file {tmp_path} is not a file\n"
