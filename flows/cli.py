@@ -20,6 +20,7 @@ from flows.environment import (
     EXIT_ENVIRONMENT,
     EXIT_USAGE,
     EnvironmentFailure,
+    lost_server,
     os_problem,
     require_service,
 )
@@ -153,19 +154,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _failure(error: Exception) -> tuple[int, str] | None:
+    """The exit status and the one line for an expected failure; None for a bug (its traceback shows)."""
+    if isinstance(error, ValueError):  # settings and usage: what to change
+        return EXIT_USAGE, str(error)
+    # A folder, a disk or a server failed: the same command works again once that is mended.
+    if isinstance(error, EnvironmentFailure):
+        return EXIT_ENVIRONMENT, str(error)
+    if isinstance(error, OSError):
+        return EXIT_ENVIRONMENT, os_problem(error)
+    lost = lost_server(error)
+    return (EXIT_ENVIRONMENT, lost) if lost else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, EnvironmentFailure, OSError) as error:
+    except Exception as error:
+        failure = _failure(error)
+        if failure is None:
+            raise
         if getattr(args, "verbose", False):
             traceback.print_exc()
-        if isinstance(error, ValueError):  # settings and usage: what to change
-            err(f"gongwen: {error}")
-            return EXIT_USAGE
-        # A folder, a disk or a server failed: the same command works again once that is mended.
-        err(f"gongwen: {os_problem(error) if isinstance(error, OSError) else error}")
-        return EXIT_ENVIRONMENT
+        err(f"gongwen: {failure[1]}")
+        return failure[0]
 
 
 if __name__ == "__main__":

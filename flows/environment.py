@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -40,6 +41,25 @@ def os_problem(error: OSError) -> str:
     """An OSError met mid-run, in one line: the file, and what is wrong."""
     what = error.strerror or str(error)
     return f"{error.filename}: {what}" if error.filename else what
+
+
+def lost_server(error: BaseException) -> str | None:
+    """The one line for an error that comes from a Prefect server that stopped answering mid-command
+    (an httpx transport error somewhere in its chain of causes); None for any other error."""
+    httpx = sys.modules.get("httpx")  # imported by Prefect: if it is not loaded, no request was made
+    link: BaseException | None = error
+    seen: set[int] = set()
+    while link is not None and httpx is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, httpx.TransportError):
+            try:
+                url = link.request.url
+                server = f" {url.scheme}://{url.netloc.decode()}"
+            except RuntimeError:  # an error raised before its request was made
+                server = ""
+            return f"Prefect server{server} stopped answering: {link}"
+        link = link.__cause__ or link.__context__
+    return None
 
 
 def require_inputs(settings: Settings) -> None:

@@ -21,6 +21,8 @@ import pytest
 
 from flows.cli_outline import read_document
 from flows.environment import EXIT_ENVIRONMENT, EXIT_USAGE
+from flows.prefect_api import free_port
+from flows.serve import local_server
 from tasks.ingest import read_source
 from tasks.normalize import normalize
 from tasks.outline import outline_entries
@@ -192,6 +194,35 @@ def test_watch_stops_when_the_outputs_folder_fails_under_it(office: Path, mounte
         error = watcher.stderr.read() if watcher.stderr else ""
         assert len(error.splitlines()) == 1, error
         assert error.startswith("gongwen: outputs/") and "Read-only file system" in error, error
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.wait()
+
+
+@pytest.mark.flow
+def test_watch_stops_when_its_prefect_server_goes_away(office: Path) -> None:
+    port = free_port()
+    with local_server(port, office / "server.log", env=_environment(office, {})) as api_url:
+        watcher = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "watch"],
+            cwd=office,
+            env=_environment(office, {"PREFECT_API_URL": api_url}),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert watcher.stdout is not None
+        for line in watcher.stdout:
+            if "whole inbox:" in line:
+                break
+    try:  # the server is stopped: the next drop's run cannot reach it
+        (office / "inputs" / "后来.txt").write_text("关于开会的通知\n各单位：\n开会。\n", "utf-8")
+        assert watcher.wait(120) == EXIT_ENVIRONMENT
+        error = watcher.stderr.read() if watcher.stderr else ""
+        assert error == f"gongwen: Prefect server http://127.0.0.1:{port} stopped answering: " + (
+            "[Errno 111] Connection refused\n"
+        )
     finally:
         if watcher.poll() is None:
             watcher.kill()
