@@ -188,6 +188,24 @@ def test_a_copy_that_pauses_longer_than_the_settle_time_is_taken_once_whole(
     assert recorder.sizes[path] == [8000], "exactly one conversion, of the whole file"
 
 
+def test_close_write_alone_holds_a_paused_copy(
+    settings: Settings, watching, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer this user may not inspect in /proc (another account, a Samba server): inotify's
+    close-write event is then the only sign, and enough."""
+    monkeypatch.setattr(watch, "open_for_writing", lambda paths: set())
+    recorder = watching()
+    path = settings.inputs / "paused-copy.txt"
+    with path.open("wb") as handle:
+        handle.write(b"x" * 4000)
+        handle.flush()
+        time.sleep(5 * settings.settle_seconds)
+        handle.write(b"y" * 4000)
+    recorder.wait_for(lambda: path in recorder.sizes)
+    time.sleep(1.0)
+    assert recorder.sizes[path] == [8000]
+
+
 @pytest.mark.parametrize("polling", [False, True], ids=["file-events", "polling"])
 def test_a_docx_is_taken_only_with_its_central_directory(
     settings: Settings, watching, polling: bool, tmp_path: Path
