@@ -1,4 +1,9 @@
-"""The `gongwen` command. Subcommands that need no orchestration never import Prefect (1-2 s)."""
+"""The `gongwen` command. Subcommands that need no orchestration never import Prefect (1-2 s).
+
+Exit status: 0 done; 1 some documents failed (or `check` found something); 2 a usage or settings
+error; 3 the environment failed (outputs folder, disk, Prefect server). Failures are one line on
+stderr; `-v` adds the traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,21 @@ import argparse
 import os
 import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows import cli_normalize, cli_outline, cli_service
+from flows.environment import (
+    EXIT_ENVIRONMENT,
+    EXIT_USAGE,
+    EnvironmentFailure,
+    lost_server,
+    os_problem,
+    require_service,
+)
 from flows.lifeline import start_lifeline
+from flows.terminal import err, guard_console_log, printable
 
 if TYPE_CHECKING:
     from flows.config import Settings
@@ -49,6 +64,7 @@ def _settings(args: argparse.Namespace):
 def cmd_run(args: argparse.Namespace) -> int:
     _prepare_prefect(args.verbose)
     settings = _settings(args)
+    require_service(settings, args.paths)
     # The worker processes need ~1.5 s to warm up; Prefect's import and server start in this process
     # ~4.5 s. So the workers come first and, when no other run holds the lock, start converting the
     # batch (flows/head_start.py). With a concurrency of 1, fonts and jieba load on a thread here.
@@ -70,29 +86,35 @@ def _run_flow(args: argparse.Namespace, settings: Settings) -> int:
 
     server = start_server()
     from rich.console import Console
+    from rich.text import Text
 
     from flows.batch import run_with_progress
     from flows.inbox import FileOutcome
     from flows.report_table import detail_lines, rich_table
 
+    guard_console_log(args.verbose)
     # Piped output (logs, CI) gets a wide table rather than rich's 80-column default.
     console = Console(width=None if sys.stdout.isatty() else 160)
-    marks = {"done": "[green]✓[/green]", "skipped": "[dim]·[/dim]", "failed": "[red]✗[/red]"}
+    marks = {"done": ("✓", "green"), "skipped": ("·", "dim"), "failed": ("✗", "red")}
 
-    def show(outcome) -> None:
-        console.print(f"{marks[outcome.status]} {outcome.name}  [dim]{outcome.detail}[/dim]", highlight=False)
+    def show(outcome) -> None:  # Text, not markup: a name may hold "[/]"
+        detail = (printable(outcome.detail), "dim")
+        console.print(Text.assemble(marks[outcome.status], " ", printable(outcome.name), "  ", detail))
 
+    what = settings.inputs if not args.paths else " ".join(args.paths)
     console.print(
-        f"[bold]gongwen[/bold]: {settings.inputs if not args.paths else ' '.join(args.paths)} "
-        f"-> {settings.outputs}  (profile {settings.profile})",
-        highlight=False,
+        Text.assemble(
+            ("gongwen", "bold"),
+            printable(f": {what} -> {settings.outputs}  "),
+            f"(profile {settings.profile})",
+        )
     )
     with flow_settings(server):
         rows = run_with_progress(show, paths=args.paths, force=args.force, settings=settings)
     outcomes = [FileOutcome(**row) for row in rows]
     console.print(rich_table(outcomes))
     for line in detail_lines(outcomes):
-        console.print(f"  {line}", highlight=False)
+        console.print(Text(f"  {printable(line)}"))
     return 1 if any(o.status == "failed" for o in outcomes) else 0
 
 
@@ -103,7 +125,8 @@ def cmd_config(args: argparse.Namespace) -> int:
     for item in fields(settings):
         if item.name == "sources":
             continue
-        print(f"{item.name:16} = {getattr(settings, item.name)!s:40}  # {settings.source_of(item.name)}")
+        value = printable(getattr(settings, item.name))
+        print(f"{item.name:16} = {value:40}  # {printable(settings.source_of(item.name))}")
     return 0
 
 
@@ -131,13 +154,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _failure(error: Exception) -> tuple[int, str] | None:
+    """The exit status and the one line for an expected failure; None for a bug (its traceback shows)."""
+    if isinstance(error, ValueError):  # settings and usage: what to change
+        return EXIT_USAGE, str(error)
+    # A folder, a disk or a server failed: the same command works again once that is mended.
+    if isinstance(error, EnvironmentFailure):
+        return EXIT_ENVIRONMENT, str(error)
+    if isinstance(error, OSError):
+        return EXIT_ENVIRONMENT, os_problem(error)
+    lost = lost_server(error)
+    return (EXIT_ENVIRONMENT, lost) if lost else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ValueError as error:  # configuration and input problems: one clear line, no traceback
-        print(f"gongwen: {error}", file=sys.stderr)
-        return 2
+    except Exception as error:
+        failure = _failure(error)
+        if failure is None:
+            raise
+        if getattr(args, "verbose", False):
+            traceback.print_exc()
+        err(f"gongwen: {failure[1]}")
+        return failure[0]
 
 
 if __name__ == "__main__":

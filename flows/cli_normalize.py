@@ -13,6 +13,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from flows.terminal import err, printable, printable_to
 from tasks.ingest import IngestError, decode_text, read_source
 from tasks.model import NormalizedText
 from tasks.normalize import normalize
@@ -66,14 +67,14 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     try:
         text = _read(args.file)
     except (IngestError, OSError) as error:
-        print(f"gongwen normalize: {error}", file=sys.stderr)
+        err(f"gongwen normalize: {error}")
         return EXIT_ERROR
     result = normalize(text)
-    sys.stdout.write(result.text)
+    sys.stdout.write(printable_to(sys.stdout, result.text))
     sys.stdout.flush()
     if not args.quiet:
         for line in report_lines(result):
-            print(line, file=sys.stderr)
+            err(line)
     _write_report(args.report, {args.file: result})
     return EXIT_CLEAN
 
@@ -85,12 +86,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         try:
             result = normalize(_read(name))
         except (IngestError, OSError) as error:
-            print(f"gongwen check: {error}", file=sys.stderr)
+            err(f"gongwen check: {error}")
             status = EXIT_ERROR
             continue
         results[name] = result
         for line in report_lines(result, prefix=f"{name}:"):
-            print(line)
+            print(printable(line))
         if (result.changes or result.warnings) and status == EXIT_CLEAN:
             status = EXIT_FOUND
     _write_report(args.report, results)

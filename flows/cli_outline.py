@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from flows.terminal import err, printable_json, printable_to
 from tasks.ingest import IngestError, read_source
 from tasks.metadata import load_metadata
 from tasks.model import Document
@@ -28,19 +29,17 @@ def read_document(path: Path) -> Document:
 def handler(args: argparse.Namespace) -> int:
     try:
         doc = read_document(Path(args.file))
-    except (IngestError, ValueError) as error:
-        print(f"gongwen outline: {error}", file=sys.stderr)
+    except (IngestError, ValueError, OSError) as error:
+        err(f"gongwen outline: {error}")
         return 2
     if args.json:
-        print(json.dumps(outline_entries(doc), ensure_ascii=False, indent=1))
+        print(printable_json(json.dumps(outline_entries(doc), ensure_ascii=False, indent=1)))
     else:
-        print(outline_markdown(doc), end="")
+        print(printable_to(sys.stdout, outline_markdown(doc)), end="")
     for warning in doc.warnings:
-        print(f"warning: line {warning.line}: {warning.message}", file=sys.stderr)
+        err(f"warning: line {warning.line}: {warning.message}")
     for piece in doc.dropped:  # a piece spread over lines is shown on one, its line breaks as " / "
-        print(
-            f"dropped: line {piece.line} ({piece.reason}): {' / '.join(piece.text.split())}", file=sys.stderr
-        )
+        err(f"dropped: line {piece.line} ({piece.reason}): {' / '.join(piece.text.split())}")
     return 0
 
 

@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from flows.config import Settings, load_settings
+from flows.environment import require_existing_outputs, require_service
+from flows.terminal import guard_console_log, printable
 
 # Command-line flags that override settings; each flag's dest is the setting's name.
 _SETTING_FLAGS = ("inputs", "outputs", "profile", "concurrency", "settle_seconds", "watch_polling")
@@ -29,6 +31,7 @@ def _prepare_prefect(args: argparse.Namespace) -> None:
 def cmd_watch(args: argparse.Namespace) -> int:
     _prepare_prefect(args)
     settings = _settings(args)
+    require_service(settings)
     from flows.prefect_api import flow_settings, start_server
 
     server = start_server()  # it starts while the rest is imported and the process warms up
@@ -38,9 +41,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from flows.report_table import counts
     from flows.watch import watch_inbox
 
+    guard_console_log(args.verbose)
+
     def show(outcome: FileOutcome) -> None:
         # Not print(): inside the flow, log_prints turns print() into Prefect log records.
-        sys.stdout.write(f"  {_MARKS[outcome.status]} {outcome.name}  {outcome.detail}\n")
+        name, detail = printable(outcome.name), printable(outcome.detail)
+        sys.stdout.write(f"  {_MARKS[outcome.status]} {name}  {detail}\n")
         sys.stdout.flush()
 
     def run(paths: list[Path] | None) -> None:
@@ -56,8 +62,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     how = "polling" if settings.watch_polling else "file events"
     print(
-        f"gongwen watch: {settings.inputs} -> {settings.outputs} ({how}, "
-        f"settle {settings.settle_seconds:g} s); Ctrl-C stops",
+        printable(f"gongwen watch: {settings.inputs} -> {settings.outputs} ({how}, ")
+        + f"settle {settings.settle_seconds:g} s); Ctrl-C stops",
         flush=True,
     )
     prime(settings)
@@ -69,6 +75,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _prepare_prefect(args)
     settings = _settings(args)  # a bad gongwen.toml fails here, not in the first scheduled run
+    require_service(settings)  # nor a missing inbox, nor a full disk
     if args.config:  # flow runs are child processes: they find the file through the environment
         os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
     from flows.serve import schedule, serve_inbox
@@ -84,12 +91,14 @@ def cmd_collect(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.since and not args.zip:
         raise ValueError("--since selects what goes into --zip FILE; the index always lists everything")
+    require_existing_outputs(settings)
     if args.zip:
         entries = bundle(settings.outputs, args.zip, args.since)
-        print(f"{args.zip}: {len(entries)} documents" + (f" since {args.since}" if args.since else ""))
+        since = f" since {args.since}" if args.since else ""
+        print(printable(f"{args.zip}: {len(entries)} documents{since}"))
     else:
         entries = build_index(settings.outputs)
-        print(f"{settings.outputs / 'index.html'}: {len(entries)} documents")
+        print(printable(f"{settings.outputs / 'index.html'}: {len(entries)} documents"))
     return 0
 
 

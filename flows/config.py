@@ -5,6 +5,7 @@ Every effective value remembers where it came from, so `gongwen config` can say 
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -13,7 +14,7 @@ from typing import Any
 
 from flows.outputs import FAILED_DIR, STATE_DIR
 from tasks.ingest import DEFAULT_MAX_BYTES
-from tasks.layout import PROFILES
+from tasks.layout import PROFILES, FontRole
 
 CONFIG_FILE_NAME = "gongwen.toml"
 ENV_PREFIX = "GONGWEN_"
@@ -71,6 +72,10 @@ class Settings:
 
 _SCALARS = {f.name: f for f in fields(Settings) if f.name not in ("fonts", "sources")}
 _WORDS = dict.fromkeys(("true", "yes", "on", "1"), True) | dict.fromkeys(("false", "no", "off", "0"), False)
+# Lower bounds of numeric settings; any other number must be finite and not negative.
+_MINIMUM = {"concurrency": 1, "summary_chars": 1, "max_input_bytes": 1, "max_pages": 1}
+_KIND_WORDS = {int: "a whole number", float: "a number", bool: "true or false", str: "text", Path: "a path"}
+FONT_ROLES = tuple(role.value for role in FontRole)
 
 
 def boolean(value: Any) -> bool:
@@ -80,23 +85,53 @@ def boolean(value: Any) -> bool:
     return _WORDS[str(value).strip().lower()]  # KeyError: not a yes/no word
 
 
+def _kind(name: str) -> type:
+    default = getattr(Settings(), name)
+    return Path if isinstance(default, Path) else type(default)
+
+
+def _typed(kind: type, value: Any) -> Any:
+    """`value` as `kind`, never by truncation or a truth test: 2.7 is not 2, and true is not 1.
+
+    TOML and flags give typed values, which must already be of the kind (an int is a float);
+    environment variables give text, which is parsed.
+    """
+    if isinstance(value, str):
+        if kind is bool:
+            return boolean(value)
+        return kind(value) if kind in (Path, str) else kind(value.strip())  # int("2.7") raises
+    if isinstance(value, bool) != (kind is bool):  # true is not 1, and 1 is not true
+        raise TypeError(value)
+    if isinstance(value, kind):
+        return value
+    if kind is float and isinstance(value, int):
+        return float(value)
+    raise TypeError(value)
+
+
 def _coerce(name: str, value: Any, origin: str) -> Any:
+    """A setting from `origin` (a file, a variable, a flag), checked; a ValueError says what is wrong."""
     if name == "formats":
         return _formats(value, origin)
-    default = getattr(Settings(), name)
-    kind = Path if isinstance(default, Path) else boolean if isinstance(default, bool) else type(default)
+    kind = _kind(name)
     try:
-        result = kind(value)
+        result = _typed(kind, value)
     except (TypeError, ValueError, KeyError):
-        raise ValueError(f"{origin}: {name} must be {kind.__name__}, got {value!r}") from None
+        wanted = _KIND_WORDS.get(kind, kind.__name__)
+        raise ValueError(f"{origin}: {name} must be {wanted}, got {value!r}") from None
+    if kind is Path and not str(value).strip():  # Path("") would quietly be the working directory
+        raise ValueError(f"{origin}: {name} must not be empty")
     if name == "profile" and result not in PROFILES:
         raise ValueError(f"{origin}: unknown profile {result!r}; known: {', '.join(sorted(PROFILES))}")
-    if name in ("concurrency", "summary_chars", "max_input_bytes", "max_pages") and result < 1:
-        raise ValueError(f"{origin}: {name} must be at least 1, got {result}")
+    if kind in (int, float):
+        if not math.isfinite(result):
+            raise ValueError(f"{origin}: {name} must be a finite number, got {value!r}")
+        least = _MINIMUM.get(name, 0)
+        if result < least:
+            bound = "must not be negative" if least == 0 else f"must be at least {least}"
+            raise ValueError(f"{origin}: {name} {bound}, got {value!r}")
     if name == "document_timeout" and not result > 0:
-        raise ValueError(f"{origin}: {name} must be more than 0 seconds, got {result}")
-    if name == "settle_seconds" and result < 0:
-        raise ValueError(f"{origin}: {name} must not be negative, got {result}")
+        raise ValueError(f"{origin}: {name} must be more than 0 seconds, got {value!r}")
     return result
 
 
@@ -110,10 +145,25 @@ def _formats(value: Any, origin: str) -> str:
     return ",".join(name for name in FORMATS if name in wanted)
 
 
+def _fonts(table: Any, origin: str) -> dict[str, str]:
+    """The [fonts] table: known roles only, each a font file path (a typo must not pass silently)."""
+    if not isinstance(table, dict):
+        raise ValueError(f'{origin}: fonts must be a table ([fonts] role = "path"), got {table!r}')
+    fonts: dict[str, str] = {}
+    for role, path in table.items():
+        if role not in FONT_ROLES:
+            raise ValueError(f"{origin}: unknown font role fonts.{role}; known: {', '.join(FONT_ROLES)}")
+        if not isinstance(path, str) or not path.strip():
+            raise ValueError(f"{origin}: fonts.{role} must be a font file path, got {path!r}")
+        fonts[role] = path
+    return fonts
+
+
 def find_config_file(explicit: Path | None = None) -> Path | None:
     if explicit is not None:
         if not explicit.is_file():
-            raise ValueError(f"config file {explicit} does not exist")
+            what = "is not a file" if explicit.exists() else "does not exist"
+            raise ValueError(f"config file {explicit} {what}")
         return explicit
     from_env = os.environ.get(f"{ENV_PREFIX}CONFIG")
     if from_env:
@@ -134,9 +184,11 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ValueError(f"{path}: not valid TOML: {error}") from None
         section = data.get("gongwen", data)
+        if not isinstance(section, dict):
+            raise ValueError(f"{path}: gongwen must be a table of settings, got {section!r}")
         for key, value in section.items():
-            if key == "fonts" and isinstance(value, dict):
-                fonts.update({str(k): str(v) for k, v in value.items()})
+            if key == "fonts":
+                fonts = _fonts(value, str(path))
                 sources["fonts"] = str(path)
             elif key in _SCALARS:
                 values[key] = _coerce(key, value, str(path))

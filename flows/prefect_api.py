@@ -20,12 +20,12 @@ import socket
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
+
+from flows.environment import health_problem, require_server
 
 if TYPE_CHECKING:
     import uvicorn
@@ -54,11 +54,7 @@ def configured_api_url() -> str | None:
 
 
 def healthy(api_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
+    return health_problem(api_url) is None
 
 
 def stop_process_group(process: subprocess.Popen, seconds: float = STOP_SECONDS) -> None:
@@ -133,13 +129,16 @@ def start_server() -> TemporaryServer | None:
 
 @contextmanager
 def flow_settings(server: TemporaryServer | None) -> Iterator[None]:
-    """Prefect settings for a command's flow runs: the configured API or the temporary server's, once it
-    answers, and no heartbeat (the heartbeat thread adds ~1 s to every flow run of a short-lived process).
+    """Prefect settings for a command's flow runs: the temporary server's API once it answers, or the
+    configured one if it answers (else EnvironmentFailure), and no heartbeat (the heartbeat thread adds
+    ~1 s to every flow run of a short-lived process).
     """
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     if server is not None:
         updates[PREFECT_API_URL] = server.wait()
+    else:
+        require_server(configured_api_url() or "")
     with temporary_settings(updates=updates):
         yield

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from rich.table import Table
+from rich.text import Text
 
 from flows.collect import document_links
 from flows.config import Settings
 from flows.inbox import FileOutcome
+from flows.terminal import printable
 
 COLUMNS = ("file", "status", "pages", "headings", "changes", "warnings", "seconds", "output / reason")
 
@@ -43,7 +45,7 @@ def rich_table(outcomes: Sequence[FileOutcome]) -> Table:
     for column in COLUMNS:
         table.add_column(column, overflow="fold", justify="right" if column in COLUMNS[2:7] else "left")
     for outcome in outcomes:
-        table.add_row(*_row(outcome), style=styles.get(outcome.status))
+        table.add_row(*(Text(printable(cell)) for cell in _row(outcome)), style=styles.get(outcome.status))
     return table
 
 

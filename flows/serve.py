@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flows.environment import require_server
 from flows.prefect_api import configured_api_url, healthy, port_in_use, stop_process_group
 
 if TYPE_CHECKING:  # Prefect is imported only when needed: `import prefect` takes 1-2 s
@@ -75,6 +76,7 @@ def serve_inbox(when: Schedule, port: int, log_file: Path) -> None:
 
     api_url = configured_api_url()
     if api_url:
+        require_server(api_url)
         print(f"gongwen serve: using the Prefect server at {api_url}", flush=True)
         _serve(when)
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +14,7 @@ import pytest
 
 from flows import watch
 from flows.config import Settings
+from flows.unfinished import lacks_its_end, open_for_writing
 from flows.watch import Settler, watch_inbox
 
 Batch = list[Path] | None
@@ -148,10 +151,128 @@ def test_polling_sees_drops_too(settings: Settings, watching) -> None:
     recorder.wait_for(lambda: path in recorder.sizes)
 
 
-def test_a_failed_run_is_retried_as_a_whole_inbox_run(
+def test_a_failed_run_stops_the_watcher_instead_of_retrying(settings: Settings) -> None:
+    """A run raises only when the environment failed (outputs full, Prefect gone): the watcher stops
+    with that error rather than look alive while converting nothing."""
+    recorder = Recorder(fail_first=True)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="Prefect API unreachable"):
+        watch_inbox(settings, recorder, threading.Event())
+    assert recorder.batches == [None]
+    assert time.monotonic() - started < 10
+
+
+def test_a_missing_inbox_is_not_created(settings: Settings) -> None:
+    missing = settings.inputs.parent / "inptus"
+    with pytest.raises(OSError):
+        watch_inbox(replace(settings, inputs=missing), Recorder(), threading.Event())
+    assert not missing.exists(), "a mistyped inbox must not be created and watched in silence"
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["file-events", "polling"])
+def test_a_copy_that_pauses_longer_than_the_settle_time_is_taken_once_whole(
+    settings: Settings, watching, polling: bool
+) -> None:
+    """A slow USB stick: half the file, a pause of five settle times with the file still open, the rest.
+    File events see no close; polling sees the open descriptor in /proc."""
+    recorder = watching(watch_polling=polling)
+    path = settings.inputs / "paused-copy.txt"
+    with path.open("wb") as handle:
+        handle.write(b"x" * 4000)
+        handle.flush()
+        time.sleep(5 * settings.settle_seconds)
+        assert path not in recorder.sizes, "taken while its writer still had it open"
+        handle.write(b"y" * 4000)
+    recorder.wait_for(lambda: path in recorder.sizes)
+    time.sleep(1.0)  # a second hand-over would arrive in this time
+    assert recorder.sizes[path] == [8000], "exactly one conversion, of the whole file"
+
+
+def test_close_write_alone_holds_a_paused_copy(
     settings: Settings, watching, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(watch, "RETRY_SECONDS", 0.5)
-    recorder = watching(Recorder(fail_first=True))
-    recorder.wait_for(lambda: len(recorder.batches) >= 2)
-    assert recorder.batches[:2] == [None, None]
+    """A writer this user may not inspect in /proc (another account, a Samba server): inotify's
+    close-write event is then the only sign, and enough."""
+    monkeypatch.setattr(watch, "open_for_writing", lambda paths: set())
+    recorder = watching()
+    path = settings.inputs / "paused-copy.txt"
+    with path.open("wb") as handle:
+        handle.write(b"x" * 4000)
+        handle.flush()
+        time.sleep(5 * settings.settle_seconds)
+        handle.write(b"y" * 4000)
+    recorder.wait_for(lambda: path in recorder.sizes)
+    time.sleep(1.0)
+    assert recorder.sizes[path] == [8000]
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["file-events", "polling"])
+def test_a_docx_is_taken_only_with_its_central_directory(
+    settings: Settings, watching, polling: bool, tmp_path: Path
+) -> None:
+    """A network share: the writer is elsewhere (the file is closed between the halves), so only the
+    zip's end record, written last, says the DOCX is complete."""
+    whole = docx_bytes(tmp_path / "whole.docx")
+    recorder = watching(watch_polling=polling)
+    path = settings.inputs / "通知.docx"
+    path.write_bytes(whole[: len(whole) // 2])
+    time.sleep(5 * settings.settle_seconds)
+    assert path not in recorder.sizes, "half a DOCX was taken"
+    with path.open("ab") as handle:
+        handle.write(whole[len(whole) // 2 :])
+    recorder.wait_for(lambda: path in recorder.sizes)
+    time.sleep(1.0)
+    assert recorder.sizes[path] == [len(whole)]
+
+
+def test_a_docx_that_never_completes_is_handed_over_after_a_grace_time(
+    settings: Settings, watching, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not held for ever: its conversion then records why it is not a valid DOCX."""
+    monkeypatch.setattr(watch, "UNFINISHED_GRACE_SECONDS", 1.5)
+    recorder = watching()
+    path = settings.inputs / "broken.docx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    started = time.monotonic()
+    recorder.wait_for(lambda: path in recorder.sizes)
+    assert time.monotonic() - started >= 1.5
+    assert recorder.sizes[path] == [path.stat().st_size]
+
+
+def test_open_for_writing_sees_another_process(tmp_path: Path) -> None:
+    path, other = tmp_path / "copying.txt", tmp_path / "read.txt"
+    other.write_text("x")
+    writer = subprocess.Popen(
+        [sys.executable, "-c", f"f = open({str(path)!r}, 'wb'); g = open({str(other)!r}); input()"],
+        stdin=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        assert open_for_writing([path, other]) == {path}, "open for writing; open only to read"
+    finally:
+        writer.communicate(b"\n", timeout=30)
+    assert open_for_writing([path, other]) == set()
+
+
+def test_lacks_its_end(tmp_path: Path) -> None:
+    whole = docx_bytes(tmp_path / "a.docx")
+    for size in (0, 100, len(whole) // 2, len(whole) - 1):
+        (tmp_path / "a.docx").write_bytes(whole[:size])
+        assert lacks_its_end(tmp_path / "a.docx"), size
+    (tmp_path / "a.docx").write_bytes(whole)
+    assert not lacks_its_end(tmp_path / "a.docx")
+    (tmp_path / "a.txt").write_text("正文")
+    assert not lacks_its_end(tmp_path / "a.txt")
+
+
+def docx_bytes(path: Path) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("关于开会的通知")
+    document.add_paragraph("各单位：定于下周一开会。" * 50)
+    document.save(str(path))
+    return path.read_bytes()
