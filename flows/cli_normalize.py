@@ -1,8 +1,10 @@
-"""`gongwen normalize [FILE|-]` and `gongwen check FILE...`: the normalizer on the command line.
+"""`gongwen normalize [FILE|-]` and `gongwen check FILE...`: the normalizer and the proofreader on
+the command line.
 
 No Prefect here: both commands must answer at once (editors and scripts call them on every save).
 normalize prints the text to stdout, one output line per input line, and what it did to stderr;
-check only reports and exits 1 when it finds something to fix or review.
+check only reports, with line and column: the normalizer's changes and warnings and the proofreader's
+doubts, and exits 1 when it finds something to fix or review.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from flows.terminal import err, printable, printable_to
 from tasks.ingest import IngestError, decode_text, read_source
 from tasks.model import NormalizedText
 from tasks.normalize import normalize
+from tasks.proofread import Finding, proofread
+from tasks.structure import build_document
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -31,8 +35,8 @@ def _read(name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def report_lines(result: NormalizedText, prefix: str = "") -> list[str]:
-    """One line per change and warning, in text order: "PREFIXLINE:COL: RULE ..."."""
+def report_lines(result: NormalizedText, prefix: str = "", findings: tuple[Finding, ...] = ()) -> list[str]:
+    """One line per change, warning and proofreading doubt, in text order: "PREFIXLINE:COL: RULE ..."."""
     rows = [
         (c.line, c.column, f"{prefix}{c.line}:{c.column}: {c.rule} {c.before!r} -> {c.after!r}  {c.note}")
         for c in result.changes
@@ -41,24 +45,32 @@ def report_lines(result: NormalizedText, prefix: str = "") -> list[str]:
         (w.line, w.column, f"{prefix}{w.line}:{w.column}: {w.rule} warning: {w.message}  [{w.excerpt}]")
         for w in result.warnings
     ]
+    rows += [
+        (d.line, d.column, f"{prefix}{d.line}:{d.column}: {d.rule} doubt: {d.message}  [{d.excerpt}]")
+        for d in (f.diagnostic() for f in findings)
+    ]
     return [text.rstrip() for _, _, text in sorted(rows, key=lambda r: r[:2])]
 
 
-def report_json(results: dict[str, NormalizedText]) -> str:
+Checked = tuple[NormalizedText, tuple[Finding, ...]]
+
+
+def report_json(results: dict[str, Checked]) -> str:
     return json.dumps(
         {
             name: {
                 "changes": [asdict(c) for c in result.changes],
                 "warnings": [asdict(w) for w in result.warnings],
+                "proofreading": [asdict(f) for f in findings],
             }
-            for name, result in results.items()
+            for name, (result, findings) in results.items()
         },
         ensure_ascii=False,
         indent=1,
     )
 
 
-def _write_report(path: str | None, results: dict[str, NormalizedText]) -> None:
+def _write_report(path: str | None, results: dict[str, Checked]) -> None:
     if path:
         Path(path).write_text(report_json(results) + "\n", encoding="utf-8")
 
@@ -75,12 +87,12 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     if not args.quiet:
         for line in report_lines(result):
             err(line)
-    _write_report(args.report, {args.file: result})
+    _write_report(args.report, {args.file: (result, ())})
     return EXIT_CLEAN
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    results: dict[str, NormalizedText] = {}
+    results: dict[str, Checked] = {}
     status = EXIT_CLEAN
     for name in args.files:
         try:
@@ -89,10 +101,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             err(f"gongwen check: {error}")
             status = EXIT_ERROR
             continue
-        results[name] = result
-        for line in report_lines(result, prefix=f"{name}:"):
+        # The proofreader reads the normalized text (lines are the input's) and its numbered series.
+        findings = proofread(result.text, build_document(result.text, Path(name).name))
+        results[name] = (result, findings)
+        for line in report_lines(result, prefix=f"{name}:", findings=findings):
             print(printable(line))
-        if (result.changes or result.warnings) and status == EXIT_CLEAN:
+        if (result.changes or result.warnings or findings) and status == EXIT_CLEAN:
             status = EXIT_FOUND
     _write_report(args.report, results)
     return status
@@ -108,7 +122,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=cmd_normalize)
 
     parser = subparsers.add_parser(
-        "check", help="report what normalize would change or flag; exit 1 if anything, 2 on a read error"
+        "check",
+        help="report what normalize would change or flag and what the proofreader doubts; "
+        "exit 1 if anything, 2 on a read error",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="input .txt or .docx files")
     parser.add_argument("--report", metavar="FILE", help="also write the findings as JSON")

@@ -257,3 +257,29 @@ def test_few_findings_on_the_public_texts() -> None:
         found += len(proofread(text, build_document(text, path.name)))
     assert chars > 150_000
     assert found <= chars / 10_000
+
+
+def test_gongwen_check_reports_the_proofreaders_doubts_with_line_and_column(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    draft = tmp_path / "draft.txt"
+    draft.write_text(
+        "关于做好检查工作的通知\n各单位：\n请大家再接再励，截止2024年底全部完成。\n", encoding="utf-8"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "check", str(draft), "--report", str(tmp_path / "r.json")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"{draft}:3:4: set-phrase doubt:" in done.stdout
+    assert f"{draft}:3:9: confusable doubt:" in done.stdout
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert {f["rule"] for f in report[str(draft)]["proofreading"]} == {"set-phrase", "confusable"}
