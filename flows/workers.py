@@ -120,6 +120,9 @@ def _convert_with_retry(path: Path, settings: Settings, output_name: str) -> Doc
         return convert_document(path, settings, output_name)
 
 
+_RAISE_AGAIN_SECONDS = 1.0
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """A document converted in this process, not in a worker that can be killed: JobTimedOut is raised
@@ -133,7 +136,9 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise JobTimedOut(f"took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Raised again every second until it leaves the document: code that catches every exception
+    # (a library's cleanup, a logging handler) may swallow one.
+    signal.setitimer(signal.ITIMER_REAL, seconds, _RAISE_AGAIN_SECONDS)
     try:
         yield
     finally:

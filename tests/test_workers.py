@@ -248,3 +248,14 @@ def test_a_process_that_asked_to_die_with_its_parent_does() -> None:
         time.sleep(0.05)
     stat = Path(f"/proc/{child}/stat")
     assert not stat.exists() or stat.read_text().split(") ")[1].startswith(("Z", "X")), "the child outlived"
+
+
+def test_the_time_limit_in_this_process_survives_code_that_swallows_it() -> None:
+    from flows.workers import time_limit
+
+    started = time.monotonic()
+    with pytest.raises(JobTimedOut), time_limit(0.2):
+        with contextlib.suppress(Exception):  # a library that catches everything swallows the first
+            time.sleep(5)
+        time.sleep(5)  # the document goes on: the limit is raised again
+    assert time.monotonic() - started < 3
