@@ -40,6 +40,7 @@ from tasks.render_docx import render_docx
 from tasks.render_ofd import render_ofd
 from tasks.render_pdf import render_pdf
 from tasks.structure import build_document
+from tasks.structure.furniture import outside_dropped
 from tasks.summarize import summarize, summary_dict, summary_markdown
 from tasks.words import tokenizer
 
@@ -141,7 +142,7 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
     with clock.stage("structure"):
         document = build_document(normalized.text, source.name, metadata)
     with clock.stage("proofread"):
-        findings = proofread(normalized.text, document)
+        findings = _reviewable(proofread(normalized.text, document), normalized, document)
     profile = get_profile(metadata.profile or settings.profile)
     check_pages(path, page_floor(document, profile), settings.max_pages, "would take at least")
     with clock.stage("summarize"):
@@ -191,6 +192,16 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
     )
 
 
+def _reviewable(
+    findings: tuple[Finding, ...], normalized: NormalizedText, document: Document
+) -> tuple[Finding, ...]:
+    """The proofreader's doubts a reader of this document needs: none on text left out of it (site
+    furniture), and no second word on a paired mark the normalizer's R13 already reports."""
+    balance = {w.line for w in normalized.warnings if w.rule == "R13"}
+    kept = outside_dropped(normalized.text, document.dropped, findings)
+    return tuple(f for f in kept if not (f.rule == "unpaired" and f.line in balance))
+
+
 def _warnings(
     source: SourceText,
     normalized: NormalizedText,
@@ -202,10 +213,8 @@ def _warnings(
     """Every warning of the document as one line each: what the run prints and the index lists."""
     doubts = (f.diagnostic() for f in findings)
     lines = [note for note in source.notes if note.startswith("warning:")]
-    lines += [
-        f"{w.rule} {w.line}:{w.column} {w.message}"
-        for w in (*normalized.warnings, *document.warnings, *doubts)
-    ]
+    kept = outside_dropped(normalized.text, document.dropped, normalized.warnings)
+    lines += [f"{w.rule} {w.line}:{w.column} {w.message}" for w in (*kept, *document.warnings, *doubts)]
     if missing := "".join(uncovered):
         lines.append(f"font: no installed font has {missing}")
     lines += [f"font: {font} is named, not embedded, in the OFD (its licence)" for font in unembedded]

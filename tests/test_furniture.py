@@ -375,3 +375,14 @@ def test_a_page_headline_repeating_the_title_is_dropped_once() -> None:
     doc = build_document(text, "x.txt")
     assert [b.text for b in doc.blocks] == [title, "各区县：", "请做好防汛工作。"]
     assert doc.blocks[0].line == 4
+
+
+def test_warnings_on_text_left_out_of_the_document_are_not_shown(tmp_path: Path) -> None:
+    """A site toolbar split over lines (【 / 打印本页 / 】) leaves marks unclosed, in the raw text only."""
+    sample = MESSY / "ningxia_2026_gov_work_report.txt"
+    result = convert_document(sample, Settings(outputs=tmp_path / "out"), "ningxia")
+    report = json.loads((Path(result.output_dir) / "report.json").read_text(encoding="utf-8"))
+    raw = [w for w in report["normalization"]["warnings"] if w["rule"] == "R13"]
+    assert raw, "the normalizer saw the toolbar's marks"
+    assert not [w for w in result.warnings if w.startswith("R13")]
+    assert report["warnings"] == result.warnings
