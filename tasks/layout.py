@@ -112,6 +112,36 @@ class BlockStyle:
     keep_with_next: bool = False
 
 
+class DocxReader(StrEnum):
+    LIBREOFFICE = "libreoffice"
+    WORD = "word"  # Word and WPS, which read the OOXML properties as the standard defines them
+
+
+@dataclass(frozen=True)
+class LineBreaking:
+    """How lines of Chinese text break, decided once for both files. The DOCX writes each as an explicit
+    property (docx-parity.md), so that Word, WPS and LibreOffice do not fall back on their own defaults;
+    the PDF typesetter follows the same rules."""
+
+    # 避头尾 (w:kinsoku, and the marks themselves as w:noLineBreaksBefore / w:noLineBreaksAfter): no line
+    # starts with a closing mark or ends with an opening one.
+    no_line_start: str = "，。、；：？！）》”’」』】〕〉…—·%‰,.;:?!)]}"
+    no_line_end: str = "（《“‘「『【〔〈([{"
+    # A closing mark that would start a line is not hung in the right margin (w:overflowPunct off): the
+    # character before it goes down with it and the line is spread to the full width. LibreOffice 7.4
+    # leaves a hung mark out of its PDF altogether, and glyphs stay inside the type area.
+    hanging_punctuation: bool = False
+    # Marks keep their full cell (w:characterSpacingControl doNotCompress): compression would move every
+    # character after a mark off the grid.
+    compress_punctuation: bool = False
+    # Space between a Chinese character and a Latin letter or digit next to it, in ems of the text
+    # (w:autoSpaceDE / w:autoSpaceDN on): Word's default, and what LibreOffice always sets (a fifth of the
+    # font size; its DOCX import ignores both properties), so "1 月 7 日" in both files. 0: none.
+    latin_space_em: float = 0.2
+    # Latin words and numbers are never split at a line's end (w:wordWrap on).
+    whole_latin_words: bool = True
+
+
 def _default_heading_roles() -> dict[int, tuple[FontRole, bool]]:
     # level -> (font role, bold). Level 3 is often bold in practice; the standard says 仿宋.
     return {
@@ -141,9 +171,13 @@ class Profile:
     page_number_indent_chars: float = 1.0
     page_number_dash: str = "—"  # "— 1 —"
     heading_roles: dict[int, tuple[FontRole, bool]] = field(default_factory=_default_heading_roles)
-    # Body runs condensed so that 28 16-pt glyphs fit 156 mm in Word and LibreOffice alike
-    # (layout.md: -0.25 pt gives 28 a line; -0.2 pt gives 27).
-    docx_char_condense_pt: float = 0.25
+    line_breaking: LineBreaking = field(default_factory=LineBreaking)
+    # Body characters condensed so that 28 16-pt glyphs fit 156 mm in Word and LibreOffice alike
+    # (layout.md: -0.25 pt gives 28 a line; -0.2 pt gives 27). The PDF measures its lines as they do.
+    body_condense_pt: float = 0.25
+    # The reader the DOCX's w:overflowPunct is written for: LibreOffice (7.4 and later) reads it inverted,
+    # so no one value gives the same hanging punctuation in Word and LibreOffice (docx-parity.md).
+    docx_reader: DocxReader = DocxReader.LIBREOFFICE
     red_header_color: str = "FF0000"
     # Red header of formal documents (GB/T 9704 7.2): the agency mark's top edge below the top of the
     # type area, the 发文字号 that many lines below the mark, the red rule that far below the 发文字号,
@@ -210,6 +244,10 @@ class Profile:
     def cell_pt(self, size_pt: float) -> float:
         """One grid cell for characters of `size_pt`: the character pitch, scaled from the body size."""
         return self.char_pitch_pt * size_pt / self.body_size_pt
+
+    def condense_pt(self, size_pt: float) -> float:
+        """Taken off every character's advance at `size_pt`: body-size text only (body_condense_pt)."""
+        return self.body_condense_pt if size_pt == self.body_size_pt else 0.0
 
     def line_pitch_of(self, style: BlockStyle) -> float:
         """Exact line pitch of a block: the grid's, or the wider title pitch for 2号 title type."""

@@ -1,22 +1,25 @@
 """Grid line breaking for the PDF writer: characters in, justified lines out.
 
 A full-width character takes one grid cell (profile.char_pitch_pt at body size); half-width
-characters (Latin, digits) take their font advance and stay together as words. Lines are filled
-greedily, then the break is moved for Chinese line-breaking rules (避头尾): the previous character is
-pulled down to the next line, or, where that cannot help, closing marks are squeezed into the line.
-A line never grows wider than the width it is given. Justification spreads space between those
-pieces, never inside a number or a Latin word.
+characters (Latin, digits) take their font advance, condensed as the profile condenses the DOCX's
+characters, and stay together as words. A Chinese character and a Latin letter or digit next to it are
+the profile's latin space apart. Lines are filled greedily as a word processor fills the DOCX's (every
+character its advance less the profile's condensing, the type width less the indents), then the break is
+moved for Chinese line-breaking rules (避头尾): the previous character is pulled down to the next line,
+or, where that cannot help, closing marks are squeezed into the line. A line never grows wider than
+the width it is given. Justification spreads space between those pieces, never inside a number or a
+Latin word.
 """
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 
 from tasks.fonts import ResolvedFont
+from tasks.layout import LineBreaking, Profile
 
-NO_LINE_START = frozenset("，。、；：？！）》”’」』】〕〉…—·%‰,.;:?!)]}")
-NO_LINE_END = frozenset("（《“‘「『【〔〈([{")
 _EPS = 1e-6
 _MAX_PULL = 3  # characters pulled down at most before squeezing instead
 
@@ -67,61 +70,108 @@ def _tokens(glyphs: list[Glyph], limit: float) -> list[list[Glyph]]:
     return tokens
 
 
-def _bad_break(tokens: list[list[Glyph]], at: int) -> bool:
-    return tokens[at][0].char in NO_LINE_START or tokens[at - 1][-1].char in NO_LINE_END
+@dataclass(frozen=True)
+class _Measure:
+    """How a word processor measures the DOCX's lines, which the PDF's lines follow."""
+
+    rules: LineBreaking
+    condense: float  # pt off every character's advance
+    cell: float  # the PDF's grid cell, in which indents are given
+    latin_space: float  # pt between a Chinese character and a Latin letter or digit
+
+    @classmethod
+    def of(cls, profile: Profile, size: float) -> _Measure:
+        rules = profile.line_breaking
+        return cls(rules, profile.condense_pt(size), profile.cell_pt(size), rules.latin_space_em * size)
+
+    def width(self, token: list[Glyph]) -> float:
+        return sum(g.advance - self.condense for g in token)
+
+    def indent(self, indent: float, size: float) -> float:
+        """An indent of the PDF's cells in the word processor's characters (size less condensing)."""
+        return indent / self.cell * (size - self.condense)
+
+    def gap(self, before: list[Glyph], after: list[Glyph]) -> float:
+        """The latin space between two tokens: a Chinese character beside a Latin letter or digit."""
+        a, b = before[-1], after[0]
+        if not (a.char.isalnum() and b.char.isalnum()):  # never beside a mark
+            return 0.0
+        return self.latin_space if _is_chinese(a) != _is_chinese(b) else 0.0
 
 
-def _fix_break(tokens: list[list[Glyph]], start: int, end: int) -> int:
+def _is_chinese(glyph: Glyph) -> bool:
+    return is_full_width(glyph.char, glyph.advance, glyph.size)
+
+
+def _bad_break(tokens: list[list[Glyph]], at: int, rules: LineBreaking) -> bool:
+    return tokens[at][0].char in rules.no_line_start or tokens[at - 1][-1].char in rules.no_line_end
+
+
+def _fix_break(tokens: list[list[Glyph]], start: int, end: int, rules: LineBreaking) -> int:
     """Move the break before tokens[end] so that no line starts or ends with a forbidden mark."""
     at = end
-    while at > start + 1 and end - at < _MAX_PULL and _bad_break(tokens, at):
+    while at > start + 1 and end - at < _MAX_PULL and _bad_break(tokens, at, rules):
         at -= 1
-    if not _bad_break(tokens, at):
+    if not _bad_break(tokens, at, rules):
         return at
     # Pulling down did not help: squeeze the closing marks into this line.
     at = end
-    while at < len(tokens) and tokens[at][0].char in NO_LINE_START:
+    while at < len(tokens) and tokens[at][0].char in rules.no_line_start:
         at += 1
     return at
 
 
 def break_lines(
-    glyphs: list[Glyph], width: float, first_indent: float, justify: bool, left: float = 0.0
+    glyphs: list[Glyph],
+    width: float,
+    first_indent: float,
+    justify: bool,
+    profile: Profile,
+    left: float = 0.0,
 ) -> list[Line]:
     """Break a paragraph into lines of at most `width` (after `left` and, first line, `first_indent`).
 
-    Lines other than the last are justified to the full width when `justify` is set.
+    A line takes what fits as the word processor measures the DOCX (_Measure). Lines other than the last
+    are justified to the full width when `justify` is set.
     """
+    measure = _Measure.of(profile, glyphs[0].size)
+    rules = measure.rules
     tokens = _tokens(glyphs, width - left - first_indent)
-    widths = [_width(token) for token in tokens]
+    widths = [measure.width(token) for token in tokens]
+    gaps = [measure.gap(a, b) for a, b in itertools.pairwise(tokens)] + [0.0]
     lines: list[Line] = []
     start = 0
     while start < len(tokens):
         indent = left + (first_indent if not lines else 0.0)
         room = width - indent
+        fit_room = width - measure.indent(indent, glyphs[0].size)
         end, used = start, 0.0
-        while end < len(tokens) and used + widths[end] <= room + _EPS:
-            used += widths[end]
+        while end < len(tokens) and used + widths[end] <= fit_room + _EPS:
+            used += widths[end] + gaps[end]
             end += 1
         end = max(end, start + 1)
         if end < len(tokens):
-            end = _fix_break(tokens, start, end)
+            end = _fix_break(tokens, start, end, rules)
         fill = justify and end < len(tokens)
-        lines.append(_line(tokens[start:end], widths[start:end], indent, room, fill))
+        lines.append(_line(tokens[start:end], gaps[start:end], indent, room, fill))
         start = end
     return lines
 
 
-def _line(tokens: list[list[Glyph]], widths: list[float], indent: float, room: float, justify: bool) -> Line:
-    """A line of `tokens`, spread to `room` between tokens when justified or when too wide (squeezed)."""
-    natural = sum(widths)
-    if len(tokens) < 2 or not (justify or natural > room + _EPS):
+def _line(tokens: list[list[Glyph]], gaps: list[float], indent: float, room: float, justify: bool) -> Line:
+    """A line of `tokens` with the latin space between scripts, spread to `room` between tokens when
+    justified or when too wide (squeezed)."""
+    gaps = [*gaps[:-1], 0.0]  # none after the line's last token
+    natural = sum(_width(token) for token in tokens) + sum(gaps)
+    spread = 0.0
+    if len(tokens) > 1 and (justify or natural > room + _EPS):
+        spread = (room - natural) / (len(tokens) - 1)
+    elif not any(gaps):
         return Line(tuple(g for token in tokens for g in token), indent)
-    gap = (room - natural) / (len(tokens) - 1)
     glyphs, spacing = [], []
-    for i, token in enumerate(tokens):
+    for i, (token, gap) in enumerate(zip(tokens, gaps, strict=True)):
         glyphs += token
-        spacing += [0.0] * (len(token) - 1) + [gap if i < len(tokens) - 1 else 0.0]
+        spacing += [0.0] * (len(token) - 1) + [gap + spread if i < len(tokens) - 1 else 0.0]
     return Line(tuple(glyphs), indent, tuple(spacing))
 
 

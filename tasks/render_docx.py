@@ -28,6 +28,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
@@ -39,6 +40,7 @@ from tasks.layout import (
     TWIPS_PER_PT,
     Align,
     BlockStyle,
+    DocxReader,
     FontRole,
     PageNumberStyle,
     Profile,
@@ -105,7 +107,7 @@ def _lines(profile: Profile, count: float) -> Twips:
 
 def _condense_twips(profile: Profile, size_pt: float) -> int:
     """Body-size runs are condensed so that chars_per_line of them fit the type width (layout.md)."""
-    return -round(profile.docx_char_condense_pt * TWIPS_PER_PT) if size_pt == profile.body_size_pt else 0
+    return -round(profile.condense_pt(size_pt) * TWIPS_PER_PT)
 
 
 def _char_advance_pt(profile: Profile, size_pt: float) -> float:
@@ -126,8 +128,9 @@ def _set_defaults(document: DocxDocument, profile: Profile) -> None:
     normal.line_spacing = _lines(profile, 1)
     normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.widow_control = False  # a full page holds exactly lines_per_page lines
-    docx_xml.set_no_autospace(document.styles["Normal"].element.get_or_add_pPr())
+    _set_line_breaking(document.styles["Normal"].element.get_or_add_pPr(), profile)
     docx_xml.set_theme_font_language(document.settings.element, LANGUAGE)
+    docx_xml.set_punctuation_settings(document.settings.element, profile.line_breaking, LANGUAGE)
 
 
 def _set_page(section: Section, profile: Profile) -> None:
@@ -203,9 +206,17 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle)
     pPr = paragraph._p.get_or_add_pPr()
     if _indents_in_characters(profile, style):
         docx_xml.set_indent_chars(pPr, style.first_line_chars, style.left_chars, style.right_chars)
-    docx_xml.set_no_autospace(pPr)
+    _set_line_breaking(pPr, profile)
     if pitch != profile.line_pitch_pt:  # title lines: LibreOffice would snap them to the line grid
         docx_xml.set_snap_to_grid(pPr, False)
+
+
+def _set_line_breaking(pPr: BaseOxmlElement, profile: Profile) -> None:
+    """The profile's line breaking, with w:overflowPunct as the profile's DOCX reader reads it."""
+    rules = profile.line_breaking
+    hanging = rules.hanging_punctuation
+    overflow = hanging if profile.docx_reader is DocxReader.WORD else not hanging
+    docx_xml.set_line_breaking(pPr, rules, overflow)
 
 
 def _indents_in_characters(profile: Profile, style: BlockStyle) -> bool:

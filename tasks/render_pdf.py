@@ -160,7 +160,10 @@ def _glyph(char: str, role: FontRole, size: float, bold: bool, page: _Page) -> G
     if font.source == "fallback":
         page.fallbacks_used.setdefault(font.describe(), None)
     advance = font.face().stringWidth(char, size)
-    width = page.profile.cell_pt(size) if is_full_width(char, advance, size) else advance
+    profile = page.profile  # Latin letters and digits condensed as the DOCX condenses them
+    width = (
+        profile.cell_pt(size) if is_full_width(char, advance, size) else advance - profile.condense_pt(size)
+    )
     return Glyph(char, font, size, advance, width, bold)
 
 
@@ -334,7 +337,8 @@ class _Writer:
         for text, width, align in zip(cells, geometry.widths, geometry.aligns, strict=True):
             glyphs = _glyphs(text, role, style.size_pt, style.bold, self.page)
             justify = not header and align is Align.JUSTIFY
-            found.append(break_lines(glyphs, width - 2 * geometry.margin, 0.0, justify) if glyphs else [])
+            room = width - 2 * geometry.margin
+            found.append(break_lines(glyphs, room, 0.0, justify, self.profile) if glyphs else [])
         return found
 
     def _table_row(
@@ -388,7 +392,8 @@ class _Writer:
             return []
         cell = self.profile.cell_pt(style.size_pt)
         justify = style.align in (Align.JUSTIFY, Align.LEFT)
-        return break_lines(glyphs, width, style.first_line_chars * cell, justify, style.left_chars * cell)
+        first, left = style.first_line_chars * cell, style.left_chars * cell
+        return break_lines(glyphs, width, first, justify, self.profile, left)
 
     def _office_and_date(self, block: Block, style: BlockStyle, width: float) -> list[Line]:
         """The 印发 line: the office at the left indent, the date ending at the right one. An office too
@@ -404,7 +409,10 @@ class _Writer:
         if gap >= cell:
             spacing = (0.0,) * (len(office) - 1) + (gap,) + (0.0,) * len(date)
             return [Line(tuple(office + date), left, spacing)]
-        return [*break_lines(office, width, 0.0, False, left), Line(tuple(date), width - date_width)]
+        return [
+            *break_lines(office, width, 0.0, False, self.profile, left),
+            Line(tuple(date), width - date_width),
+        ]
 
     def _imprint(self, blocks: Sequence[Block], styles: Sequence[BlockStyle]) -> None:
         """版记 (GB/T 9704 7.4) on the grid's bottom lines of the last page: a rule above its first line,
