@@ -92,11 +92,13 @@ class _Measure:
         return indent / self.cell * (size - self.condense)
 
     def gap(self, before: list[Glyph], after: list[Glyph]) -> float:
-        """The latin space between two tokens: a Chinese character beside a Latin letter or digit."""
+        """Room between two tokens. Where the script changes, the word processor ends a text portion,
+        whose last character keeps its full advance, and sets the latin space between a Chinese
+        character and a Latin letter or digit (never beside a mark)."""
         a, b = before[-1], after[0]
-        if not (a.char.isalnum() and b.char.isalnum()):  # never beside a mark
+        if _is_chinese(a) == _is_chinese(b):
             return 0.0
-        return self.latin_space if _is_chinese(a) != _is_chinese(b) else 0.0
+        return self.condense + (self.latin_space if a.char.isalnum() and b.char.isalnum() else 0.0)
 
 
 def _is_chinese(glyph: Glyph) -> bool:
