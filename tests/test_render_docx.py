@@ -4,12 +4,13 @@ grid (lines a page, characters a line) in the PDF that LibreOffice sets from it.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, FontRole, Profile
+from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, DocxReader, FontRole, Profile
 from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
 from tasks.render_docx import render_docx
 from tasks.title import break_title
@@ -118,6 +119,26 @@ def test_body_indents_two_characters_in_character_units(tmp_path: Path) -> None:
     }
     assert indents["深入学习"] == "200"
     assert indents["同志们："] == "0"  # salutation flush left
+
+
+@pytest.mark.parametrize("reader", list(DocxReader), ids=[r.value for r in DocxReader])
+def test_line_breaking_written_out_on_every_paragraph(reader: DocxReader, tmp_path: Path) -> None:
+    """Each East Asian line-breaking property explicit, so no reader falls back on its own default; the
+    profile's "no hanging punctuation" in the polarity its DOCX reader gives w:overflowPunct."""
+    profile = replace(GBT9704, docx_reader=reader)
+    xml = read_docx_xml(_render(_notice(), profile, tmp_path))
+    overflow = "1" if reader is DocxReader.LIBREOFFICE else "0"
+    want = {"kinsoku": "1", "wordWrap": "1", "overflowPunct": overflow, "topLinePunct": "0"}
+    want |= {"autoSpaceDE": "1", "autoSpaceDN": "1"}  # the profile's latin space, as Word's default
+    paragraphs = [*body_paragraphs(xml), *xml.styles.findall("w:style[@w:styleId='Normal']", NS)]
+    for paragraph in paragraphs:
+        found = {name: paragraph.find(f"w:pPr/w:{name}", NS) for name in want}
+        assert {name: el.get(w("val")) for name, el in found.items() if el is not None} == want
+    settings = xml.settings
+    assert settings.find("w:characterSpacingControl", NS).get(w("val")) == "doNotCompress"
+    rules = GBT9704.line_breaking
+    assert settings.find("w:noLineBreaksBefore", NS).get(w("val")) == rules.no_line_start
+    assert settings.find("w:noLineBreaksAfter", NS).get(w("val")) == rules.no_line_end
 
 
 def test_red_header_only_with_an_agency(tmp_path: Path) -> None:
