@@ -106,7 +106,11 @@ def _is_chinese(glyph: Glyph) -> bool:
 
 
 def _bad_break(tokens: list[list[Glyph]], at: int, rules: LineBreaking) -> bool:
-    return tokens[at][0].char in rules.no_line_start or tokens[at - 1][-1].char in rules.no_line_end
+    before, after = tokens[at - 1][-1], tokens[at][0]
+    if after.char in rules.no_line_start or before.char in rules.no_line_end:
+        return True
+    latin_after = after.char.isalnum() and not _is_chinese(after)
+    return rules.mark_keeps_latin and latin_after and before.char in rules.no_line_start
 
 
 def _fix_break(tokens: list[list[Glyph]], start: int, end: int, rules: LineBreaking) -> int:
@@ -148,7 +152,8 @@ def break_lines(
         room = width - indent
         fit_room = width - measure.indent(indent, glyphs[0].size)
         end, used = start, 0.0
-        while end < len(tokens) and used + widths[end] <= fit_room + _EPS:
+        # The line's last character keeps its full advance, as a portion's last does (_Measure.gap).
+        while end < len(tokens) and used + widths[end] + measure.condense <= fit_room + _EPS:
             used += widths[end] + gaps[end]
             end += 1
         end = max(end, start + 1)

@@ -80,7 +80,7 @@ class _Page:
         self.uncovered: dict[str, None] = {}  # characters no font covers, in order of appearance
         self.fallbacks_used: dict[str, None] = {}  # descriptions of fallback fonts that printed something
         # Same character, role, size and weight: same glyph. Most of a speech is a few hundred characters.
-        self.glyph_cache: dict[tuple[str, FontRole, float, bool], Glyph] = {}
+        self.glyph_cache: dict[tuple[str, FontRole, float, bool, bool], Glyph] = {}
 
     def slot(self, pitch: float) -> float:
         """Reserve one line slot of `pitch`, on a new page if it does not fit; return its top y."""
@@ -145,18 +145,20 @@ def _baseline(em_top: float, glyphs: Sequence[Glyph]) -> float:
 
 def _glyphs(text: str, role: FontRole, size: float, bold: bool, page: _Page) -> list[Glyph]:
     """Characters with their font (role font, else the first fallback covering them) and grid width."""
-    out = []
+    out: list[Glyph] = []
+    latin = page.fonts.latin
     for char in text:
-        key = (char, role, size, bold)
+        after_latin = latin is not None and bool(out) and out[-1].font is latin  # FontSet.font_for
+        key = (char, role, size, bold, after_latin)
         glyph = page.glyph_cache.get(key)
         if glyph is None:
-            glyph = page.glyph_cache[key] = _glyph(char, role, size, bold, page)
+            glyph = page.glyph_cache[key] = _glyph(char, role, size, bold, page, after_latin)
         out.append(glyph)
     return out
 
 
-def _glyph(char: str, role: FontRole, size: float, bold: bool, page: _Page) -> Glyph:
-    font = page.fonts.font_for(char, role) or page.uncovered_font(char, role)
+def _glyph(char: str, role: FontRole, size: float, bold: bool, page: _Page, after_latin: bool) -> Glyph:
+    font = page.fonts.font_for(char, role, after_latin) or page.uncovered_font(char, role)
     if font.source == "fallback":
         page.fallbacks_used.setdefault(font.describe(), None)
     advance = font.face().stringWidth(char, size)
