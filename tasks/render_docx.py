@@ -128,7 +128,9 @@ def _set_defaults(document: DocxDocument, profile: Profile) -> None:
     normal.line_spacing = _lines(profile, 1)
     normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.widow_control = False  # a full page holds exactly lines_per_page lines
-    _set_line_breaking(document.styles["Normal"].element.get_or_add_pPr(), profile)
+    normal_pPr = document.styles["Normal"].element.get_or_add_pPr()
+    _set_line_breaking(normal_pPr, profile)
+    docx_xml.set_snap_to_grid(normal_pPr, False)  # as every paragraph (_format_paragraph)
     docx_xml.set_theme_font_language(document.settings.element, LANGUAGE)
     docx_xml.set_punctuation_settings(document.settings.element, profile.line_breaking, LANGUAGE)
 
@@ -207,8 +209,10 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle)
     if _indents_in_characters(profile, style):
         docx_xml.set_indent_chars(pPr, style.first_line_chars, style.left_chars, style.right_chars)
     _set_line_breaking(pPr, profile)
-    if pitch != profile.line_pitch_pt:  # title lines: LibreOffice would snap them to the line grid
-        docx_xml.set_snap_to_grid(pPr, False)
+    # Lines at their exact pitch, not snapped to the line grid: LibreOffice centres a snapped line's font
+    # box in the grid line, so a 黑体 line's baseline would sit 2 pt off the 仿宋 lines' (and a title
+    # line would take two grid lines). Unsnapped, every baseline lies at the same place in its pitch.
+    docx_xml.set_snap_to_grid(pPr, False)
 
 
 def _set_line_breaking(pPr: BaseOxmlElement, profile: Profile) -> None:
@@ -276,9 +280,7 @@ def _add_table(document: DocxDocument, table: Table, style: BlockStyle, profile:
             cell.width = Twips(width)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             content = Block(BlockKind.PARAGRAPH, (Run(text),), 0)
-            paragraph = _fill_paragraph(cell.paragraphs[0], content, cell_style, profile)
-            # Rows one exact pitch a line: LibreOffice would snap a row with its rules to two grid lines.
-            docx_xml.set_snap_to_grid(paragraph._p.get_or_add_pPr(), False)
+            _fill_paragraph(cell.paragraphs[0], content, cell_style, profile)  # unsnapped, one pitch a line
 
 
 def _add_imprint(

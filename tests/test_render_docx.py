@@ -3,6 +3,7 @@ grid (lines a page, characters a line) in the PDF that LibreOffice sets from it.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -218,3 +219,17 @@ def test_libreoffice_page_numbers_below_the_type_area(
     libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
     assert set_page_number_problems(*libreoffice_pages) == []
+
+
+def test_libreoffice_sets_heading_lines_on_the_grid(
+    libreoffice_pages: tuple[Profile, list[list[SetLine]]],
+) -> None:
+    """The 黑体 and 楷体 lines at the body's exact pitch, as in the PDF: not snapped to the grid, where
+    LibreOffice would centre their fonts' boxes 2 pt off the 仿宋 lines'."""
+    profile, pages = libreoffice_pages
+    lines = type_area_lines(profile, pages[0])
+    start = next(i for i, line in enumerate(lines) if line.text.startswith("同志们"))
+    body = lines[start:]
+    assert {line.font[:4] for line in body} >= {"WenQ", "UKai", "Fand"}
+    pitches = [b.top - a.top for a, b in itertools.pairwise(body)]
+    assert pitches == pytest.approx([profile.line_pitch_pt] * len(pitches), abs=0.1)
