@@ -107,7 +107,7 @@ class BlockStyle:
     bold: bool = False
     space_before_lines: float = 0.0  # blank lines before, in grid lines
     new_page: bool = False  # starts a page (an attached text: 附件应当另面编排)
-    # Its last lines (Profile.lines_kept_with_next) stand on one page with the next block: the body's end,
+    # Its lines (Profile.lines_kept_with_next) stand on one page with the next block: the body's end,
     # the 附件说明 and the agency lines stay with the signature's date (GB/T 9704 7.3.5.4).
     keep_with_next: bool = False
 
@@ -195,9 +195,6 @@ class Profile:
     # that moves both left until the date is 2 characters in.
     signature_right_chars: float = 2.0
     signed_date_shift_chars: float = 2.0
-    # Body lines brought over to the page of a signature that would stand alone there (GB/T 9704 7.3.5.4):
-    # a paragraph's last two lines, as widow control in Word and LibreOffice moves them.
-    lines_kept_with_next: int = 2
     # Tables (practice for 公文: 仿宋, 3号 or smaller, single rules as wide as the type area): cell text
     # on the line grid, the header row centred and repeated on every page the table runs over.
     table_size_pt: float = SIZE_4HAO
@@ -221,6 +218,13 @@ class Profile:
     @property
     def char_pitch_pt(self) -> float:
         return mm_to_pt(self.page.type_width_mm) / self.chars_per_line
+
+    @property
+    def lines_kept_with_next(self) -> int:
+        """Lines of a paragraph that keeps with the next (the body's end above a signature, GB/T 9704
+        7.3.5.4) brought over with it: all of them, up to a page. LibreOffice keeps such a paragraph
+        together; the DOCX says so to Word too (w:keepLines), which would otherwise move two."""
+        return self.lines_per_page
 
     @property
     def type_width_pt(self) -> float:

@@ -197,9 +197,10 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle)
     fmt.space_before = _lines(profile, style.space_before_lines)
     fmt.space_after = Twips(0)
     fmt.page_break_before = style.new_page or None
-    # Kept with the next paragraph, its last two lines at least (widow control): Word and LibreOffice then
-    # move them over to a signature that would stand alone.
+    # Kept with the next paragraph, and whole (Profile.lines_kept_with_next): LibreOffice keeps a paragraph
+    # that keeps with the next together anyway; w:keepLines makes Word move the same lines.
     fmt.keep_with_next = style.keep_with_next or None
+    fmt.keep_together = style.keep_with_next or None
     fmt.widow_control = style.keep_with_next or None
     char = _char_advance_pt(profile, style.size_pt)
     fmt.first_line_indent = _twips(style.first_line_chars * char)
