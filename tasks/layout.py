@@ -7,6 +7,7 @@ with the standard's values as the default profile ("gbt9704").
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -22,12 +23,24 @@ def mm_to_pt(mm: float) -> float:
     return mm * PT_PER_INCH / MM_PER_INCH
 
 
+def _is_half_width(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("Na", "N", "H")
+
+
 def text_cells(text: str) -> float:
     """Width of `text` in grid cells: Chinese characters and marks one cell, Latin letters and digits half.
 
     Ambiguous-width marks (“ — …) count as full: the Chinese fonts that set them are full width.
     """
-    return sum(0.5 if unicodedata.east_asian_width(char) in ("Na", "N", "H") else 1.0 for char in text)
+    return sum(0.5 if _is_half_width(char) else 1.0 for char in text)
+
+
+def script_changes(text: str) -> int:
+    """Places where a Chinese character and a Latin letter or digit meet: where the latin space goes."""
+    return sum(
+        a.isalnum() and b.isalnum() and _is_half_width(a) != _is_half_width(b)
+        for a, b in itertools.pairwise(text)
+    )
 
 
 class FontRole(StrEnum):
@@ -247,6 +260,11 @@ class Profile:
     def page_number_indent_pt(self) -> float:
         """The page number's distance from the type area's outer edge: one character of its own size."""
         return self.page_number_indent_chars * self.page_number_size_pt
+
+    def set_cells(self, text: str) -> float:
+        """Width of body-size `text` as both files set it, in cells: text_cells and the latin spaces."""
+        space = self.line_breaking.latin_space_em * self.body_size_pt / self.char_pitch_pt
+        return text_cells(text) + script_changes(text) * space
 
     def cell_pt(self, size_pt: float) -> float:
         """One grid cell for characters of `size_pt`: the character pitch, scaled from the body size."""
