@@ -174,9 +174,10 @@ def _paragraph(text: str) -> Document:
     [
         "一" * 26 + "，" + "二" * 30,  # a comma would start line 2: pull the previous character down
         "一" * 25 + "《" + "书》" + "二" * 30,  # an opening mark would end line 1
-        "一" * 22 + "。”）》。" + "二" * 30,  # a run of closing marks: squeezed into line 1
+        "一" * 22 + "。”）》。" + "二" * 30,  # a run of closing marks: the character before goes down too
+        "一" * 24 + "，8.3∶41.4∶50.3" + "二" * 30,  # a number with its signs is one word, after a mark
     ],
-    ids=["pull-down", "opening-mark", "squeeze"],
+    ids=["pull-down", "opening-mark", "mark-run", "number-with-signs"],
 )
 def test_line_breaking_rules(text: str, fonts: FontSet, tmp_path: Path) -> None:
     _, pdf = _render(_paragraph(text), GBT9704, fonts, tmp_path / "kinsoku.pdf")
