@@ -248,6 +248,15 @@ class Profile:
         return mm_to_pt(self.page.type_height_mm)
 
     @property
+    def docx_type_width_pt(self) -> float:
+        """The type width the DOCX's readers fill: the page less its margins, each in whole twips."""
+        page = self.page
+        width, left, right = (
+            round(mm_to_pt(mm) * TWIPS_PER_PT) for mm in (page.width_mm, page.left_mm, page.right_mm)
+        )
+        return (width - left - right) / TWIPS_PER_PT
+
+    @property
     def line_pitch_twips(self) -> int:
         return round(self.line_pitch_pt * TWIPS_PER_PT)
 

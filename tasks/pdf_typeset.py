@@ -78,11 +78,15 @@ class _Measure:
     condense: float  # pt off every character's advance
     cell: float  # the PDF's grid cell, in which indents are given
     latin_space: float  # pt between a Chinese character and a Latin letter or digit
+    slack: float  # the DOCX's type width (margins in whole twips) over the PDF's
 
     @classmethod
     def of(cls, profile: Profile, size: float) -> _Measure:
         rules = profile.line_breaking
-        return cls(rules, profile.condense_pt(size), profile.cell_pt(size), rules.latin_space_em * size)
+        slack = profile.docx_type_width_pt - profile.type_width_pt
+        return cls(
+            rules, profile.condense_pt(size), profile.cell_pt(size), rules.latin_space_em * size, slack
+        )
 
     def width(self, token: list[Glyph]) -> float:
         return sum(g.advance - self.condense for g in token)
@@ -162,7 +166,7 @@ def break_lines(
     while start < len(tokens):
         indent = left + (first_indent if not lines else 0.0)
         room = width - indent
-        fit_room = width - measure.indent(indent, glyphs[0].size)
+        fit_room = width + measure.slack - measure.indent(indent, glyphs[0].size)
         end, used = start, 0.0
         # The line's last character keeps its full advance, as a portion's last does (_Measure.gap).
         while end < len(tokens) and used + widths[end] + measure.condense <= fit_room + _EPS:
