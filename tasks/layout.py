@@ -140,9 +140,10 @@ class LineBreaking:
     # starts with a closing mark or ends with an opening one.
     no_line_start: str = "，。、；：？！）》”’」』】〕〉…—·%‰,.;:?!)]}"
     no_line_end: str = "（《“‘「『【〔〈([{"
-    # A closing mark and the number or Latin word after it are not parted at a line's end ("。2015年"
-    # breaks before the character ahead of the mark), as LibreOffice's line-break rules keep them.
-    mark_keeps_latin: bool = True
+    # Closing marks that keep the number or Latin word after them on their line ("。2015年" breaks before
+    # the character ahead of the mark), as LibreOffice's line-break rules do (measured: 。，、）”》』 keep
+    # it; ；：！？ do not). Empty: none.
+    marks_keeping_latin: str = "，。、）》”’」』】〕〉"
     # A closing mark that would start a line is not hung in the right margin (w:overflowPunct off): the
     # character before it goes down with it and the line is spread to the full width. LibreOffice 7.4
     # leaves a hung mark out of its PDF altogether, and glyphs stay inside the type area.

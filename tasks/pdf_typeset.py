@@ -52,7 +52,9 @@ def is_full_width(char: str, advance: float, size: float) -> bool:
 
 
 def _tokens(glyphs: list[Glyph], limit: float) -> list[list[Glyph]]:
-    """Unbreakable pieces: single full-width characters, half-width words, single spaces."""
+    """Unbreakable pieces: single full-width characters, half-width words, single spaces. Narrow
+    quotation marks (set in the Latin font after a Latin character) part words: a line may end after ”
+    and before “."""
     tokens: list[list[Glyph]] = []
     for glyph in glyphs:
         half_word = glyph.width < glyph.size * 0.9 and not glyph.char.isspace()
@@ -62,6 +64,8 @@ def _tokens(glyphs: list[Glyph], limit: float) -> list[list[Glyph]]:
             and previous
             and previous[-1].width < previous[-1].size * 0.9
             and not previous[-1].char.isspace()
+            and unicodedata.category(previous[-1].char) != "Pf"
+            and unicodedata.category(glyph.char) != "Pi"
             and sum(g.width for g in previous) + glyph.width <= limit
         ):
             previous.append(glyph)
@@ -95,12 +99,12 @@ class _Measure:
         """An indent of the PDF's cells in the word processor's characters (size less condensing)."""
         return indent / self.cell * (size - self.condense)
 
-    def gap(self, before: list[Glyph], after: list[Glyph]) -> float:
-        """Room between two tokens. Where the script changes, the word processor ends a text portion,
-        whose last character keeps its full advance, and sets the latin space between a Chinese
-        character and a Latin letter or digit (never beside a mark)."""
-        a, b = before[-1], after[0]
-        if _is_chinese(a) == _is_chinese(b):
+    def gap(self, a: Glyph, b: Glyph, change: bool) -> float:
+        """Room between two neighbouring tokens, `a` ending one and `b` starting the next. Where the
+        script changes, the word processor ends a text portion, whose last character keeps its full
+        advance, and sets the latin space between a Chinese character and a Latin letter or digit (never
+        beside a mark)."""
+        if not change:
             return 0.0
         return self.condense + (self.latin_space if a.char.isalnum() and b.char.isalnum() else 0.0)
 
@@ -109,13 +113,24 @@ def _is_chinese(glyph: Glyph) -> bool:
     return is_full_width(glyph.char, glyph.advance, glyph.size)
 
 
+def _scripts(glyphs: list[Glyph]) -> list[bool]:
+    """Per glyph, whether the word processor counts it Chinese: full-width characters, except signs and
+    marks of no script of their own (General Punctuation to Arrows: “ ∶ ℃ →), which take the script of
+    the character before them (LibreOffice's weak characters; Chinese at the start)."""
+    chinese: list[bool] = []
+    for glyph in glyphs:
+        weak = "\u2000" <= glyph.char <= "\u2bff"
+        chinese.append(chinese[-1] if weak and chinese else _is_chinese(glyph))
+    return chinese
+
+
 def _bad_break(tokens: list[list[Glyph]], at: int, rules: LineBreaking) -> bool:
     before, after = tokens[at - 1][-1], tokens[at][0]
     if after.char in rules.no_line_start or before.char in rules.no_line_end:
         return True
     if (_is_latin(before) and _is_symbol(after)) or (_is_symbol(before) and _is_latin(after)):
         return True  # 8.3∶41.4 and 5℃ are one word, as Unicode's line breaking (UAX #14) has them
-    return rules.mark_keeps_latin and _is_latin(after) and before.char in rules.no_line_start
+    return _is_latin(after) and before.char in rules.marks_keeping_latin
 
 
 def _is_latin(glyph: Glyph) -> bool:
@@ -160,7 +175,12 @@ def break_lines(
     rules = measure.rules
     tokens = _tokens(glyphs, width - left - first_indent)
     widths = [measure.width(token) for token in tokens]
-    gaps = [measure.gap(a, b) for a, b in itertools.pairwise(tokens)] + [0.0]
+    scripts = _scripts(glyphs)
+    ends = list(itertools.accumulate(len(token) for token in tokens))  # index after each token
+    gaps = [
+        measure.gap(a[-1], b[0], scripts[end - 1] != scripts[end])
+        for a, b, end in zip(tokens, tokens[1:], ends, strict=False)
+    ] + [0.0]
     lines: list[Line] = []
     start = 0
     while start < len(tokens):

@@ -176,8 +176,9 @@ def _paragraph(text: str) -> Document:
         "一" * 25 + "《" + "书》" + "二" * 30,  # an opening mark would end line 1
         "一" * 22 + "。”）》。" + "二" * 30,  # a run of closing marks: the character before goes down too
         "一" * 24 + "，8.3∶41.4∶50.3" + "二" * 30,  # a number with its signs is one word, after a mark
+        "一" * 25 + "。2015年" + "二" * 30,  # 。 keeps the number after it: 一。 go down with it
     ],
-    ids=["pull-down", "opening-mark", "mark-run", "number-with-signs"],
+    ids=["pull-down", "opening-mark", "mark-run", "number-with-signs", "mark-keeps-number"],
 )
 def test_line_breaking_rules(text: str, fonts: FontSet, tmp_path: Path) -> None:
     _, pdf = _render(_paragraph(text), GBT9704, fonts, tmp_path / "kinsoku.pdf")
