@@ -27,12 +27,14 @@ def _is_half_width(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("Na", "N", "H")
 
 
-def text_cells(text: str) -> float:
-    """Width of `text` in grid cells: Chinese characters and marks one cell, Latin letters and digits half.
+def text_cells(text: str, latin_space: float = 0.0) -> float:
+    """Width of `text` in grid cells: Chinese characters and marks one cell, Latin letters and digits half,
+    and `latin_space` cells wherever a Chinese character and a Latin letter or digit meet.
 
     Ambiguous-width marks (“ — …) count as full: the Chinese fonts that set them are full width.
     """
-    return sum(0.5 if _is_half_width(char) else 1.0 for char in text)
+    cells = sum(0.5 if _is_half_width(char) else 1.0 for char in text)
+    return cells + script_changes(text) * latin_space if latin_space else cells
 
 
 def script_changes(text: str) -> int:
@@ -271,10 +273,14 @@ class Profile:
         """The page number's distance from the type area's outer edge: one character of its own size."""
         return self.page_number_indent_chars * self.page_number_size_pt
 
+    @property
+    def latin_space_cells(self) -> float:
+        """The latin space in cells of its text's size (the cell scales with the size)."""
+        return self.line_breaking.latin_space_em * self.body_size_pt / self.char_pitch_pt
+
     def set_cells(self, text: str) -> float:
-        """Width of body-size `text` as both files set it, in cells: text_cells and the latin spaces."""
-        space = self.line_breaking.latin_space_em * self.body_size_pt / self.char_pitch_pt
-        return text_cells(text) + script_changes(text) * space
+        """Width of `text` as both files set it, in cells of its size: text_cells and the latin spaces."""
+        return text_cells(text, self.latin_space_cells)
 
     def cell_pt(self, size_pt: float) -> float:
         """One grid cell for characters of `size_pt`: the character pitch, scaled from the body size."""

@@ -52,9 +52,9 @@ def is_full_width(char: str, advance: float, size: float) -> bool:
 
 
 def _tokens(glyphs: list[Glyph], limit: float) -> list[list[Glyph]]:
-    """Unbreakable pieces: single full-width characters, half-width words, single spaces. Narrow
-    quotation marks (set in the Latin font after a Latin character) part words: a line may end after ”
-    and before “."""
+    """Unbreakable pieces: single full-width characters, half-width words, single spaces. A hyphen ends a
+    word (0470-|8221234), and narrow quotation marks (set in the Latin font after a Latin character)
+    part words: a line may end after - and ” and before “."""
     tokens: list[list[Glyph]] = []
     for glyph in glyphs:
         half_word = glyph.width < glyph.size * 0.9 and not glyph.char.isspace()
@@ -64,7 +64,7 @@ def _tokens(glyphs: list[Glyph], limit: float) -> list[list[Glyph]]:
             and previous
             and previous[-1].width < previous[-1].size * 0.9
             and not previous[-1].char.isspace()
-            and unicodedata.category(previous[-1].char) != "Pf"
+            and unicodedata.category(previous[-1].char) not in ("Pf", "Pd")
             and unicodedata.category(glyph.char) != "Pi"
             and sum(g.width for g in previous) + glyph.width <= limit
         ):
@@ -173,14 +173,8 @@ def break_lines(
     """
     measure = _Measure.of(profile, glyphs[0].size)
     rules = measure.rules
-    tokens = _tokens(glyphs, width - left - first_indent)
+    tokens, gaps = _pieces(glyphs, width - left - first_indent, measure)
     widths = [measure.width(token) for token in tokens]
-    scripts = _scripts(glyphs)
-    ends = list(itertools.accumulate(len(token) for token in tokens))  # index after each token
-    gaps = [
-        measure.gap(a[-1], b[0], scripts[end - 1] != scripts[end])
-        for a, b, end in zip(tokens, tokens[1:], ends, strict=False)
-    ] + [0.0]
     lines: list[Line] = []
     start = 0
     while start < len(tokens):
@@ -199,6 +193,24 @@ def break_lines(
         lines.append(_line(tokens[start:end], gaps[start:end], indent, room, fill))
         start = end
     return lines
+
+
+def _pieces(glyphs: list[Glyph], limit: float, measure: _Measure) -> tuple[list[list[Glyph]], list[float]]:
+    """The tokens of a paragraph and the room after each (the last: none)."""
+    tokens = _tokens(glyphs, limit)
+    scripts = _scripts(glyphs)
+    ends = list(itertools.accumulate(len(token) for token in tokens))  # index after each token
+    gaps = [
+        measure.gap(a[-1], b[0], scripts[end - 1] != scripts[end])
+        for a, b, end in zip(tokens, tokens[1:], ends, strict=False)
+    ]
+    return tokens, [*gaps, 0.0]
+
+
+def set_line(glyphs: list[Glyph], profile: Profile) -> Line:
+    """One line as it stands (a title's, broken beforehand), with the latin spaces; not spread."""
+    tokens, gaps = _pieces(glyphs, float("inf"), _Measure.of(profile, glyphs[0].size))
+    return _line(tokens, gaps, 0.0, float("inf"), False)
 
 
 def _line(tokens: list[list[Glyph]], gaps: list[float], indent: float, room: float, justify: bool) -> Line:

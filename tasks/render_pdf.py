@@ -32,7 +32,7 @@ from tasks.layout import (
     page_number_text,
 )
 from tasks.model import Block, BlockKind, Document, Table
-from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width
+from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width, set_line
 from tasks.placement import (
     FRONT_MATTER,
     TableGeometry,
@@ -382,10 +382,8 @@ class _Writer:
             return self._office_and_date(block, style, width)
         centred = balanced_lines(block, self.profile)
         if centred is not None:
-            return [
-                Line(tuple(_glyphs(text, style.role, style.size_pt, style.bold, self.page)), 0.0)
-                for text in centred
-            ]
+            glyphs = (_glyphs(text, style.role, style.size_pt, style.bold, self.page) for text in centred)
+            return [set_line(line, self.profile) for line in glyphs if line]
         glyphs: list[Glyph] = []
         for run in block.runs:
             role, bold = self.profile.run_style(run.heading_level, style)
