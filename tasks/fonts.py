@@ -152,9 +152,10 @@ def is_latin(char: str) -> bool:
 
 
 def is_weak(char: str) -> bool:
-    """Marks of no script of their own (General Punctuation: “ ” ‘ ’ — …): LibreOffice sets them in the
-    font of the character before, the Latin one after a Latin letter or digit ("互联网+”")."""
-    return "\u2000" <= char <= "\u206f"
+    """Marks and signs of no script of their own (General Punctuation to Arrows: “ ” — … ∶ ℃ →), which
+    LibreOffice counts in the script, and sets in the font, of the character before: the Latin one after
+    a Latin letter or digit ("互联网+”")."""
+    return "\u2000" <= char <= "\u2bff"
 
 
 @dataclass(frozen=True)

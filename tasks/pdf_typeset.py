@@ -7,9 +7,8 @@ the profile's latin space apart. Lines are filled greedily as a word processor f
 character its advance less the profile's condensing, the type width less the indents), then the break is
 moved back to the last place where the line-breaking rules (避头尾, numbers and signs kept whole) let a
 line end: the characters before a closing mark go down with it; where no place in the line will do,
-closing marks are squeezed into the line. A line never grows wider than
-the width it is given. Justification spreads space between those pieces, never inside a number or a
-Latin word.
+closing marks are squeezed into the line. A line never grows wider than the width it is given.
+Justification spreads space between those pieces, never inside a number or a Latin word.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import itertools
 import unicodedata
 from dataclasses import dataclass
 
-from tasks.fonts import ResolvedFont
+from tasks.fonts import ResolvedFont, is_weak
 from tasks.layout import LineBreaking, Profile
 
 _EPS = 1e-6
@@ -114,13 +113,12 @@ def _is_chinese(glyph: Glyph) -> bool:
 
 
 def _scripts(glyphs: list[Glyph]) -> list[bool]:
-    """Per glyph, whether the word processor counts it Chinese: full-width characters, except signs and
-    marks of no script of their own (General Punctuation to Arrows: “ ∶ ℃ →), which take the script of
-    the character before them (LibreOffice's weak characters; Chinese at the start)."""
+    """Per glyph, whether the word processor counts it Chinese: full-width characters, except marks and
+    signs of no script of their own, which take the script of the character before them (Chinese at the
+    start)."""
     chinese: list[bool] = []
     for glyph in glyphs:
-        weak = "\u2000" <= glyph.char <= "\u2bff"
-        chinese.append(chinese[-1] if weak and chinese else _is_chinese(glyph))
+        chinese.append(chinese[-1] if is_weak(glyph.char) and chinese else _is_chinese(glyph))
     return chinese
 
 
@@ -128,12 +126,13 @@ def _bad_break(tokens: list[list[Glyph]], at: int, rules: LineBreaking) -> bool:
     before, after = tokens[at - 1][-1], tokens[at][0]
     if after.char in rules.no_line_start or before.char in rules.no_line_end:
         return True
-    if (_is_latin(before) and _is_symbol(after)) or (_is_symbol(before) and _is_latin(after)):
+    word, sign = _is_letter_or_digit, _is_symbol
+    if (word(before) and sign(after)) or (sign(before) and word(after)):
         return True  # 8.3∶41.4 and 5℃ are one word, as Unicode's line breaking (UAX #14) has them
-    return _is_latin(after) and before.char in rules.marks_keeping_latin
+    return _is_letter_or_digit(after) and before.char in rules.marks_keeping_latin
 
 
-def _is_latin(glyph: Glyph) -> bool:
+def _is_letter_or_digit(glyph: Glyph) -> bool:
     """A Latin letter or digit (not a mark)."""
     return glyph.char.isalnum() and not _is_chinese(glyph)
 
