@@ -287,8 +287,17 @@ class Profile:
         return self.char_pitch_pt * size_pt / self.body_size_pt
 
     def condense_pt(self, size_pt: float) -> float:
-        """Taken off every character's advance at `size_pt`: body-size text only (body_condense_pt)."""
-        return self.body_condense_pt if size_pt == self.body_size_pt else 0.0
+        """Taken off every character's advance at `size_pt`, in whole twips: body_condense_pt scaled to the
+        size, so that 4号 lines (tables, 版记) hold as many characters as the PDF's cells of that size;
+        none for the larger title type, whose lines are broken beforehand."""
+        if size_pt > self.body_size_pt:
+            return 0.0
+        return round(self.body_condense_pt * size_pt / self.body_size_pt * TWIPS_PER_PT) / TWIPS_PER_PT
+
+    def indent_char_pt(self, size_pt: float) -> float:
+        """One character of a DOCX indent at `size_pt`: a condensed body character; other sizes their own
+        size (Word counts character units in the default font, the body's)."""
+        return size_pt - (self.body_condense_pt if size_pt == self.body_size_pt else 0.0)
 
     def line_pitch_of(self, style: BlockStyle) -> float:
         """Exact line pitch of a block: the grid's, or the wider title pitch for 2号 title type."""

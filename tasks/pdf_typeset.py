@@ -82,21 +82,21 @@ class _Measure:
     cell: float  # the PDF's grid cell, in which indents are given
     latin_space: float  # pt between a Chinese character and a Latin letter or digit
     slack: float  # the DOCX's type width (margins in whole twips) over the PDF's
+    indent_char: float  # one character of the DOCX's indents
 
     @classmethod
     def of(cls, profile: Profile, size: float) -> _Measure:
         rules = profile.line_breaking
         slack = profile.docx_type_width_pt - profile.type_width_pt
-        return cls(
-            rules, profile.condense_pt(size), profile.cell_pt(size), rules.latin_space_em * size, slack
-        )
+        condense, cell = profile.condense_pt(size), profile.cell_pt(size)
+        return cls(rules, condense, cell, rules.latin_space_em * size, slack, profile.indent_char_pt(size))
 
     def width(self, token: list[Glyph]) -> float:
         return sum(g.advance - self.condense for g in token)
 
-    def indent(self, indent: float, size: float) -> float:
-        """An indent of the PDF's cells in the word processor's characters (size less condensing)."""
-        return indent / self.cell * (size - self.condense)
+    def indent(self, indent: float) -> float:
+        """An indent of the PDF's cells in the DOCX's characters (Profile.indent_char_pt)."""
+        return indent / self.cell * self.indent_char
 
     def gap(self, a: Glyph, b: Glyph, change: bool) -> float:
         """Room between two neighbouring tokens, `a` ending one and `b` starting the next. Where the
@@ -179,7 +179,7 @@ def break_lines(
     while start < len(tokens):
         indent = left + (first_indent if not lines else 0.0)
         room = width - indent
-        fit_room = width + measure.slack - measure.indent(indent, glyphs[0].size)
+        fit_room = width + measure.slack - measure.indent(indent)
         end, used = start, 0.0
         # The line's last character keeps its full advance, as a portion's last does (_Measure.gap).
         while end < len(tokens) and used + widths[end] + measure.condense <= fit_room + _EPS:

@@ -106,12 +106,14 @@ def _lines(profile: Profile, count: float) -> Twips:
 
 
 def _condense_twips(profile: Profile, size_pt: float) -> int:
-    """Body-size runs are condensed so that chars_per_line of them fit the type width (layout.md)."""
+    """Runs are condensed so that chars_per_line body characters fit the type width (layout.md), and as
+    many 4号 characters as the PDF's cells of that size."""
     return -round(profile.condense_pt(size_pt) * TWIPS_PER_PT)
 
 
 def _char_advance_pt(profile: Profile, size_pt: float) -> float:
-    return size_pt + _condense_twips(profile, size_pt) / TWIPS_PER_PT
+    """One character of indent (Profile.indent_char_pt)."""
+    return profile.indent_char_pt(size_pt)
 
 
 def _set_defaults(document: DocxDocument, profile: Profile) -> None:
