@@ -14,6 +14,8 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
+from tasks.layout import LineBreaking
+
 # What may follow a child in w:rPr / w:pPr (ECMA-376 CT_RPr, CT_PPrBase), for the children added here.
 _RPR_AFTER_SPACING = (
     "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
@@ -28,9 +30,19 @@ _PPR_AFTER_PBDR = (
     "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
     "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
-_PPR_AFTER_AUTOSPACE_DE = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:autoSpaceDE") + 1 :]
-_PPR_AFTER_AUTOSPACE_DN = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:autoSpaceDN") + 1 :]
 _PPR_AFTER_SNAP_TO_GRID = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index("w:snapToGrid") + 1 :]
+# What may follow w:characterSpacingControl in w:settings (ECMA-376 CT_Settings).
+_SETTINGS_AFTER_SPACING_CONTROL = (
+    "w:printTwoOnOne", "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore",
+    "w:savePreviewPicture", "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent",
+    "w:alwaysShowPlaceholderText", "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly",
+    "w:useXSLTWhenSaving", "w:saveThroughXslt", "w:showXMLTags", "w:alwaysMergeEmptyNamespace",
+    "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
+    "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+    "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
+    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)  # fmt: skip
 _THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 # What may follow a side in w:pBdr (top left bottom right between bar) or w:tcBorders (top start/left
 # bottom end/right insideH insideV tl2br tr2bl), for the sides set here.
@@ -123,11 +135,41 @@ def set_indent_chars(pPr: BaseOxmlElement, first_line: float, left: float, right
         ind.set(qn(attribute), str(round(chars * 100)))
 
 
-def set_no_autospace(pPr: BaseOxmlElement) -> None:
-    """No added space between Chinese and Latin letters or digits: Word and LibreOffice add about a
-    quarter em there by default, which the grid (and the PDF) does not have."""
-    _child(pPr, "w:autoSpaceDE", _PPR_AFTER_AUTOSPACE_DE).set(qn("w:val"), "0")
-    _child(pPr, "w:autoSpaceDN", _PPR_AFTER_AUTOSPACE_DN).set(qn("w:val"), "0")
+def _set_paragraph_flag(pPr: BaseOxmlElement, tag: str, on: bool) -> None:
+    """An on/off paragraph property written out either way: absent, each reader takes its own default."""
+    successors = _PPR_AFTER_PBDR[_PPR_AFTER_PBDR.index(tag) + 1 :]
+    _child(pPr, tag, successors).set(qn("w:val"), "1" if on else "0")
+
+
+def set_line_breaking(pPr: BaseOxmlElement, rules: LineBreaking, overflow_punct: bool) -> None:
+    """East Asian line breaking as `rules` decide it: 避头尾 (w:kinsoku), Latin words whole (w:wordWrap),
+    space between Chinese and Latin letters (w:autoSpaceDE) and digits (w:autoSpaceDN); w:overflowPunct
+    as given, since its readers differ (docx-parity.md)."""
+    _set_paragraph_flag(pPr, "w:kinsoku", bool(rules.no_line_start or rules.no_line_end))
+    _set_paragraph_flag(pPr, "w:wordWrap", rules.whole_latin_words)
+    _set_paragraph_flag(pPr, "w:overflowPunct", overflow_punct)
+    _set_paragraph_flag(pPr, "w:topLinePunct", False)  # an opening mark at a line's start keeps its cell
+    _set_paragraph_flag(pPr, "w:autoSpaceDE", rules.latin_space_em > 0)
+    _set_paragraph_flag(pPr, "w:autoSpaceDN", rules.latin_space_em > 0)
+
+
+def set_punctuation_settings(settings: BaseOxmlElement, rules: LineBreaking, language: str) -> None:
+    """The document's punctuation: compressed or not (w:characterSpacingControl), and the marks no line
+    may start or end with, for `language` (w:noLineBreaksBefore / w:noLineBreaksAfter; Word's own lists
+    differ by version and option)."""
+    compression = "compressPunctuation" if rules.compress_punctuation else "doNotCompress"
+    _child(settings, "w:characterSpacingControl", _SETTINGS_AFTER_SPACING_CONTROL).set(
+        qn("w:val"), compression
+    )
+    for tag, marks in (
+        ("w:noLineBreaksAfter", rules.no_line_end),
+        ("w:noLineBreaksBefore", rules.no_line_start),
+    ):
+        element = _child(
+            settings, tag, _SETTINGS_AFTER_SPACING_CONTROL[_SETTINGS_AFTER_SPACING_CONTROL.index(tag) + 1 :]
+        )
+        element.set(qn("w:lang"), language)
+        element.set(qn("w:val"), marks)
 
 
 def set_snap_to_grid(pPr: BaseOxmlElement, snap: bool) -> None:

@@ -139,11 +139,23 @@ class ResolvedFont:
 
 
 def is_latin(char: str) -> bool:
-    """Half-width Latin letters, digits and ASCII marks: what Word sets in the w:ascii/w:hAnsi font."""
+    """Half-width Latin letters, digits and ASCII marks: what Word sets in the w:ascii/w:hAnsi font; and
+    the signs of Latin-1 (× ± ° ·), which LibreOffice sets in it too, so that 2×35 is one narrow word in
+    both files (docs/docx-parity.md)."""
     width = unicodedata.east_asian_width(char)
-    return (char.isascii() and char.isprintable() and not char.isspace()) or (
-        width in ("N", "A") and "LATIN" in unicodedata.name(char, "")
+    latin_1_sign = "\u00a1" <= char <= "\u00ff"
+    return (
+        (char.isascii() and char.isprintable() and not char.isspace())
+        or latin_1_sign
+        or (width in ("N", "A") and "LATIN" in unicodedata.name(char, ""))
     )
+
+
+def is_weak(char: str) -> bool:
+    """Marks and signs of no script of their own (General Punctuation to Arrows: “ ” — … ∶ ℃ →), which
+    LibreOffice counts in the script, and sets in the font, of the character before: the Latin one after
+    a Latin letter or digit ("互联网+”")."""
+    return "\u2000" <= char <= "\u2bff"
 
 
 @dataclass(frozen=True)
@@ -155,12 +167,14 @@ class FontSet:
     def font(self, role: FontRole) -> ResolvedFont:
         return self.roles[role]
 
-    def font_for(self, char: str, role: FontRole) -> ResolvedFont | None:
+    def font_for(self, char: str, role: FontRole, after_latin: bool = False) -> ResolvedFont | None:
         """The first font of the role's chain that has a glyph for `char`; None if none has.
 
-        Latin letters and digits try the Latin font first, in roles that do not set them in their own.
+        Latin letters and digits try the Latin font first, in roles that do not set them in their own;
+        so do marks of no script of their own right after a Latin character (`after_latin`).
         """
-        latin = self.latin is not None and role not in OWN_LATIN_ROLES and is_latin(char)
+        latin_char = is_latin(char) or (after_latin and is_weak(char))
+        latin = self.latin is not None and role not in OWN_LATIN_ROLES and latin_char
         first = (self.latin,) if latin else ()
         for font in (*first, self.roles[role], *self.fallbacks):
             if font.covers(char):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from tasks.model import BlockKind
+from tasks.text.chars import NO_LINE_END_MARKS, NO_LINE_START_MARKS
 from tasks.text.widths import text_cells as text_cells  # the writers' width of a text, in grid cells
 
 MM_PER_INCH = 25.4
@@ -99,9 +100,43 @@ class BlockStyle:
     bold: bool = False
     space_before_lines: float = 0.0  # blank lines before, in grid lines
     new_page: bool = False  # starts a page (an attached text: 附件应当另面编排)
-    # Its last lines (Profile.lines_kept_with_next) stand on one page with the next block: the body's end,
+    # Its lines (Profile.lines_kept_with_next) stand on one page with the next block: the body's end,
     # the 附件说明 and the agency lines stay with the signature's date (GB/T 9704 7.3.5.4).
     keep_with_next: bool = False
+
+
+class DocxReader(StrEnum):
+    LIBREOFFICE = "libreoffice"
+    WORD = "word"  # Word and WPS, which read the OOXML properties as the standard defines them
+
+
+@dataclass(frozen=True)
+class LineBreaking:
+    """How lines of Chinese text break, decided once for both files. The DOCX writes each as an explicit
+    property (docx-parity.md), so that Word, WPS and LibreOffice do not fall back on their own defaults;
+    the PDF typesetter follows the same rules."""
+
+    # 避头尾 (w:kinsoku, and the marks themselves as w:noLineBreaksBefore / w:noLineBreaksAfter): no line
+    # starts with a closing mark or ends with an opening one.
+    no_line_start: str = NO_LINE_START_MARKS
+    no_line_end: str = NO_LINE_END_MARKS
+    # Closing marks that keep the number or Latin word after them on their line ("。2015年" breaks before
+    # the character ahead of the mark), as LibreOffice's line-break rules do (measured: 。，、）”》』 keep
+    # it; ；：！？ do not). Empty: none.
+    marks_keeping_latin: str = "，。、）》”’」』】〕〉"
+    # A closing mark that would start a line is not hung in the right margin (w:overflowPunct off): the
+    # character before it goes down with it and the line is spread to the full width. LibreOffice 7.4
+    # leaves a hung mark out of its PDF altogether, and glyphs stay inside the type area.
+    hanging_punctuation: bool = False
+    # Marks keep their full cell (w:characterSpacingControl doNotCompress): compression would move every
+    # character after a mark off the grid.
+    compress_punctuation: bool = False
+    # Space between a Chinese character and a Latin letter or digit next to it, in ems of the text
+    # (w:autoSpaceDE / w:autoSpaceDN on): Word's default, and what LibreOffice always sets (a fifth of the
+    # font size; its DOCX import ignores both properties), so "1 月 7 日" in both files. 0: none.
+    latin_space_em: float = 0.2
+    # Latin words and numbers are never split at a line's end (w:wordWrap on).
+    whole_latin_words: bool = True
 
 
 def _default_heading_roles() -> dict[int, tuple[FontRole, bool]]:
@@ -133,9 +168,13 @@ class Profile:
     page_number_indent_chars: float = 1.0
     page_number_dash: str = "—"  # "— 1 —"
     heading_roles: dict[int, tuple[FontRole, bool]] = field(default_factory=_default_heading_roles)
-    # Body runs condensed so that 28 16-pt glyphs fit 156 mm in Word and LibreOffice alike
-    # (layout.md: -0.25 pt gives 28 a line; -0.2 pt gives 27).
-    docx_char_condense_pt: float = 0.25
+    line_breaking: LineBreaking = field(default_factory=LineBreaking)
+    # Body characters condensed so that 28 16-pt glyphs fit 156 mm in Word and LibreOffice alike
+    # (layout.md: -0.25 pt gives 28 a line; -0.2 pt gives 27). The PDF measures its lines as they do.
+    body_condense_pt: float = 0.25
+    # The reader the DOCX's w:overflowPunct is written for: LibreOffice (7.4 and later) reads it inverted,
+    # so no one value gives the same hanging punctuation in Word and LibreOffice (docx-parity.md).
+    docx_reader: DocxReader = DocxReader.LIBREOFFICE
     red_header_color: str = "FF0000"
     # Red header of formal documents (GB/T 9704 7.2): the agency mark's top edge below the top of the
     # type area, the 发文字号 that many lines below the mark, the red rule that far below the 发文字号,
@@ -150,9 +189,6 @@ class Profile:
     # that moves both left until the date is 2 characters in.
     signature_right_chars: float = 2.0
     signed_date_shift_chars: float = 2.0
-    # Body lines brought over to the page of a signature that would stand alone there (GB/T 9704 7.3.5.4):
-    # a paragraph's last two lines, as widow control in Word and LibreOffice moves them.
-    lines_kept_with_next: int = 2
     # Tables (practice for 公文: 仿宋, 3号 or smaller, single rules as wide as the type area): cell text
     # on the line grid, the header row centred and repeated on every page the table runs over.
     table_size_pt: float = SIZE_4HAO
@@ -178,12 +214,28 @@ class Profile:
         return mm_to_pt(self.page.type_width_mm) / self.chars_per_line
 
     @property
+    def lines_kept_with_next(self) -> int:
+        """Lines of a paragraph that keeps with the next (the body's end above a signature, GB/T 9704
+        7.3.5.4) brought over with it: all of them, up to a page. LibreOffice keeps such a paragraph
+        together; the DOCX says so to Word too (w:keepLines), which would otherwise move two."""
+        return self.lines_per_page
+
+    @property
     def type_width_pt(self) -> float:
         return mm_to_pt(self.page.type_width_mm)
 
     @property
     def type_height_pt(self) -> float:
         return mm_to_pt(self.page.type_height_mm)
+
+    @property
+    def docx_type_width_pt(self) -> float:
+        """The type width the DOCX's readers fill: the page less its margins, each in whole twips."""
+        page = self.page
+        width, left, right = (
+            round(mm_to_pt(mm) * TWIPS_PER_PT) for mm in (page.width_mm, page.left_mm, page.right_mm)
+        )
+        return (width - left - right) / TWIPS_PER_PT
 
     @property
     def line_pitch_twips(self) -> int:
@@ -199,9 +251,31 @@ class Profile:
         """The page number's distance from the type area's outer edge: one character of its own size."""
         return self.page_number_indent_chars * self.page_number_size_pt
 
+    @property
+    def latin_space_cells(self) -> float:
+        """The latin space in cells of its text's size (the cell scales with the size)."""
+        return self.line_breaking.latin_space_em * self.body_size_pt / self.char_pitch_pt
+
+    def set_cells(self, text: str) -> float:
+        """Width of `text` as both files set it, in cells of its size: text_cells and the latin spaces."""
+        return text_cells(text, self.latin_space_cells)
+
     def cell_pt(self, size_pt: float) -> float:
         """One grid cell for characters of `size_pt`: the character pitch, scaled from the body size."""
         return self.char_pitch_pt * size_pt / self.body_size_pt
+
+    def condense_pt(self, size_pt: float) -> float:
+        """Taken off every character's advance at `size_pt`, in whole twips: body_condense_pt scaled to the
+        size, so that 4号 lines (tables, 版记) hold as many characters as the PDF's cells of that size;
+        none for the larger title type, whose lines are broken beforehand."""
+        if size_pt > self.body_size_pt:
+            return 0.0
+        return round(self.body_condense_pt * size_pt / self.body_size_pt * TWIPS_PER_PT) / TWIPS_PER_PT
+
+    def indent_char_pt(self, size_pt: float) -> float:
+        """One character of a DOCX indent at `size_pt`: a condensed body character; other sizes their own
+        size (Word counts character units in the default font, the body's)."""
+        return size_pt - (self.body_condense_pt if size_pt == self.body_size_pt else 0.0)
 
     def line_pitch_of(self, style: BlockStyle) -> float:
         """Exact line pitch of a block: the grid's, or the wider title pitch for 2号 title type."""

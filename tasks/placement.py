@@ -99,10 +99,10 @@ def _place_signatures(profile: Profile, blocks: Sequence[Block], styles: list[Bl
         end = start
         while end < len(blocks) and blocks[end].kind is BlockKind.SIGNATURE:
             end += 1
-        widths = [text_cells(block.text) for block in blocks[start:end]]
+        widths = [profile.set_cells(block.text) for block in blocks[start:end]]
         right = profile.signature_right_chars
         if end < len(blocks) and blocks[end].kind is BlockKind.SIGNED_DATE:
-            right, date_right = signature_indents(profile, max(widths), text_cells(blocks[end].text))
+            right, date_right = signature_indents(profile, max(widths), profile.set_cells(blocks[end].text))
             styles[end] = replace(styles[end], right_chars=date_right)
         for index, width in zip(range(start, end), widths, strict=True):
             space = styles[index].space_before_lines if index == start else 0.0  # one blank line above all

@@ -28,6 +28,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
@@ -39,6 +40,7 @@ from tasks.layout import (
     TWIPS_PER_PT,
     Align,
     BlockStyle,
+    DocxReader,
     FontRole,
     PageNumberStyle,
     Profile,
@@ -104,12 +106,14 @@ def _lines(profile: Profile, count: float) -> Twips:
 
 
 def _condense_twips(profile: Profile, size_pt: float) -> int:
-    """Body-size runs are condensed so that chars_per_line of them fit the type width (layout.md)."""
-    return -round(profile.docx_char_condense_pt * TWIPS_PER_PT) if size_pt == profile.body_size_pt else 0
+    """Runs are condensed so that chars_per_line body characters fit the type width (layout.md), and as
+    many 4号 characters as the PDF's cells of that size."""
+    return -round(profile.condense_pt(size_pt) * TWIPS_PER_PT)
 
 
 def _char_advance_pt(profile: Profile, size_pt: float) -> float:
-    return size_pt + _condense_twips(profile, size_pt) / TWIPS_PER_PT
+    """One character of indent (Profile.indent_char_pt)."""
+    return profile.indent_char_pt(size_pt)
 
 
 def _set_defaults(document: DocxDocument, profile: Profile) -> None:
@@ -126,8 +130,11 @@ def _set_defaults(document: DocxDocument, profile: Profile) -> None:
     normal.line_spacing = _lines(profile, 1)
     normal.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.widow_control = False  # a full page holds exactly lines_per_page lines
-    docx_xml.set_no_autospace(document.styles["Normal"].element.get_or_add_pPr())
+    normal_pPr = document.styles["Normal"].element.get_or_add_pPr()
+    _set_line_breaking(normal_pPr, profile)
+    docx_xml.set_snap_to_grid(normal_pPr, False)  # as every paragraph (_format_paragraph)
     docx_xml.set_theme_font_language(document.settings.element, LANGUAGE)
+    docx_xml.set_punctuation_settings(document.settings.element, profile.line_breaking, LANGUAGE)
 
 
 def _set_page(section: Section, profile: Profile) -> None:
@@ -192,9 +199,10 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle)
     fmt.space_before = _lines(profile, style.space_before_lines)
     fmt.space_after = Twips(0)
     fmt.page_break_before = style.new_page or None
-    # Kept with the next paragraph, its last two lines at least (widow control): Word and LibreOffice then
-    # move them over to a signature that would stand alone.
+    # Kept with the next paragraph, and whole (Profile.lines_kept_with_next): LibreOffice keeps a paragraph
+    # that keeps with the next together anyway; w:keepLines makes Word move the same lines.
     fmt.keep_with_next = style.keep_with_next or None
+    fmt.keep_together = style.keep_with_next or None
     fmt.widow_control = style.keep_with_next or None
     char = _char_advance_pt(profile, style.size_pt)
     fmt.first_line_indent = _twips(style.first_line_chars * char)
@@ -203,9 +211,19 @@ def _format_paragraph(paragraph: Paragraph, profile: Profile, style: BlockStyle)
     pPr = paragraph._p.get_or_add_pPr()
     if _indents_in_characters(profile, style):
         docx_xml.set_indent_chars(pPr, style.first_line_chars, style.left_chars, style.right_chars)
-    docx_xml.set_no_autospace(pPr)
-    if pitch != profile.line_pitch_pt:  # title lines: LibreOffice would snap them to the line grid
-        docx_xml.set_snap_to_grid(pPr, False)
+    _set_line_breaking(pPr, profile)
+    # Lines at their exact pitch, not snapped to the line grid: LibreOffice centres a snapped line's font
+    # box in the grid line, so a 黑体 line's baseline would sit 2 pt off the 仿宋 lines' (and a title
+    # line would take two grid lines). Unsnapped, every baseline lies at the same place in its pitch.
+    docx_xml.set_snap_to_grid(pPr, False)
+
+
+def _set_line_breaking(pPr: BaseOxmlElement, profile: Profile) -> None:
+    """The profile's line breaking, with w:overflowPunct as the profile's DOCX reader reads it."""
+    rules = profile.line_breaking
+    hanging = rules.hanging_punctuation
+    overflow = hanging if profile.docx_reader is DocxReader.WORD else not hanging
+    docx_xml.set_line_breaking(pPr, rules, overflow)
 
 
 def _indents_in_characters(profile: Profile, style: BlockStyle) -> bool:
@@ -265,9 +283,7 @@ def _add_table(document: DocxDocument, table: Table, style: BlockStyle, profile:
             cell.width = Twips(width)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             content = Block(BlockKind.PARAGRAPH, (Run(text),), 0)
-            paragraph = _fill_paragraph(cell.paragraphs[0], content, cell_style, profile)
-            # Rows one exact pitch a line: LibreOffice would snap a row with its rules to two grid lines.
-            docx_xml.set_snap_to_grid(paragraph._p.get_or_add_pPr(), False)
+            _fill_paragraph(cell.paragraphs[0], content, cell_style, profile)  # unsnapped, one pitch a line
 
 
 def _add_imprint(

@@ -26,7 +26,7 @@ from tasks.layout import (
     page_number_text,
 )
 from tasks.model import Block, BlockKind, Document, Table
-from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width
+from tasks.pdf_typeset import Glyph, Line, break_lines, is_full_width, line_width, set_line
 from tasks.placement import (
     FRONT_MATTER,
     TableGeometry,
@@ -69,7 +69,7 @@ class _Page:
         self.uncovered: dict[str, None] = {}  # characters no font covers, in order of appearance
         self.fallbacks_used: dict[str, None] = {}  # descriptions of fallback fonts that printed something
         # Same character, role, size and weight: same glyph. Most of a speech is a few hundred characters.
-        self.glyph_cache: dict[tuple[str, FontRole, float, bool], Glyph] = {}
+        self.glyph_cache: dict[tuple[str, FontRole, float, bool, bool], Glyph] = {}
 
     def slot(self, pitch: float) -> float:
         """Reserve one line slot of `pitch`, on a new page if it does not fit; return its top y."""
@@ -134,22 +134,27 @@ def _baseline(em_top: float, glyphs: Sequence[Glyph]) -> float:
 
 def _glyphs(text: str, role: FontRole, size: float, bold: bool, page: _Page) -> list[Glyph]:
     """Characters with their font (role font, else the first fallback covering them) and grid width."""
-    out = []
+    out: list[Glyph] = []
+    latin = page.fonts.latin
     for char in text:
-        key = (char, role, size, bold)
+        after_latin = latin is not None and bool(out) and out[-1].font is latin  # FontSet.font_for
+        key = (char, role, size, bold, after_latin)
         glyph = page.glyph_cache.get(key)
         if glyph is None:
-            glyph = page.glyph_cache[key] = _glyph(char, role, size, bold, page)
+            glyph = page.glyph_cache[key] = _glyph(char, role, size, bold, page, after_latin)
         out.append(glyph)
     return out
 
 
-def _glyph(char: str, role: FontRole, size: float, bold: bool, page: _Page) -> Glyph:
-    font = page.fonts.font_for(char, role) or page.uncovered_font(char, role)
+def _glyph(char: str, role: FontRole, size: float, bold: bool, page: _Page, after_latin: bool) -> Glyph:
+    font = page.fonts.font_for(char, role, after_latin) or page.uncovered_font(char, role)
     if font.source == "fallback":
         page.fallbacks_used.setdefault(font.describe(), None)
     advance = font.face().stringWidth(char, size)
-    width = page.profile.cell_pt(size) if is_full_width(char, advance, size) else advance
+    profile = page.profile  # Latin letters and digits condensed as the DOCX condenses them
+    width = (
+        profile.cell_pt(size) if is_full_width(char, advance, size) else advance - profile.condense_pt(size)
+    )
     return Glyph(char, font, size, advance, width, bold)
 
 
@@ -269,7 +274,8 @@ class _Writer:
         for text, width, align in zip(cells, geometry.widths, geometry.aligns, strict=True):
             glyphs = _glyphs(text, role, style.size_pt, style.bold, self.page)
             justify = not header and align is Align.JUSTIFY
-            found.append(break_lines(glyphs, width - 2 * geometry.margin, 0.0, justify) if glyphs else [])
+            room = width - 2 * geometry.margin
+            found.append(break_lines(glyphs, room, 0.0, justify, self.profile) if glyphs else [])
         return found
 
     def _table_row(
@@ -310,10 +316,8 @@ class _Writer:
             return self._office_and_date(block, style, width)
         centred = balanced_lines(block, self.profile)
         if centred is not None:
-            return [
-                Line(tuple(_glyphs(text, style.role, style.size_pt, style.bold, self.page)), 0.0)
-                for text in centred
-            ]
+            glyphs = (_glyphs(text, style.role, style.size_pt, style.bold, self.page) for text in centred)
+            return [set_line(line, self.profile) for line in glyphs if line]
         glyphs: list[Glyph] = []
         for run in block.runs:
             role, bold = self.profile.run_style(run.heading_level, style)
@@ -322,7 +326,8 @@ class _Writer:
             return []
         cell = self.profile.cell_pt(style.size_pt)
         justify = style.align in (Align.JUSTIFY, Align.LEFT)
-        return break_lines(glyphs, width, style.first_line_chars * cell, justify, style.left_chars * cell)
+        first, left = style.first_line_chars * cell, style.left_chars * cell
+        return break_lines(glyphs, width, first, justify, self.profile, left)
 
     def _office_and_date(self, block: Block, style: BlockStyle, width: float) -> list[Line]:
         """The 印发 line: the office at the left indent, the date ending at the right one. An office too
@@ -338,7 +343,10 @@ class _Writer:
         if gap >= cell:
             spacing = (0.0,) * (len(office) - 1) + (gap,) + (0.0,) * len(date)
             return [Line(tuple(office + date), left, spacing)]
-        return [*break_lines(office, width, 0.0, False, left), Line(tuple(date), width - date_width)]
+        return [
+            *break_lines(office, width, 0.0, False, self.profile, left),
+            Line(tuple(date), width - date_width),
+        ]
 
     def _imprint(self, blocks: Sequence[Block], styles: Sequence[BlockStyle]) -> None:
         """版记 (GB/T 9704 7.4) on the grid's bottom lines of the last page: a rule above its first line,

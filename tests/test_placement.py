@@ -3,6 +3,8 @@ and attached texts, and what is set for a red header."""
 
 from __future__ import annotations
 
+import pytest
+
 from tasks.layout import GBT9704, Align, FontRole
 from tasks.model import Block, BlockKind, Document, Metadata, Run
 from tasks.placement import blocks_to_set, placed_styles, signature_indents
@@ -39,7 +41,8 @@ def test_joint_signatures_start_at_one_column_above_the_date() -> None:
     styles = placed_styles(GBT9704, blocks)
     starts = [28 - s.right_chars - len(b.text) for s, b in zip(styles[1:3], blocks[1:3], strict=True)]
     assert starts == [16, 16]
-    assert 28 - styles[3].right_chars - 6 == 18  # the date (6 cells) 2 characters right of the agencies
+    # the date (6 cells and its latin spaces, as set) 2 characters right of the agencies
+    assert 28 - styles[3].right_chars - GBT9704.set_cells(blocks[3].text) == pytest.approx(18)
     assert [s.space_before_lines for s in styles[1:]] == [1, 0, 0]
     assert {s.align for s in styles[1:]} == {Align.RIGHT}
 

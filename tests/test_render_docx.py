@@ -3,13 +3,15 @@ grid (lines a page, characters a line) in the PDF that LibreOffice sets from it.
 
 from __future__ import annotations
 
+import itertools
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, FontRole, Profile
+from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, DocxReader, FontRole, Profile
 from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
 from tasks.render_docx import render_docx
 from tasks.title import break_title
@@ -120,6 +122,26 @@ def test_body_indents_two_characters_in_character_units(tmp_path: Path) -> None:
     assert indents["同志们："] == "0"  # salutation flush left
 
 
+@pytest.mark.parametrize("reader", list(DocxReader), ids=[r.value for r in DocxReader])
+def test_line_breaking_written_out_on_every_paragraph(reader: DocxReader, tmp_path: Path) -> None:
+    """Each East Asian line-breaking property explicit, so no reader falls back on its own default; the
+    profile's "no hanging punctuation" in the polarity its DOCX reader gives w:overflowPunct."""
+    profile = replace(GBT9704, docx_reader=reader)
+    xml = read_docx_xml(_render(_notice(), profile, tmp_path))
+    overflow = "1" if reader is DocxReader.LIBREOFFICE else "0"
+    want = {"kinsoku": "1", "wordWrap": "1", "overflowPunct": overflow, "topLinePunct": "0"}
+    want |= {"autoSpaceDE": "1", "autoSpaceDN": "1"}  # the profile's latin space, as Word's default
+    paragraphs = [*body_paragraphs(xml), *xml.styles.findall("w:style[@w:styleId='Normal']", NS)]
+    for paragraph in paragraphs:
+        found = {name: paragraph.find(f"w:pPr/w:{name}", NS) for name in want}
+        assert {name: el.get(w("val")) for name, el in found.items() if el is not None} == want
+    settings = xml.settings
+    assert settings.find("w:characterSpacingControl", NS).get(w("val")) == "doNotCompress"
+    rules = GBT9704.line_breaking
+    assert settings.find("w:noLineBreaksBefore", NS).get(w("val")) == rules.no_line_start
+    assert settings.find("w:noLineBreaksAfter", NS).get(w("val")) == rules.no_line_end
+
+
 def test_red_header_only_with_an_agency(tmp_path: Path) -> None:
     notice = read_docx_xml(_render(_notice(), GBT9704, tmp_path))
     mark, number = body_paragraphs(notice)[:2]
@@ -197,3 +219,17 @@ def test_libreoffice_page_numbers_below_the_type_area(
     libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
     assert set_page_number_problems(*libreoffice_pages) == []
+
+
+def test_libreoffice_sets_heading_lines_on_the_grid(
+    libreoffice_pages: tuple[Profile, list[list[SetLine]]],
+) -> None:
+    """The 黑体 and 楷体 lines at the body's exact pitch, as in the PDF: not snapped to the grid, where
+    LibreOffice would centre their fonts' boxes 2 pt off the 仿宋 lines'."""
+    profile, pages = libreoffice_pages
+    lines = type_area_lines(profile, pages[0])
+    start = next(i for i, line in enumerate(lines) if line.text.startswith("同志们"))
+    body = lines[start:]
+    assert {line.font[:4] for line in body} >= {"WenQ", "UKai", "Fand"}
+    pitches = [b.top - a.top for a, b in itertools.pairwise(body)]
+    assert pitches == pytest.approx([profile.line_pitch_pt] * len(pitches), abs=0.1)

@@ -267,7 +267,7 @@ def test_a_full_page_has_22_baselines_and_a_full_line_28_advances_of_the_grid(
         if len(glyphs) == profile.chars_per_line
         and all(unicodedata.east_asian_width(char) in ("W", "F") for _, char in glyphs)
     ]
-    assert len(full_lines) > 10 * len(full_pages)
+    assert len(full_lines) > 5 * len(full_pages)  # a report with figures: about 10 such lines a page
     for xs in full_lines:
         steps = [b - a for a, b in itertools.pairwise(xs)]
         assert all(abs(step - pitch_mm) < POSITION_MM for step in steps), steps

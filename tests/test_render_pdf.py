@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -173,9 +174,11 @@ def _paragraph(text: str) -> Document:
     [
         "一" * 26 + "，" + "二" * 30,  # a comma would start line 2: pull the previous character down
         "一" * 25 + "《" + "书》" + "二" * 30,  # an opening mark would end line 1
-        "一" * 22 + "。”）》。" + "二" * 30,  # a run of closing marks: squeezed into line 1
+        "一" * 22 + "。”）》。" + "二" * 30,  # a run of closing marks: the character before goes down too
+        "一" * 24 + "，8.3∶41.4∶50.3" + "二" * 30,  # a number with its signs is one word, after a mark
+        "一" * 25 + "。2015年" + "二" * 30,  # 。 keeps the number after it: 一。 go down with it
     ],
-    ids=["pull-down", "opening-mark", "squeeze"],
+    ids=["pull-down", "opening-mark", "mark-run", "number-with-signs", "mark-keeps-number"],
 )
 def test_line_breaking_rules(text: str, fonts: FontSet, tmp_path: Path) -> None:
     _, pdf = _render(_paragraph(text), GBT9704, fonts, tmp_path / "kinsoku.pdf")
@@ -184,6 +187,21 @@ def test_line_breaking_rules(text: str, fonts: FontSet, tmp_path: Path) -> None:
     assert body[0].text[-1] not in NO_LINE_END and body[1].text[0] not in NO_LINE_START
     assert type_area_problems(pdf, GBT9704, tolerance_mm=0.2) == []
     assert full_line_problems(pdf, GBT9704) == []
+
+
+def test_latin_space_between_chinese_and_digits_and_condensed_digits(fonts: FontSet, tmp_path: Path) -> None:
+    """As the DOCX's word processor sets them: a fifth of an em between 的 and 2016 and between 2016 and 年
+    (LibreOffice's autospace, Word's w:autoSpaceDN), digits condensed as the DOCX condenses them."""
+    _, pdf = _render(_paragraph("截至2016年底"), GBT9704, fonts, tmp_path / "latin.pdf")
+    line = next(c["top"] for c in pdf.pages[0].chars if c["text"] == "至")
+    chars = [c for c in pdf.pages[0].chars if c["text"] in "至2016年" and abs(c["top"] - line) < 3]
+    space = GBT9704.line_breaking.latin_space_em * GBT9704.body_size_pt
+    pairs = list(itertools.pairwise(chars))
+    gaps = [round(b["x0"] - a["x1"], 2) for a, b in pairs]
+    assert gaps[0] == pytest.approx(space, abs=0.3) and gaps[-1] == pytest.approx(space, abs=0.3)
+    steps = [b["x0"] - a["x0"] for a, b in pairs[1:-1]]  # inside the number
+    advance = chars[1]["x1"] - chars[1]["x0"]
+    assert steps == pytest.approx([advance - GBT9704.condense_pt(GBT9704.body_size_pt)] * 3, abs=0.01)
 
 
 def test_a_title_is_not_left_at_the_foot_of_a_page(fonts: FontSet, tmp_path: Path) -> None:

@@ -27,6 +27,9 @@ SENTENCE_END = "。！？!?"
 SENTENCE_MARKS = "，。；：！？,.;:!?"
 PUNCTUATION = SENTENCE_MARKS + "、"
 
-# 避头尾: closing marks never open a line, opening marks never end one (both writers and titles).
-NO_LINE_START = frozenset("，。、；：？！）》”’」』】〕〉…—·%‰,.;:?!)]}")
-NO_LINE_END = frozenset("（《“‘「『【〔〈([{")
+# 避头尾: closing marks never open a line, opening marks never end one (both writers and titles; the
+# layout profile's line-breaking rules start from these).
+NO_LINE_START_MARKS = "，。、；：？！）》”’」』】〕〉…—·%‰,.;:?!)]}"
+NO_LINE_END_MARKS = "（《“‘「『【〔〈([{"
+NO_LINE_START = frozenset(NO_LINE_START_MARKS)
+NO_LINE_END = frozenset(NO_LINE_END_MARKS)

@@ -7,6 +7,7 @@ marks (“ — …) count as full: the Chinese fonts that set them give them a w
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 # U+FF01-FF5E (！ … ～) are the ASCII marks, digits and letters U+0021-007E moved up by this much.
@@ -27,9 +28,16 @@ def cells(char: str) -> float:
     return 1.0 if kind in _WIDE or kind == _AMBIGUOUS else 0.5
 
 
-def text_cells(text: str) -> float:
-    """Width of `text` in grid cells: Chinese characters and marks one cell, Latin letters and digits half."""
-    return sum(map(cells, text))
+def text_cells(text: str, latin_space: float = 0.0) -> float:
+    """Width of `text` in grid cells: Chinese characters and marks one cell, Latin letters and digits half,
+    and `latin_space` cells wherever a Chinese character and a Latin letter or digit meet."""
+    width = sum(map(cells, text))
+    return width + script_changes(text) * latin_space if latin_space else width
+
+
+def script_changes(text: str) -> int:
+    """Places where a Chinese character and a Latin letter or digit meet: where the latin space goes."""
+    return sum(a.isalnum() and b.isalnum() and cells(a) != cells(b) for a, b in itertools.pairwise(text))
 
 
 def is_full_width(char: str, advance: float, size: float) -> bool:
