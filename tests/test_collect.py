@@ -75,9 +75,13 @@ def test_index_lists_every_document_with_its_facts_and_working_links(outputs: Pa
     assert speech.pages >= 3 and speech.headings == 10
     assert any("。，" in w for w in speech.warnings), "the sample's colliding marks are a warning"
     links = [unquote(href) for href in re.findall(r'(?:href|src)="([^"]+)"', page)]
-    assert {"speech/speech.pdf", "speech/speech.docx", "notice/outline.md", "_failed/empty.error.txt"} <= set(
-        links
-    )
+    assert {
+        "speech/speech.pdf",
+        "speech/speech.docx",
+        "speech/speech.ofd",
+        "notice/outline.md",
+        "_failed/empty.error.txt",
+    } <= set(links)
     assert all((outputs / link).is_file() for link in links), "every link and image resolves"
     assert "file is empty" in page
     markdown = (outputs / "index.md").read_text(encoding="utf-8")
@@ -164,7 +168,7 @@ def test_run_artifact_links_each_file_and_lists_warnings(converted: tuple[Settin
     files = {Path(unquote(link.removeprefix("file://"))) for link in links[1:]}
     assert files == {
         (settings.outputs / "speech" / f).resolve()
-        for f in ("speech.pdf", "speech.docx", "outline.md", "summary.md", "changes.html")
+        for f in ("speech.pdf", "speech.docx", "speech.ofd", "outline.md", "summary.md", "changes.html")
     }
     assert "| empty | failed |" in markdown and "file is empty" in markdown
     assert "## Warnings" in markdown and "colliding marks" in markdown
