@@ -126,24 +126,57 @@ _RAISE_AGAIN_SECONDS = 1.0
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """A document converted in this process, not in a worker that can be killed: JobTimedOut is raised
-    in it after `seconds`. A signal interrupts Python code only, and only on the main thread (where
-    the flow converts); elsewhere the document runs without a limit."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+    in it after `seconds`, and again every second until it leaves the document (code that catches every
+    exception, a library's cleanup or a logging handler, may swallow one). On the main thread a signal
+    raises it, which also cuts a sleep or a read short; on another thread the interpreter's asynchronous
+    exception does, which interrupts Python code only."""
+    message = f"took longer than {seconds:g} s"
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _raised_by_signal(seconds, message):
+            yield
+    else:
+        with _raised_in_thread(seconds, message):
+            yield
 
+
+@contextmanager
+def _raised_by_signal(seconds: float, message: str) -> Iterator[None]:
     def expire(signum: int, frame: object) -> None:
-        raise JobTimedOut(f"took longer than {seconds:g} s")
+        raise JobTimedOut(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
-    # Raised again every second until it leaves the document: code that catches every exception
-    # (a library's cleanup, a logging handler) may swallow one.
     signal.setitimer(signal.ITIMER_REAL, seconds, _RAISE_AGAIN_SECONDS)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _raised_in_thread(seconds: float, message: str) -> Iterator[None]:
+    # The interpreter raises a class, not an instance: one whose message says the limit.
+    expired = type(
+        JobTimedOut.__name__, (JobTimedOut,), {"__init__": lambda self: Exception.__init__(self, message)}
+    )
+    target = ctypes.c_ulong(threading.get_ident())
+    done = threading.Event()
+
+    def watch() -> None:
+        if done.wait(seconds):
+            return
+        while not done.is_set():
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(expired))
+            done.wait(_RAISE_AGAIN_SECONDS)
+
+    watcher = threading.Thread(target=watch, name="gongwen-time-limit", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)  # one pending now is void
 
 
 @cache

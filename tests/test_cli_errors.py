@@ -297,7 +297,8 @@ def test_an_unwritable_report_file_is_one_line(office: Path) -> None:
 
 def test_hostile_names_and_text_are_escaped_by_the_file_commands(office: Path) -> None:
     hostile = office / f"{HOSTILE_NAME}.txt"
-    hostile.write_text(f"一、总体要求{HOSTILE_NAME}\n正文。\n三、保障措施\n正文。\n", encoding="utf-8")
+    # 。， is reported by check with the file's name in front of the line.
+    hostile.write_text(f"一、总体要求{HOSTILE_NAME}\n正文。，\n三、保障措施\n正文。\n", encoding="utf-8")
     for command in (["check"], ["outline"], ["outline", "--json"], ["normalize"]):
         shown = on_a_terminal(*command, hostile.name, cwd=office)
         assert "报告" in shown and not RAW_CONTROLS.search(shown), f"{command} showed {shown!r}"

@@ -7,6 +7,7 @@ import gc
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -259,3 +260,25 @@ def test_the_time_limit_in_this_process_survives_code_that_swallows_it() -> None
             time.sleep(5)
         time.sleep(5)  # the document goes on: the limit is raised again
     assert time.monotonic() - started < 3
+
+
+def test_the_time_limit_holds_on_a_thread_that_is_not_the_main_one() -> None:
+    """The flow may convert on a task runner's thread: no signal reaches it, the limit holds all the same."""
+    from flows.workers import time_limit
+
+    outcome: list[str] = []
+
+    def convert() -> None:
+        started = time.monotonic()
+        try:
+            with time_limit(0.3):
+                while time.monotonic() - started < 10:  # Python code working
+                    sum(range(1000))
+            outcome.append("done")
+        except JobTimedOut as error:
+            outcome.append(f"{error} after {time.monotonic() - started:.1f} s")
+
+    thread = threading.Thread(target=convert)
+    thread.start()
+    thread.join(15)
+    assert outcome and outcome[0].startswith("took longer than 0.3 s after 0."), outcome
