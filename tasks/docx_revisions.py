@@ -49,7 +49,7 @@ def _run_text(element: etree._Element, dropped: frozenset[str], view: View, out:
 
 
 def mark_revision(paragraph: etree._Element) -> str | None:
-    """"ins" or "del" when the paragraph's mark is a tracked revision, else None."""
+    """ "ins" or "del" when the paragraph's mark is a tracked revision, else None."""
     rPr = paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
     if rPr is None:
         return None
@@ -146,4 +146,3 @@ def make_run(text: str, rPr: etree._Element | None, deleted: bool) -> etree._Ele
             piece.append(char)
     flush()
     return run
-

@@ -101,7 +101,9 @@ def _run_chars(run: etree._Element) -> Iterable[str]:
             yield "\n"
 
 
-def _track(body: etree._Element, source: str, masked: str, comments: list[Comment], revisions: Revisions) -> None:
+def _track(
+    body: etree._Element, source: str, masked: str, comments: list[Comment], revisions: Revisions
+) -> None:
     paragraphs = _Paragraphs(body)
     docx_text = paragraphs.text
     items: list[tuple[Op, str | None, object, int]] = []  # (op, char or None for a mark, rPr, source offset)
@@ -140,10 +142,15 @@ def _markers(
     for number, comment in enumerate(comments):
         start = item_of[comment.start]
         end = item_of[comment.end - 1] + 1 if comment.end > comment.start else start
-        mark = next((i for i in range(start, end) if items[i][1] is None and items[i][0] is not Op.DELETE), end)
+        end = next((i for i in range(start, end) if _is_mark(items[i])), end)
         markers.setdefault(start, []).append(("start", number))
-        markers.setdefault(min(end, mark), []).append(("end", number))
+        markers.setdefault(end, []).append(("end", number))
     return markers
+
+
+def _is_mark(item: tuple[Op, str | None, object, int]) -> bool:
+    """A paragraph mark of the DOCX (a deleted "\\n" is a line break inside a paragraph)."""
+    return item[1] is None
 
 
 class _Emitter:
