@@ -26,6 +26,9 @@ class Comment:
     start: int
     end: int
     text: str
+    # Whether text inserted just after source[end - 1] is covered too: the normalized text a structure
+    # warning or a doubt is about is the inserted one; a deletion or an input position ends where it ends.
+    on_inserted: bool = False
 
 
 def _line_starts(text: str) -> list[int]:
@@ -59,11 +62,13 @@ class LineMap:
             return s0 + column
         if line not in self._spans:
             self._spans[line] = diff(self.source[s0:s1], self.normalized[n0:n1])
+        changed_from = 0  # where the change a span belongs to starts in the source line
         for span in self._spans[line]:
+            changed_from = span.b0 if span.op is not Op.INSERT else changed_from
             if span.a0 <= column < span.a1 or (end and span.a0 < column <= span.a1):
                 if span.op is Op.EQUAL:
                     return s0 + span.b0 + column - span.a0
-                return s0 + (span.b1 if end else span.b0)
+                return s0 + (span.b1 if end else changed_from)  # the whole change: deleted and inserted
         return s1  # at the line's end, after a deletion there
 
     def source_offset(self, line: int, column: int) -> int:
@@ -107,11 +112,13 @@ def comments_for(
         line = min(max(warning.line, 1), len(normalized_starts)) - 1
         offset = min(normalized_starts[line] + warning.column - 1, len(lines.normalized))
         end = _extent(lines.normalized, offset, warning.excerpt)
-        comments.append(Comment(lines.to_source(offset), lines.to_source(end, end=True), _say(warning)))
+        start, end = lines.to_source(offset), lines.to_source(end, end=True)
+        comments.append(Comment(start, end, _say(warning), on_inserted=True))
     for finding in findings:
         start, end = finding.offset, finding.offset + finding.length
         text = _say(finding.diagnostic())
-        comments.append(Comment(lines.to_source(start), lines.to_source(end, end=True), text))
+        start, end = lines.to_source(start), lines.to_source(end, end=True)
+        comments.append(Comment(start, end, text, on_inserted=True))
     for piece, (start, end) in zip(dropped, lines.dropped_ranges(dropped), strict=True):
         comments.append(Comment(start, end, f"left out of the document: {piece.reason}"))
     return sorted(comments, key=lambda c: (c.start, c.end))

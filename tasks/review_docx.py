@@ -61,7 +61,7 @@ def write_review_docx(
 def _masked(text: str, ranges: Iterable[tuple[int, int]]) -> str:
     chars = list(text)
     for start, end in ranges:
-        chars[start:end] = (_MASK if char != "\n" else char for char in chars[start:end])
+        chars[start:end] = _MASK * (end - start)  # its line breaks too: no paragraph mark splits it
     return "".join(chars)
 
 
@@ -141,7 +141,12 @@ def _markers(
     markers: dict[int, list[tuple[str, int]]] = {}
     for number, comment in enumerate(comments):
         start = item_of[comment.start]
-        end = item_of[comment.end - 1] + 1 if comment.end > comment.start else start
+        if comment.end == comment.start:
+            end = start
+        elif comment.on_inserted:  # up to the next source character
+            end = item_of[comment.end]
+        else:
+            end = item_of[comment.end - 1] + 1
         end = next((i for i in range(start, end) if _is_mark(items[i])), end)
         markers.setdefault(start, []).append(("start", number))
         markers.setdefault(end, []).append(("end", number))
