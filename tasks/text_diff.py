@@ -9,6 +9,8 @@ rest is deleted from `before` and inserted from `after`); the passes only make i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
@@ -60,16 +62,61 @@ def _tokens(before: str, after: str, b0: int, b1: int, a0: int, a1: int) -> list
     b_tokens, a_tokens = _TOKEN.findall(before, b0, b1), _TOKEN.findall(after, a0, a1)
     b_starts, a_starts = _starts(b_tokens, b0), _starts(a_tokens, a0)
     spans: list[Span] = []
-    matcher = SequenceMatcher(None, b_tokens, a_tokens, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        c0, c1, d0, d1 = b_starts[i1], b_starts[i2], a_starts[j1], a_starts[j2]
-        if tag == "equal":
-            spans.append(Span(Op.EQUAL, c0, c1, d0, d1))
-        elif tag == "replace":
+    i, j = 0, 0
+    for bi, aj, size in [*_matching_blocks(b_tokens, a_tokens, 0, 0), (len(b_tokens), len(a_tokens), 0)]:
+        c0, c1, d0, d1 = b_starts[i], b_starts[bi], a_starts[j], a_starts[aj]
+        if c1 > c0 and d1 > d0:
             spans.extend(_chars(before, after, c0, c1, d0, d1))
         else:
             spans.extend(_changed(c0, c1, d0, d1))
+        if size:
+            spans.append(Span(Op.EQUAL, b_starts[bi], b_starts[bi + size], a_starts[aj], a_starts[aj + size]))
+        i, j = bi + size, aj + size
     return spans
+
+
+def _matching_blocks(b: list[str], a: list[str], b_origin: int, a_origin: int) -> list[tuple[int, int, int]]:
+    """Equal runs (b index, a index, length) in order. Anchored first on the tokens found once on each
+    side, in an order both agree on (patience diff): difflib alone is quadratic in a long text's common
+    tokens, and between anchors the pieces are short."""
+    anchors = _unique_anchors(b, a)
+    if not anchors:
+        matcher = SequenceMatcher(None, b, a, autojunk=False)
+        return [(b_origin + i, a_origin + j, n) for i, j, n in matcher.get_matching_blocks() if n]
+    blocks: list[tuple[int, int, int]] = []
+    i, j = 0, 0
+    for bi, aj in [*anchors, (len(b), len(a))]:
+        if bi > i and aj > j:
+            blocks.extend(_matching_blocks(b[i:bi], a[j:aj], b_origin + i, a_origin + j))
+        if bi < len(b):
+            blocks.append((b_origin + bi, a_origin + aj, 1))
+        i, j = bi + 1, aj + 1
+    return blocks
+
+
+def _unique_anchors(b: list[str], a: list[str]) -> list[tuple[int, int]]:
+    """Pairs (i, j) with b[i] == a[j] found once in each, the longest series increasing on both sides."""
+    b_count, a_count = Counter(b), Counter(a)
+    a_at = {token: j for j, token in enumerate(a) if a_count[token] == 1}
+    pairs = [(i, a_at[t]) for i, t in enumerate(b) if b_count[t] == 1 and t in a_at]
+    # the longest series increasing in j too (patience sorting)
+    tails: list[int] = []  # tails[k]: the pair ending the best series of length k + 1 found so far
+    tail_js: list[int] = []  # its j
+    previous = [-1] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        k = bisect_left(tail_js, j)
+        previous[index] = tails[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(index)
+            tail_js.append(j)
+        else:
+            tails[k], tail_js[k] = index, j
+    series = []
+    index = tails[-1] if tails else -1
+    while index >= 0:
+        series.append(pairs[index])
+        index = previous[index]
+    return series[::-1]
 
 
 def _chars(before: str, after: str, b0: int, b1: int, a0: int, a1: int) -> list[Span]:

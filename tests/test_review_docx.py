@@ -299,7 +299,7 @@ def _read_export(path: Path) -> str:
     return path.read_text(encoding="utf-8").removeprefix("\ufeff")
 
 
-@pytest.mark.parametrize("name", ["speech", "draft"])
+@pytest.mark.parametrize("name", SAMPLES.keys())
 def test_libreoffice_shows_the_revisions_and_comments_and_resolves_them(name: str, tmp_path: Path) -> None:
     assert shutil.which("soffice"), "LibreOffice: scripts/setup.sh installs libreoffice-writer-nogui"
     reviewed = _review(SAMPLES[name], tmp_path)
