@@ -16,9 +16,11 @@ doubts and the reason for each piece left out, on the text they concern.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from docx.oxml.ns import qn
 from lxml import etree
@@ -27,7 +29,7 @@ from tasks.docx_revisions import Revisions, body_paragraphs, make_run
 from tasks.model import Document, NormalizedText, SourceText
 from tasks.proofread.finding import Finding
 from tasks.review_anchors import Comment, LineMap, comments_for
-from tasks.text_diff import Op, diff
+from tasks.text_diff import Op, Span, diff
 from tasks.word_comments import add_comments_part, comment_reference_run
 
 _BOUNDARY = object()  # a paragraph mark in the DOCX's text, where the text has its "\n"
@@ -66,29 +68,48 @@ def _masked(text: str, ranges: Iterable[tuple[int, int]]) -> str:
 
 
 class _Paragraphs:
-    """The body's paragraphs with their text and, char by char, the run properties it is set in."""
+    """The body's paragraphs, their text joined by "\\n", and the stretches of that text in one run
+    properties (segment_rPr: a w:rPr, None, or _BOUNDARY for the "\\n" between two paragraphs)."""
 
     def __init__(self, body: etree._Element) -> None:
         self.elements = body_paragraphs(body)
         self.first_rPr: list[etree._Element | None] = []
-        self.char_rPr: list[object] = []  # per character of `text`: its run's w:rPr (or None), or _BOUNDARY
+        self.segment_starts: list[int] = []
+        self.segment_rPr: list[object] = []
         pieces: list[str] = []
+        length = 0
         for index, paragraph in enumerate(self.elements):
             if index:
+                self._segment(length, _BOUNDARY)
                 pieces.append("\n")
-                self.char_rPr.append(_BOUNDARY)
+                length += 1
             first: etree._Element | None = None
             for run in paragraph.iter(qn("w:r")):
                 rPr = run.find(qn("w:rPr"))
                 first = rPr if first is None else first
                 text = "".join(_run_chars(run))
-                pieces.append(text)
-                self.char_rPr.extend([rPr] * len(text))
+                if text:
+                    self._segment(length, rPr)
+                    pieces.append(text)
+                    length += len(text)
             self.first_rPr.append(first)
             for child in list(paragraph):  # refilled by _Emitter
                 if child.tag != qn("w:pPr"):
                     paragraph.remove(child)
         self.text = "".join(pieces)
+        self.segment_starts.append(length)
+
+    def _segment(self, start: int, rPr: object) -> None:
+        self.segment_starts.append(start)
+        self.segment_rPr.append(rPr)
+
+    def segments(self, start: int, end: int) -> Iterator[tuple[int, int, object]]:
+        """(start, end, rPr) of the stretches of text[start:end] in one run (or a paragraph mark)."""
+        index = bisect_right(self.segment_starts, start) - 1
+        while start < end:
+            stop = min(end, self.segment_starts[index + 1])
+            yield start, stop, self.segment_rPr[index]
+            start, index = stop, index + 1
 
 
 def _run_chars(run: etree._Element) -> Iterable[str]:
@@ -101,61 +122,83 @@ def _run_chars(run: etree._Element) -> Iterable[str]:
             yield "\n"
 
 
+class _Chunk(NamedTuple):
+    """A piece of the review's text in one revision state and one run's properties."""
+
+    op: Op
+    text: str | None  # None: a paragraph mark of the DOCX
+    rPr: object
+    source: int  # offset in the source of its first character; -1 for an insertion
+
+
 def _track(
     body: etree._Element, source: str, masked: str, comments: list[Comment], revisions: Revisions
 ) -> None:
     paragraphs = _Paragraphs(body)
-    docx_text = paragraphs.text
-    items: list[tuple[Op, str | None, object, int]] = []  # (op, char or None for a mark, rPr, source offset)
-    for span in diff(masked, docx_text):
-        if span.op is Op.DELETE:
-            items.extend((Op.DELETE, source[s], None, s) for s in range(span.b0, span.b1))
-            continue
-        for k, d in enumerate(range(span.a0, span.a1)):
-            rPr = paragraphs.char_rPr[d]
-            char = None if rPr is _BOUNDARY else docx_text[d]
-            items.append((span.op, char, rPr, span.b0 + k if span.op is Op.EQUAL else -1))
+    cuts = sorted({c.start for c in comments} | {c.end for c in comments})  # where comment marks go
+    chunks = list(_chunks(diff(masked, paragraphs.text), paragraphs, source, cuts))
+    markers = _markers(chunks, len(source), comments)
     emitter = _Emitter(paragraphs, revisions)
-    markers = _markers(items, len(source), comments)
-    for index, (op, char, rPr, _) in enumerate(items):
+    for index, chunk in enumerate(chunks):
         emitter.markers(markers.get(index, ()))
-        if char is None:
-            emitter.paragraph_mark(op)
+        if chunk.text is None:
+            emitter.paragraph_mark(chunk.op)
         else:
-            emitter.char(op, char, rPr)
-    emitter.markers(markers.get(len(items), ()))
+            emitter.text(chunk.op, chunk.text, chunk.rPr)
+    emitter.markers(markers.get(len(chunks), ()))
     emitter.flush()
 
 
+def _chunks(spans: Iterable[Span], paragraphs: _Paragraphs, source: str, cuts: list[int]) -> Iterator[_Chunk]:
+    """The aligned texts as chunks: cut at run and paragraph bounds and at the source offsets in `cuts`."""
+    docx_text = paragraphs.text
+    for span in spans:
+        if span.op is Op.DELETE:
+            for start, end in _cut(span.b0, span.b1, cuts):
+                yield _Chunk(Op.DELETE, source[start:end], None, start)
+            continue
+        for start, end, rPr in paragraphs.segments(span.a0, span.a1):
+            if span.op is Op.INSERT:
+                yield _Chunk(Op.INSERT, None if rPr is _BOUNDARY else docx_text[start:end], rPr, -1)
+                continue
+            shift = span.b0 - span.a0  # equal text: the source offset of docx_text[i] is i + shift
+            for s_start, s_end in _cut(start + shift, end + shift, cuts):
+                text = None if rPr is _BOUNDARY else docx_text[s_start - shift : s_end - shift]
+                yield _Chunk(Op.EQUAL, text, rPr, s_start)
+
+
+def _cut(start: int, end: int, cuts: list[int]) -> Iterator[tuple[int, int]]:
+    for cut in cuts[bisect_right(cuts, start) : bisect_left(cuts, end)]:
+        yield start, cut
+        start = cut
+    yield start, end
+
+
 def _markers(
-    items: Sequence[tuple[Op, str | None, object, int]], source_length: int, comments: list[Comment]
+    chunks: Sequence[_Chunk], source_length: int, comments: list[Comment]
 ) -> dict[int, list[tuple[str, int]]]:
-    """Where each comment's range starts and ends, as ("start" | "end", comment id) before item i.
+    """Where each comment's range starts and ends, as ("start" | "end", comment id) before chunk i.
 
     A range stays in its first paragraph: Word and LibreOffice anchor a comment in one."""
-    item_of = [0] * (source_length + 1)
-    item_of[source_length] = len(items)
-    for index, (_, _, _, s) in enumerate(items):
-        if s >= 0:
-            item_of[s] = index
+    starting = {source_length: len(chunks)}  # source offset -> the chunk that starts there
+    ending = {}  # source offset -> the chunk after the one that ends there
+    for index, chunk in enumerate(chunks):
+        if chunk.source >= 0:
+            starting[chunk.source] = index
+            ending[chunk.source + (1 if chunk.text is None else len(chunk.text))] = index + 1
     markers: dict[int, list[tuple[str, int]]] = {}
     for number, comment in enumerate(comments):
-        start = item_of[comment.start]
+        start = starting[comment.start]
         if comment.end == comment.start:
             end = start
         elif comment.on_inserted:  # up to the next source character
-            end = item_of[comment.end]
+            end = starting[comment.end]
         else:
-            end = item_of[comment.end - 1] + 1
-        end = next((i for i in range(start, end) if _is_mark(items[i])), end)
+            end = ending[comment.end]
+        end = next((i for i in range(start, end) if chunks[i].text is None), end)
         markers.setdefault(start, []).append(("start", number))
         markers.setdefault(end, []).append(("end", number))
     return markers
-
-
-def _is_mark(item: tuple[Op, str | None, object, int]) -> bool:
-    """A paragraph mark of the DOCX (a deleted "\\n" is a line break inside a paragraph)."""
-    return item[1] is None
 
 
 class _Emitter:
@@ -174,7 +217,7 @@ class _Emitter:
     def paragraph(self) -> etree._Element:
         return self.paragraphs.elements[self.index]
 
-    def char(self, op: Op, char: str, rPr: object) -> None:
+    def text(self, op: Op, text: str, rPr: object) -> None:
         if op is Op.DELETE:
             rPr = self.rPr  # deleted text is set like the text beside it
         else:
@@ -182,7 +225,7 @@ class _Emitter:
         if op is not self.op or rPr is not self.group_rPr:
             self.flush()
             self.op, self.group_rPr = op, rPr
-        self.chars.append(char)
+        self.chars.append(text)
 
     def paragraph_mark(self, op: Op) -> None:
         self.flush()
