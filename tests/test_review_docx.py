@@ -108,6 +108,20 @@ def _xml(element: etree._Element | None) -> bytes:
     return b"" if element is None else etree.tostring(element)
 
 
+def test_front_matter_title_and_agency_are_edits_too(tmp_path: Path) -> None:
+    """Metadata in a front-matter block: the block is deleted, the red header and title it gives inserted."""
+    draft = SAMPLES["draft"].read_text(encoding="utf-8").split("\n", 2)[2]  # without its title lines
+    path = tmp_path / "通知.txt"
+    front = "---\ntitle: 关于开展营商环境提升年活动的通知\nagency: 云山市人民政府\n---\n"
+    path.write_text(front + draft, encoding="utf-8")
+    reviewed = _review(path, tmp_path)
+    assert reviewed.document.metadata.agency
+    review = _body(reviewed.review)
+    assert document_text(review, View.ACCEPTED) == document_text(_body(reviewed.docx))
+    assert document_text(review, View.REJECTED) == reviewed.source.text
+    assert document_text(review, View.ACCEPTED).startswith("云山市人民政府\n关于开展")
+
+
 def test_every_revision_is_by_gongwen_at_the_run_time(reviewed: Reviewed) -> None:
     body = _body(reviewed.review)
     marks = [*body.iter(qn("w:ins")), *body.iter(qn("w:del"))]
