@@ -10,7 +10,7 @@ is text, w:tab a "\\t", w:br and w:cr a "\\n". A paragraph whose mark is deleted
 from __future__ import annotations
 
 from copy import deepcopy
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from docx.oxml.ns import qn
@@ -83,11 +83,18 @@ def document_text(body: etree._Element, view: View = View.ACCEPTED) -> str:
     return "".join(out)
 
 
+def word_date(when: datetime) -> str:
+    """A w:date: UTC to the second (a naive time is taken as UTC)."""
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class Revisions:
     """Builds w:ins / w:del marks with ids unique in the document, all by one author at one time."""
 
     def __init__(self, when: datetime) -> None:
-        self.date = when.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.date = word_date(when)
         self._next_id = 1
 
     def mark(self, kind: str) -> etree._Element:

@@ -9,6 +9,9 @@ NAME.docx's; reject every one and it is the source's, line ends and all (tasks.d
   - source line breaks that end no paragraph are deleted line breaks (w:br in w:del);
   - paragraph marks with no line break in the source are inserted marks (w:pPr/w:rPr/w:ins);
   - furniture the structure stage dropped is masked before aligning, so it is deleted whole.
+A table stays a table: rejected in Word or LibreOffice, its cells stay cells (a paragraph mark ending a
+cell cannot go), so there their reject-all reads a row's cells on lines of their own where the source had
+them on one line; the XML's rejected view, which joins them, is the source exactly.
 Comments (word/comments.xml) carry the normalizer's and the structure stage's warnings, the proofreader's
 doubts and the reason for each piece left out, on the text they concern.
 """

@@ -10,7 +10,7 @@ from typing import Protocol
 from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
-from tasks.docx_revisions import AUTHOR, make_run
+from tasks.docx_revisions import AUTHOR, make_run, word_date
 
 COMMENTS_PART = "word/comments.xml"
 _CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
@@ -34,7 +34,7 @@ def add_comments_part(parts: dict[str, bytes], comments: Sequence[Said], when: d
     """Add word/comments.xml holding `comments` (ids 0, 1, … in order) to the package's `parts`."""
     if not comments:
         return
-    date = when.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    date = word_date(when)
     root = etree.Element(qn("w:comments"), nsmap={"w": nsmap["w"]})
     for number, comment in enumerate(comments):
         element = etree.SubElement(root, qn("w:comment"))
