@@ -32,6 +32,7 @@ from tasks.docx_revisions import Revisions, body_paragraphs, make_run
 from tasks.model import Document, NormalizedText, SourceText
 from tasks.proofread.finding import Finding
 from tasks.review_anchors import Comment, LineMap, comments_for
+from tasks.structure.furniture import outside_dropped
 from tasks.text_diff import Op, Span, diff
 from tasks.word_comments import add_comments_part, comment_reference_run
 
@@ -48,12 +49,17 @@ def write_review_docx(
     out_path: Path,
     when: datetime,
 ) -> None:
-    """Write the review DOCX for the DOCX at `docx_path`, which render_docx wrote from `document`."""
+    """Write the review DOCX for the DOCX at `docx_path`, which render_docx wrote from `document`.
+
+    `findings` are the proofreader's doubts the run reports (on the normalized text); `when` dates every
+    revision and comment."""
     with zipfile.ZipFile(docx_path) as package:
         parts = {info.filename: package.read(info) for info in package.infolist()}
     root = etree.fromstring(parts["word/document.xml"])
     lines = LineMap(source.text, normalized.text)
-    comments = comments_for(lines, normalized.warnings, document.warnings, findings, document.dropped)
+    # as the run reports them: no word on a toolbar's 【 in the furniture left out
+    shown = outside_dropped(normalized.text, document.dropped, normalized.warnings)
+    comments = comments_for(lines, shown, document.warnings, findings, document.dropped)
     masked = _masked(source.text, lines.dropped_ranges(document.dropped))
     _track(root.find(qn("w:body")), source.text, masked, comments, Revisions(when))
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
