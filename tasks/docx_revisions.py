@@ -93,9 +93,9 @@ def word_date(when: datetime) -> str:
 class Revisions:
     """Builds w:ins / w:del marks with ids unique in the document, all by one author at one time."""
 
-    def __init__(self, when: datetime) -> None:
+    def __init__(self, when: datetime, first_id: int = 0) -> None:
         self.date = word_date(when)
-        self._next_id = 1
+        self._next_id = first_id  # annotation ids are one series in a document: comments come first
 
     def mark(self, kind: str) -> etree._Element:
         """An empty w:ins or w:del with id, author and date."""

@@ -61,7 +61,7 @@ def write_review_docx(
     shown = outside_dropped(normalized.text, document.dropped, normalized.warnings)
     comments = comments_for(lines, shown, document.warnings, findings, document.dropped)
     masked = _masked(source.text, lines.dropped_ranges(document.dropped))
-    _track(root.find(qn("w:body")), source.text, masked, comments, Revisions(when))
+    _track(root.find(qn("w:body")), source.text, masked, comments, Revisions(when, len(comments)))
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     add_comments_part(parts, comments, when)
     with zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as package:

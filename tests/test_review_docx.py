@@ -130,7 +130,8 @@ def test_every_revision_is_by_gongwen_at_the_run_time(reviewed: Reviewed) -> Non
     assert {mark.get(qn("w:author")) for mark in marks} == {AUTHOR}
     assert {mark.get(qn("w:date")) for mark in marks} == {"2026-12-06T18:30:05Z"}
     ids = [mark.get(qn("w:id")) for mark in marks]
-    assert len(set(ids)) == len(ids)
+    ids += [start.get(qn("w:id")) for start in body.iter(qn("w:commentRangeStart"))]
+    assert len(set(ids)) == len(ids)  # one series of annotation ids
 
 
 def _deleted_stretches(body: etree._Element) -> list[str]:
