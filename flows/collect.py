@@ -76,6 +76,7 @@ def document_links(name: str) -> list[tuple[str, str]]:
     return [
         ("PDF", f"{name}.pdf"),
         ("Word", f"{name}.docx"),
+        ("修订", f"{name}.review.docx"),
         ("OFD", f"{name}.ofd"),
         ("提纲", "outline.md"),
         ("摘要", "summary.md"),

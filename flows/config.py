@@ -18,7 +18,10 @@ from tasks.layout import PROFILES, FontRole
 
 CONFIG_FILE_NAME = "gongwen.toml"
 ENV_PREFIX = "GONGWEN_"
-FORMATS = ("docx", "pdf", "ofd")
+# The documents a conversion can write, each as NAME.<file>: the review DOCX is the DOCX with every
+# change as a tracked revision and every doubt as a comment, made from the DOCX.
+FORMAT_FILES = {"docx": "docx", "review": "review.docx", "pdf": "pdf", "ofd": "ofd"}
+FORMATS = tuple(FORMAT_FILES)
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,10 @@ def _formats(value: Any, origin: str) -> str:
     unknown = wanted - set(FORMATS)
     if unknown or not wanted & {"pdf", "ofd"}:
         raise ValueError(f"{origin}: formats must name pdf or ofd among {', '.join(FORMATS)}, got {value!r}")
+    if "review" in wanted and "docx" not in wanted:
+        raise ValueError(
+            f"{origin}: formats: the review DOCX is made from the DOCX; name docx too, got {value!r}"
+        )
     return ",".join(name for name in FORMATS if name in wanted)
 
 

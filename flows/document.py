@@ -23,7 +23,7 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-from flows.config import Settings
+from flows.config import FORMAT_FILES, Settings
 from flows.ledger import Ledger
 from flows.outputs import atomic_write_json, atomic_write_text, publish_dir, staging_dir
 from flows.result import DocumentResult
@@ -39,6 +39,7 @@ from tasks.proofread import Finding, proofread
 from tasks.render_docx import render_docx
 from tasks.render_ofd import render_ofd
 from tasks.render_pdf import render_pdf
+from tasks.review_docx import write_review_docx
 from tasks.structure import build_document
 from tasks.structure.furniture import outside_dropped
 from tasks.summarize import summarize, summary_dict, summary_markdown
@@ -153,6 +154,13 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
         if "docx" in formats:
             with clock.stage("render_docx"):
                 render_docx(document, profile, staging / f"{output_name}.docx")
+        if "review" in formats:
+            with clock.stage("render_review"):
+                review = staging / f"{output_name}.{FORMAT_FILES['review']}"
+                made = datetime.now(UTC)
+                write_review_docx(
+                    staging / f"{output_name}.docx", source, normalized, document, findings, review, made
+                )
         with clock.stage("fonts"):
             fonts = _fonts(settings.font_key)
         pdf, unembedded = None, []
@@ -224,7 +232,10 @@ def _warnings(
 def _written(staging: Path, output_name: str, formats: frozenset[str], ms: dict[str, float]) -> dict:
     """Each written document's size and the time its writer took, for report.json."""
     return {
-        kind: {"bytes": (staging / f"{output_name}.{kind}").stat().st_size, "ms": ms[f"render_{kind}"]}
+        kind: {
+            "bytes": (staging / f"{output_name}.{FORMAT_FILES[kind]}").stat().st_size,
+            "ms": ms[f"render_{kind}"],
+        }
         for kind in sorted(formats)
     }
 

@@ -317,13 +317,18 @@ def _docx_text(path: Path) -> str:
 
 
 def _assert_complete(settings: Settings, row: dict, input_path: Path) -> dict:
-    """All nine outputs exist, the PDF opens with the reported page count; returns report.json."""
+    """All ten outputs exist, the PDF opens with the reported page count; returns report.json."""
     from pypdf import PdfReader
 
     name = row["name"]
     folder = settings.outputs / name
     expected = {"outline.json", "outline.md", "summary.md", "summary.json", "changes.html", "report.json"}
-    assert {p.name for p in folder.iterdir()} == expected | {f"{name}.docx", f"{name}.pdf", f"{name}.ofd"}
+    assert {p.name for p in folder.iterdir()} == expected | {
+        f"{name}.docx",
+        f"{name}.review.docx",
+        f"{name}.pdf",
+        f"{name}.ofd",
+    }
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     assert report["input"]["sha256"] == hashlib.sha256(input_path.read_bytes()).hexdigest()
     assert len(PdfReader(folder / f"{name}.pdf").pages) == report["pages"] >= 1

@@ -168,7 +168,15 @@ def test_run_artifact_links_each_file_and_lists_warnings(converted: tuple[Settin
     files = {Path(unquote(link.removeprefix("file://"))) for link in links[1:]}
     assert files == {
         (settings.outputs / "speech" / f).resolve()
-        for f in ("speech.pdf", "speech.docx", "speech.ofd", "outline.md", "summary.md", "changes.html")
+        for f in (
+            "speech.pdf",
+            "speech.docx",
+            "speech.review.docx",
+            "speech.ofd",
+            "outline.md",
+            "summary.md",
+            "changes.html",
+        )
     }
     assert "| empty | failed |" in markdown and "file is empty" in markdown
     assert "## Warnings" in markdown and "colliding marks" in markdown

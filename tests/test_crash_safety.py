@@ -98,7 +98,13 @@ def _assert_every_input_done_once(settings: Settings) -> None:
     for path in inputs:
         folder = settings.outputs / path.stem
         names = {p.name for p in folder.iterdir()}
-        assert names == {*OUTPUT_FILES, f"{path.stem}.docx", f"{path.stem}.pdf", f"{path.stem}.ofd"}, names
+        assert names == {
+            *OUTPUT_FILES,
+            f"{path.stem}.docx",
+            f"{path.stem}.review.docx",
+            f"{path.stem}.pdf",
+            f"{path.stem}.ofd",
+        }, names
         report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
         assert report["input"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert (folder / f"{path.stem}.pdf").read_bytes().rstrip().endswith(b"%%EOF")
@@ -150,8 +156,8 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
     recorded = json.loads(ledger.read_text(encoding="utf-8")) if ledger.exists() else {}
     for entry in recorded.values():  # the ledger names only documents whose outputs all exist
         assert (
-            len(list((settings.outputs / entry["output"]).iterdir())) == len(OUTPUT_FILES) + 3
-        )  # docx, pdf, ofd
+            len(list((settings.outputs / entry["output"]).iterdir())) == len(OUTPUT_FILES) + 4
+        )  # docx, review docx, pdf, ofd
     # A ledger write cut short by the kill leaves a temporary file beside it: the restart removes it.
     (settings.state_dir / ".tmp-cut-short.json").write_text('{"half', encoding="utf-8")
 

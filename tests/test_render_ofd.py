@@ -425,12 +425,12 @@ def test_a_font_whose_licence_forbids_embedding_is_named_not_embedded(
 
 
 def test_formats_setting(tmp_path: Path) -> None:
-    assert load_settings().formats == "docx,pdf,ofd"
+    assert load_settings().formats == "docx,review,pdf,ofd"
     assert load_settings(formats="OFD, pdf").formats == "pdf,ofd"
     config = tmp_path / "gongwen.toml"
     config.write_text('formats = ["ofd", "docx"]\n', encoding="utf-8")
     assert load_settings(config).output_formats == {"docx", "ofd"}
-    for wrong in ("docx", "pdf,html", ""):
+    for wrong in ("docx", "pdf,html", "", "pdf,review"):
         with pytest.raises(ValueError, match="formats"):
             load_settings(formats=wrong)
 
@@ -441,9 +441,10 @@ def test_the_flow_writes_the_ofd_beside_the_pdf_and_reports_it(tmp_path: Path) -
     settings = load_settings(outputs=tmp_path / "out")
     result = convert_document(SPEECH, settings, "speech")
     folder = Path(result.output_dir)
-    for kind in ("docx", "pdf", "ofd"):
+    for kind in ("docx", "review.docx", "pdf", "ofd"):
         assert (folder / f"speech.{kind}").is_file()
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report["files"]["review"]["bytes"] == (folder / "speech.review.docx").stat().st_size
     assert report["files"]["ofd"]["bytes"] == (folder / "speech.ofd").stat().st_size
     assert report["files"]["ofd"]["ms"] > 0
 
