@@ -111,7 +111,7 @@ def _section(title: str) -> None:
 
 def bench_stages(bench: Bench) -> None:
     from flows.config import Settings
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
 
     _section("stages: one document, warm, median ms per stage")
     folder = bench.root / "stages"
@@ -193,8 +193,8 @@ def bench_batch(bench: Bench) -> None:
 
 def _batch_beside_a_server(bench: Bench, inbox: Path) -> None:
     """Once: the batch as a service runs it, PREFECT_API_URL naming a running server (not in the tree)."""
-    from flows.prefect_api import free_port
-    from flows.serve import local_server
+    from flows.orchestration.prefect_server import free_port
+    from flows.orchestration.serve import local_server
 
     with local_server(free_port(), bench.root / "server.log", bench.env) as api_url:
         env = {**bench.env, "PREFECT_API_URL": api_url}
@@ -227,7 +227,7 @@ def bench_cold(bench: Bench) -> None:
 
 def bench_pdf(bench: Bench) -> None:
     from flows.config import Settings
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
     from tasks.fonts import resolve_fonts
     from tasks.ingest import read_source
     from tasks.layout import get_profile

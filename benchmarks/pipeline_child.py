@@ -30,7 +30,7 @@ def _settings(inbox: Path, outputs: Path):
 
 
 def first(doc: str, outputs: str) -> dict[str, object]:
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
 
     imported = time.perf_counter()
     result = convert_document(Path(doc), _settings(Path(doc).parent, Path(outputs)), "first")
@@ -38,8 +38,8 @@ def first(doc: str, outputs: str) -> dict[str, object]:
 
 
 def loop(inbox: str, outputs: str) -> dict[str, object]:
-    from flows.collect import refresh_index
-    from flows.workers import convert
+    from flows.orchestration.pool import convert
+    from flows.service.collect import refresh_index
 
     settings = _settings(Path(inbox), Path(outputs))
     paths = sorted(Path(inbox).iterdir())
@@ -49,9 +49,9 @@ def loop(inbox: str, outputs: str) -> dict[str, object]:
 
 
 def pool(inbox: str, outputs: str) -> dict[str, object]:
-    from flows.collect import refresh_index
-    from flows.inbox import pool_size
-    from flows.workers import convert, worker_pool
+    from flows.orchestration.pool import convert, worker_pool
+    from flows.service.collect import refresh_index
+    from flows.service.inbox import pool_size
 
     settings = _settings(Path(inbox), Path(outputs))
     paths = sorted(Path(inbox).iterdir())

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from flows.outputs import FAILED_DIR, STATE_DIR
+from flows.engine.outputs import FAILED_DIR, STATE_DIR
 from tasks.ingest import DEFAULT_MAX_BYTES
 from tasks.layout import PROFILES, FontRole
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from flows.config import Settings
-from flows.outputs import MAX_NAME_BYTES
+from flows.engine.outputs import MAX_NAME_BYTES
 
 pytestmark = pytest.mark.flow
 
@@ -292,7 +292,7 @@ class BadBatch:
 
 @pytest.fixture(scope="module")
 def bad_batch(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> BadBatch:
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     root = tmp_path_factory.mktemp("hostile")
     settings = Settings(inputs=root / "inputs", outputs=root / "outputs")
@@ -447,7 +447,7 @@ def test_hostile_names_stay_inside_outputs(bad_batch: BadBatch) -> None:
 
 
 def test_page_limit_refuses_before_and_after_rendering(tmp_path: Path) -> None:
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
     from tasks.ingest import IngestError
 
     settings = Settings(inputs=tmp_path, outputs=tmp_path / "outputs", max_pages=3)

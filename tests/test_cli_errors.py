@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli_outline import read_document
-from flows.environment import EXIT_ENVIRONMENT, EXIT_USAGE
-from flows.prefect_api import free_port
-from flows.serve import local_server
+from flows.cli.outline import read_document
+from flows.orchestration.prefect_server import free_port
+from flows.orchestration.serve import local_server
+from flows.service.environment import EXIT_ENVIRONMENT, EXIT_USAGE
 from tasks.ingest import read_source
 from tasks.normalize import normalize
 from tasks.outline import outline_entries

@@ -15,13 +15,13 @@ from urllib.parse import unquote
 import pytest
 
 from flows.cli import main
-from flows.collect import build_index, bundle
 from flows.config import Settings
-from flows.document import convert_document
-from flows.inbox import FileOutcome, record_failure
-from flows.ledger import Ledger
-from flows.outputs import THUMBNAIL_DIR
-from flows.report_table import markdown_table
+from flows.engine.convert import convert_document
+from flows.engine.outputs import THUMBNAIL_DIR
+from flows.service.collect import build_index, bundle
+from flows.service.inbox import FileOutcome, record_failure
+from flows.service.ledger import Ledger
+from flows.service.report_table import markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))

@@ -9,7 +9,7 @@ import pytest
 from conftest import CORPUS
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 
 TEXTS = sorted(p for p in CORPUS.glob("*.txt"))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from flows.config import Settings
-from flows.ledger import run_lock
+from flows.service.ledger import run_lock
 
 pytestmark = pytest.mark.flow
 
@@ -140,7 +140,7 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
         os.kill(run.pid, signal.SIGKILL)  # the run alone, as `kill -9 PID` does
         run.wait()
         published = len(_documents(settings))
-        assert any("flows.lifeline" in command for command in group.values()), group
+        assert any("flows.orchestration.lifeline" in command for command in group.values()), group
         _assert_group_ends(run.pid, "a process of the run outlived it")
     finally:
         if _process_group(run.pid):

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.flow
 
 @pytest.fixture(scope="module")
 def first_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[dict]]:
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     root = tmp_path_factory.mktemp("inbox")
     settings = Settings(inputs=root / "inputs", outputs=root / "outputs")
@@ -103,7 +103,7 @@ def test_failure_is_recorded_with_its_reason(first_run: tuple[Settings, list[dic
 
 
 def test_second_run_skips_and_force_redoes(first_run: tuple[Settings, list[dict]]) -> None:
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     settings, _ = first_run
     again = {row["name"]: row["status"] for row in process_inbox(settings=settings)}
@@ -139,7 +139,7 @@ def _busy_worker() -> int | None:
 def test_a_killed_worker_fails_at_most_its_own_document(prefect_harness: None, tmp_path: Path) -> None:
     """A worker killed mid-batch (the out-of-memory killer): its document fails as the environment's
     failure, tried again by the next run; the pool gets a new worker and the batch goes on."""
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     settings = Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", concurrency=2)
     settings.inputs.mkdir()
@@ -174,7 +174,7 @@ def test_a_document_past_its_time_limit_fails_and_the_batch_goes_on(
     prefect_harness: None, tmp_path: Path
 ) -> None:
     """Converting in the flow's own process (a concurrency of 1), the limit holds too."""
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     settings = Settings(
         inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", concurrency=1, document_timeout=5

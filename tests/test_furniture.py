@@ -19,7 +19,7 @@ import pytest
 from conftest import MESSY
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.changes_html import render_changes_html
 from tasks.layout import get_profile
 from tasks.model import BlockKind, Document

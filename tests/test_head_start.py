@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from flows import head_start
 from flows.config import Settings
-from flows.inbox import plan_batch
-from flows.ledger import Ledger, try_run_lock
-from flows.workers import convert, running_pool, stop_workers
+from flows.orchestration import head_start
+from flows.orchestration.pool import convert, running_pool, stop_workers
+from flows.service.inbox import plan_batch
+from flows.service.ledger import Ledger, try_run_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_TEXT = next((ROOT / "inputs").glob("*.txt")).read_text(encoding="utf-8")

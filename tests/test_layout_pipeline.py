@@ -16,7 +16,7 @@ import pytest
 from conftest import CORPUS
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.fonts import resolve_fonts
 from tasks.ingest import read_source
 from tasks.layout import OFFICIAL_FONT_NAMES, FontRole, Profile, get_profile, text_cells

@@ -18,10 +18,10 @@ import pytest
 from conftest import SPEECH
 
 from flows.config import Settings, load_settings
-from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch
-from flows.ledger import Ledger
-from flows.outputs import clean_name, is_plain_name, safe_output_name
-from flows.workers import convert, time_limit
+from flows.engine.outputs import clean_name, is_plain_name, safe_output_name
+from flows.orchestration.pool import convert, time_limit
+from flows.service.inbox import FileOutcome, Todo, finish_outcome, plan_batch
+from flows.service.ledger import Ledger
 
 SAMPLE_TEXT = SPEECH.read_text(encoding="utf-8")
 
@@ -282,7 +282,7 @@ def test_inputs_never_take_the_tools_own_names(settings: Settings, file: str, na
 
 
 def test_the_index_is_written_beside_a_document_called_index(settings: Settings) -> None:
-    from flows.collect import build_index
+    from flows.service.collect import build_index
 
     drop(settings.inputs, "index.html.txt")
     (outcome,) = run(settings)

@@ -23,7 +23,7 @@ from ofd2img.ofd import OFD as Ofd2Img
 from PIL import Image, ImageChops
 
 from flows.config import load_settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.fonts import FontSet, ResolvedFont, resolve_fonts
 from tasks.ingest import DEFAULT_MAX_BYTES, read_source
 from tasks.layout import GBT9704, MM_PER_INCH, PT_PER_INCH, Profile

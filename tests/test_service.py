@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.prefect_api import free_port, port_in_use, stop_process_group
-from flows.serve import SERVER_START_SECONDS, local_server, schedule
+from flows.orchestration.prefect_server import free_port, port_in_use, stop_process_group
+from flows.orchestration.serve import SERVER_START_SECONDS, local_server, schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from pool_jobs import fails, killed, no_warm_up, pid_after
 
-from flows.batch import SLICES_PER_WORKER, slices
 from flows.config import Settings
-from flows.prefect_api import TemporaryServer, healthy, start_server
-from flows.process_pool import JobTimedOut, ProcessPool, WorkerDied
-from flows.result import ConversionFailed
-from flows.workers import _context, get_ready, running_pool, stop_workers, worker_pool
+from flows.engine.result import ConversionFailed
+from flows.orchestration.flow import SLICES_PER_WORKER, slices
+from flows.orchestration.pool import _context, get_ready, running_pool, stop_workers, worker_pool
+from flows.orchestration.prefect_server import TemporaryServer, healthy, start_server
+from flows.orchestration.process_pool import JobTimedOut, ProcessPool, WorkerDied
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
@@ -30,7 +30,7 @@ def _worker_state() -> dict[str, object]:
     """What a worker holds before its first document (runs in the worker)."""
     import jieba
 
-    from flows.document import _font_set
+    from flows.engine.convert import _font_set
 
     return {
         "pid": os.getpid(),
@@ -63,10 +63,10 @@ def test_workers_start_warm_from_the_fork_server(pool_settings: Settings) -> Non
 def test_a_worker_without_the_fork_servers_warm_up_says_so(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.workers import PRELOAD, _start_worker
+    from flows.orchestration.pool import PRELOAD, _start_worker
 
     monkeypatch.delitem(sys.modules, PRELOAD, raising=False)  # as in a fork server that could not import it
-    with caplog.at_level("WARNING", logger="flows.workers"):
+    with caplog.at_level("WARNING", logger="flows.orchestration.pool"):
         _start_worker(Settings().font_key)
     assert "starts cold" in caplog.text and "PYTHONPATH" in caplog.text
 
@@ -117,7 +117,7 @@ def test_a_worker_says_the_real_reason_a_document_failed(pool_settings: Settings
     the failure is the environment's (the next run tries again)."""
     from dataclasses import replace
 
-    from flows.workers import convert
+    from flows.orchestration.pool import convert
 
     settings = replace(pool_settings, fonts={"body": "/nowhere/simfang.ttf"})
     futures = [worker_pool(settings, 2).submit(convert, SAMPLE_INPUT, settings, f"s{n}") for n in range(3)]
@@ -137,7 +137,7 @@ def test_pool_is_kept_between_runs_and_replaced_when_resized(pool_settings: Sett
 
 
 def test_a_worker_converts_a_document_and_draws_its_thumbnail(pool_settings: Settings) -> None:
-    from flows.workers import convert
+    from flows.orchestration.pool import convert
 
     result = worker_pool(pool_settings, 2).submit(convert, SAMPLE_INPUT, pool_settings, "sample").result(300)
     assert result.pages == 4
@@ -217,7 +217,7 @@ def test_temporary_server_answers_then_stops(tmp_path: Path, monkeypatch: pytest
 
 _CHILD_THAT_DIES_WITH_ITS_PARENT = """
 import os, sys, time
-from flows.lifeline import die_with_parent
+from flows.orchestration.lifeline import die_with_parent
 pid = os.fork()
 if pid == 0:
     die_with_parent()

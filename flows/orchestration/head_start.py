@@ -17,9 +17,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from flows.config import Settings
-from flows.inbox import Todo, plan_batch, worker_count
-from flows.ledger import Ledger, try_run_lock
-from flows.outputs import clear_leftovers
+from flows.engine.outputs import clear_leftovers
+from flows.service.inbox import Todo, plan_batch, worker_count
+from flows.service.ledger import Ledger, try_run_lock
 
 _lock = threading.Lock()
 _pending: HeadStart | None = None
@@ -41,7 +41,7 @@ class HeadStart(Executor):
         ).start()
 
     def _submit(self, todo: list[Todo], workers: int) -> None:
-        from flows.workers import convert, worker_pool
+        from flows.orchestration.pool import convert, worker_pool
 
         try:
             pool = worker_pool(self.settings, workers)
@@ -54,7 +54,7 @@ class HeadStart(Executor):
         """The executor for the flow's batch `todo`: `pool`, except for documents already under way.
         Those the flow's plan no longer has (a file changed since) are waited out first, so that an
         older conversion cannot publish over a newer one."""
-        from flows.workers import worker_pool
+        from flows.orchestration.pool import worker_pool
 
         planned = set(todo)
         wait([future for item, future in self.futures.items() if item not in planned])

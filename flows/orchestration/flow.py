@@ -25,17 +25,17 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import head_start
-from flows.collect import refresh_index
 from flows.config import Settings, load_settings
-from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch, pool_size
-from flows.ledger import Ledger, run_lock
-from flows.outputs import clear_leftovers
-from flows.report_table import markdown_table
-from flows.workers import convert, running_pool, stop_workers, time_limit, worker_pool
+from flows.engine.outputs import clear_leftovers
+from flows.orchestration import head_start
+from flows.orchestration.pool import convert, running_pool, stop_workers, time_limit, worker_pool
+from flows.service.collect import refresh_index
+from flows.service.inbox import FileOutcome, Todo, finish_outcome, plan_batch, pool_size
+from flows.service.ledger import Ledger, run_lock
+from flows.service.report_table import markdown_table
 
 if TYPE_CHECKING:
-    from flows.result import DocumentResult
+    from flows.engine.result import DocumentResult
 
 ProgressHook = Callable[[FileOutcome], None]
 Recorder = Callable[[Todo, "DocumentResult | None", "Exception | None"], FileOutcome]

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from flows.config import Settings
-from flows.ledger import Ledger
-from flows.outputs import atomic_write_json, atomic_write_text, publish_dir, staging_dir
-from flows.result import DocumentResult
+from flows.engine.outputs import atomic_write_json, atomic_write_text, publish_dir, staging_dir
+from flows.engine.result import DocumentResult
+from flows.service.ledger import Ledger
 from tasks.changes_html import render_changes_html
 from tasks.fonts import FontSet, resolve_fonts
 from tasks.ingest import IngestError, read_source

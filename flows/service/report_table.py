@@ -8,10 +8,10 @@ from urllib.parse import quote
 from rich.table import Table
 from rich.text import Text
 
-from flows.collect import document_links
 from flows.config import Settings
-from flows.inbox import FileOutcome
-from flows.terminal import printable
+from flows.service.collect import document_links
+from flows.service.inbox import FileOutcome
+from flows.service.terminal import printable
 
 COLUMNS = ("file", "status", "pages", "headings", "changes", "warnings", "seconds", "output / reason")
 

@@ -2,12 +2,12 @@
 
 A worker that dies (killed by the out-of-memory killer, say) fails only the document it was
 converting, and one that takes longer than `document_timeout` is killed and fails its document with
-that reason (flows/process_pool.py); either is replaced and the batch goes on.
+that reason (flows/orchestration/process_pool.py); either is replaced and the batch goes on.
 
 One pool per process, kept between runs (`gongwen watch` runs a flow per drop). Where the platform
 has a fork server, workers are forked from it after it has imported every stage, loaded jieba's
-dictionary and the fonts and converted a short text (`flows.worker_preload`): a worker starts warm
-in milliseconds, and the workers share those ~150 MB instead of holding a copy each. Elsewhere
+dictionary and the fonts and converted a short text (`flows.orchestration.worker_preload`): a worker
+starts warm in milliseconds, and the workers share those ~150 MB instead of holding a copy each. Elsewhere
 workers are spawned and warm up on their first document.
 """
 
@@ -29,15 +29,15 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.collect import draw_thumbnail, thumbnail_path
 from flows.config import Settings
-from flows.inbox import as_failure, candidate_files, worker_count
-from flows.process_pool import JobTimedOut, ProcessPool
+from flows.orchestration.process_pool import JobTimedOut, ProcessPool
+from flows.service.collect import draw_thumbnail, thumbnail_path
+from flows.service.inbox import as_failure, candidate_files, worker_count
 
 if TYPE_CHECKING:
-    from flows.result import DocumentResult
+    from flows.engine.result import DocumentResult
 
-PRELOAD = "flows.worker_preload"
+PRELOAD = "flows.orchestration.worker_preload"
 RETRY_SECONDS = 1.0
 
 _lock = threading.Lock()
@@ -81,7 +81,7 @@ def _start_worker(key: tuple[tuple[str, str], ...]) -> None:
             os.getpid(),
             PRELOAD,
         )
-    from flows.document import warm_fonts  # here: the flow's process need not import the stages
+    from flows.engine.convert import warm_fonts  # here: the flow's process need not import the stages
 
     try:
         warm_fonts(key)
@@ -111,7 +111,7 @@ def convert(path: Path, settings: Settings, output_name: str, sha256: str = "") 
 
 
 def _convert_with_retry(path: Path, settings: Settings, output_name: str) -> DocumentResult:
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
 
     try:
         return convert_document(path, settings, output_name)
@@ -198,6 +198,6 @@ def get_ready(settings: Settings, paths: list[Path]) -> None:
     if settings.concurrency > 1 and workers:
         prestart(settings, workers)
     else:
-        from flows.document import warm_up
+        from flows.engine.convert import warm_up
 
         warm_up(settings)

@@ -17,8 +17,7 @@ from itertools import count
 from pathlib import Path
 
 from flows.config import Settings
-from flows.ledger import Ledger, file_sha256
-from flows.outputs import (
+from flows.engine.outputs import (
     atomic_write_text,
     clean_name,
     failure_path,
@@ -26,8 +25,9 @@ from flows.outputs import (
     safe_output_name,
     with_suffix,
 )
-from flows.process_pool import JobTimedOut, WorkerDied
-from flows.result import ConversionFailed
+from flows.engine.result import ConversionFailed
+from flows.orchestration.process_pool import JobTimedOut, WorkerDied
+from flows.service.ledger import Ledger, file_sha256
 from tasks.ingest import SUPPORTED_SUFFIXES, IngestError, check_size, display_name
 from tasks.metadata import sidecar_path
 

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from flows.terminal import err, printable_json, printable_to
+from flows.service.terminal import err, printable_json, printable_to
 from tasks.ingest import IngestError, read_source
 from tasks.metadata import load_metadata
 from tasks.model import Document
@@ -43,8 +43,10 @@ def handler(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("outline", help="print the outline (headings) of a .txt or .docx file")
+def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "outline", parents=parents, help="print the outline (headings) of a .txt or .docx file"
+    )
     parser.add_argument("file", help="input .txt or .docx")
     parser.add_argument("--json", action="store_true", help="print outline.json instead of Markdown")
     parser.set_defaults(func=handler)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from flows.outputs import atomic_write_json, is_plain_name
+from flows.engine.outputs import atomic_write_json, is_plain_name
 
 LEDGER_FILE = "ledger.json"
 LOCK_FILE = "run.lock"

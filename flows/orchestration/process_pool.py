@@ -26,7 +26,7 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from flows.lifeline import die_with_parent
+from flows.orchestration.lifeline import die_with_parent
 
 _READY = "ready"  # a worker's first message: its initializer has run, it takes jobs now
 

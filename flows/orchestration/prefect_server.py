@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
 
-from flows.environment import health_problem, require_server
+from flows.service.environment import health_problem, require_server
 
 if TYPE_CHECKING:
     import uvicorn
