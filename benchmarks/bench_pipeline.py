@@ -228,20 +228,17 @@ def bench_cold(bench: Bench) -> None:
 def bench_pdf(bench: Bench) -> None:
     from flows.config import Settings
     from flows.engine.convert import convert_document
+    from flows.engine.read import read_document
     from tasks.fonts import resolve_fonts
-    from tasks.ingest import read_source
     from tasks.layout import get_profile
-    from tasks.normalize import normalize
     from tasks.render_pdf import render_pdf
-    from tasks.structure import build_document
 
     _section("pdf: the sample's PDF, LibreOffice from our DOCX beside our writer")
     soffice = shutil.which("soffice")
     folder = bench.root / "pdf"
     converted = convert_document(SAMPLE_SPEECH, Settings(outputs=folder), "sample")
     docx = Path(converted.output_dir) / "sample.docx"
-    source = read_source(SAMPLE_SPEECH)
-    document = build_document(normalize(source.text).text, source.name)
+    document = read_document(SAMPLE_SPEECH).document
     profile, fonts = get_profile("gbt9704"), resolve_fonts()
 
     def ours_warm(i: int) -> float:

@@ -85,15 +85,12 @@ def flow() -> dict[str, object]:
 
 
 def pdf(doc: str, outputs: str) -> dict[str, object]:
+    from flows.engine.read import read_document
     from tasks.fonts import resolve_fonts
-    from tasks.ingest import read_source
     from tasks.layout import get_profile
-    from tasks.normalize import normalize
     from tasks.render_pdf import render_pdf
-    from tasks.structure import build_document
 
-    source = read_source(Path(doc))
-    document = build_document(normalize(source.text).text, source.name)
+    document = read_document(Path(doc)).document
     Path(outputs).mkdir(parents=True, exist_ok=True)
     render_pdf(document, get_profile("gbt9704"), resolve_fonts(), Path(outputs) / "ours.pdf")
     return {}

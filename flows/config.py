@@ -12,13 +12,14 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from flows.engine.outputs import FAILED_DIR, STATE_DIR
 from tasks.ingest import DEFAULT_MAX_BYTES
 from tasks.layout import PROFILES, FontRole
 
 CONFIG_FILE_NAME = "gongwen.toml"
 ENV_PREFIX = "GONGWEN_"
 FORMATS = ("docx", "pdf", "ofd")
+STATE_DIR = ".gongwen"  # in outputs/: ledger, run lock, staging
+FAILED_DIR = "_failed"  # in outputs/: NAME.error.txt of each failed input
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli.outline import read_document
+from flows.engine.read import read_document
 from flows.orchestration.prefect_server import free_port
 from flows.orchestration.serve import local_server
 from flows.service.environment import EXIT_ENVIRONMENT, EXIT_USAGE
@@ -305,7 +305,7 @@ def test_hostile_names_and_text_are_escaped_by_the_file_commands(office: Path) -
     assert "\\x1b]2;pwned\\x07\\u202etxt.exe\\u200b\\x9b31m" in done.stdout, "visible, as escapes"
     outline = gongwen("outline", "--json", hostile.name, cwd=office)
     assert not RAW_CONTROLS.search(outline.stdout), "JSON escapes, wherever it goes"
-    assert json.loads(outline.stdout) == outline_entries(read_document(hostile)), "the same data"
+    assert json.loads(outline.stdout) == outline_entries(read_document(hostile).document), "the same data"
     piped = gongwen("normalize", "-q", hostile.name, cwd=office)
     expected = normalize(read_source(hostile).text).text
     assert piped.stdout == expected, "normalized text to a pipe or a file is the data, unchanged"

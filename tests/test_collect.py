@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from flows.cli import main
+from flows.cli.command import main
 from flows.config import Settings
 from flows.engine.convert import convert_document
 from flows.engine.outputs import THUMBNAIL_DIR

@@ -30,7 +30,7 @@ def _worker_state() -> dict[str, object]:
     """What a worker holds before its first document (runs in the worker)."""
     import jieba
 
-    from flows.engine.convert import _font_set
+    from flows.engine.fonts import _font_set
 
     return {
         "pid": os.getpid(),

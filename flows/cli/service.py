@@ -23,7 +23,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from flows.orchestration.prefect_server import flow_settings, start_server
 
     server = start_server()  # it starts while the rest is imported and the process warms up
-    from flows.engine.convert import prime
+    from flows.engine.warm import prime
     from flows.orchestration.flow import run_with_progress
     from flows.service.inbox import FileOutcome
     from flows.service.report_table import counts

@@ -29,6 +29,14 @@ class DocumentResult:
         return asdict(self)
 
 
+class WorkerDied(Exception):
+    """The worker running a job ended without answering (killed, or crashed in native code)."""
+
+
+class JobTimedOut(Exception):
+    """A job ran past its time limit (document_timeout); its worker was killed."""
+
+
 class ConversionFailed(Exception):
     """Why a document was not converted, in one line, as the run learns it from a worker (the reason
     the worker knew, not how the worker ended), and whose failure it is: `temporary` when the

@@ -81,10 +81,10 @@ def _start_worker(key: tuple[tuple[str, str], ...]) -> None:
             os.getpid(),
             PRELOAD,
         )
-    from flows.engine.convert import warm_fonts  # here: the flow's process need not import the stages
+    from flows.engine.fonts import load_fonts  # here: the flow's process need not import the stages
 
     try:
-        warm_fonts(key)
+        load_fonts(key)
     except Exception:  # a font file missing: each document meets it and reports it as its reason
         logging.getLogger(__name__).debug("worker warm-up failed", exc_info=True)
 
@@ -198,6 +198,6 @@ def get_ready(settings: Settings, paths: list[Path]) -> None:
     if settings.concurrency > 1 and workers:
         prestart(settings, workers)
     else:
-        from flows.engine.convert import warm_up
+        from flows.engine.warm import warm_in_background
 
-        warm_up(settings)
+        warm_in_background(settings)

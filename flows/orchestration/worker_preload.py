@@ -14,7 +14,7 @@ gc.disable()  # no collections while loading: freed holes in these pages would b
 import logging  # noqa: E402
 
 from flows.config import Settings  # noqa: E402
-from flows.engine.convert import prime  # noqa: E402
+from flows.engine.warm import prime  # noqa: E402
 
 try:
     prime(Settings())

@@ -25,8 +25,7 @@ from flows.engine.outputs import (
     safe_output_name,
     with_suffix,
 )
-from flows.engine.result import ConversionFailed
-from flows.orchestration.process_pool import JobTimedOut, WorkerDied
+from flows.engine.result import ConversionFailed, JobTimedOut, WorkerDied
 from flows.service.ledger import Ledger, file_sha256
 from tasks.ingest import SUPPORTED_SUFFIXES, IngestError, check_size, display_name
 from tasks.metadata import sidecar_path
