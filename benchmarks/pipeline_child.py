@@ -38,7 +38,7 @@ def first(doc: str, outputs: str) -> dict[str, object]:
 
 
 def loop(inbox: str, outputs: str) -> dict[str, object]:
-    from flows.orchestration.pool import convert
+    from flows.orchestration.work import convert
     from flows.service.collect import refresh_index
 
     settings = _settings(Path(inbox), Path(outputs))
@@ -49,7 +49,8 @@ def loop(inbox: str, outputs: str) -> dict[str, object]:
 
 
 def pool(inbox: str, outputs: str) -> dict[str, object]:
-    from flows.orchestration.pool import convert, worker_pool
+    from flows.orchestration.pool import WorkerPool
+    from flows.orchestration.work import convert
     from flows.service.collect import refresh_index
     from flows.service.inbox import pool_size
 
@@ -58,7 +59,7 @@ def pool(inbox: str, outputs: str) -> dict[str, object]:
     workers = pool_size(settings, len(paths))
     if not workers:
         raise SystemExit("the batch would not use a pool (concurrency or cores < 2)")
-    with worker_pool(settings, workers) as executor:
+    with WorkerPool().executor(settings, workers) as executor:
         futures = [executor.submit(convert, path, settings, path.stem) for path in paths]
         seconds = sum(future.result().seconds for future in futures)
     refresh_index(settings.outputs)

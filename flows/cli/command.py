@@ -27,37 +27,32 @@ from flows.service.terminal import err, guard_console_log, printable
 
 if TYPE_CHECKING:
     from flows.config import Settings
+    from flows.orchestration.pool import WorkerPool
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     prepare_prefect(args.verbose)
     settings = settings_from(args)
     require_service(settings, args.paths)
-    # The worker processes warm up faster than Prefect starts in this process. So the workers come
-    # first and, when no other run holds the lock, start converting the batch
-    # (flows/orchestration/head_start.py). With a concurrency of 1, fonts and jieba load on a thread here.
-    from flows.orchestration import head_start
-    from flows.orchestration.pool import get_ready, stop_workers
+    from flows.orchestration.pool import WorkerPool
 
-    paths = [Path(p) for p in args.paths]
-    if not head_start.start(settings, paths, args.force):
-        get_ready(settings, paths)
+    # The workers warm up (and, when no other run holds the lock, start converting) while Prefect starts.
+    workers = WorkerPool()
+    workers.get_ready(settings, [Path(p) for p in args.paths], args.force)
     try:
-        return _run_flow(args, settings)
-    except BaseException:  # Ctrl-C, or Prefect did not start: the workers must not go on converting
-        stop_workers()
-        raise
+        return _run_flow(args, settings, workers)
+    finally:  # done, Ctrl-C, or Prefect did not start: the workers must not go on converting
+        workers.stop()
 
 
-def _run_flow(args: argparse.Namespace, settings: Settings) -> int:
+def _run_flow(args: argparse.Namespace, settings: Settings, workers: WorkerPool) -> int:
     from flows.orchestration.prefect_server import flow_settings, start_server
 
     server = start_server()
     from rich.console import Console
     from rich.text import Text
 
-    from flows.orchestration.flow import run_with_progress
-    from flows.service.inbox import FileOutcome
+    from flows.orchestration.flow import process_inbox
     from flows.service.report_table import detail_lines, rich_table
 
     guard_console_log(args.verbose)
@@ -78,8 +73,9 @@ def _run_flow(args: argparse.Namespace, settings: Settings) -> int:
         )
     )
     with flow_settings(server):
-        rows = run_with_progress(show, paths=args.paths, force=args.force, settings=settings)
-    outcomes = [FileOutcome(**row) for row in rows]
+        outcomes = process_inbox(
+            paths=args.paths, force=args.force, settings=settings, workers=workers, progress=show
+        )
     console.print(rich_table(outcomes))
     for line in detail_lines(outcomes):
         console.print(Text(f"  {printable(line)}"))

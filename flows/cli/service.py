@@ -24,7 +24,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
     server = start_server()  # it starts while the rest is imported and the process warms up
     from flows.engine.warm import prime
-    from flows.orchestration.flow import run_with_progress
+    from flows.orchestration.flow import process_inbox
+    from flows.orchestration.pool import WorkerPool
     from flows.service.inbox import FileOutcome
     from flows.service.report_table import counts
     from flows.service.watch import watch_inbox
@@ -42,8 +43,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         what = "whole inbox" if paths is None else f"{len(paths)} file{'s' * (len(paths) != 1)}"
         print(f"{time.strftime('%H:%M:%S')} {what}", flush=True)
         chosen = None if paths is None else [str(p) for p in paths]
-        rows = run_with_progress(show, paths=chosen, settings=settings)
-        outcomes = [FileOutcome(**row) for row in rows]
+        outcomes = process_inbox(paths=chosen, settings=settings, workers=workers, progress=show)
         print(
             f"{time.strftime('%H:%M:%S')} {what}: {counts(outcomes)} ({time.perf_counter() - started:.2f} s)"
         )
@@ -54,9 +54,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
         + f"settle {settings.settle_seconds:g} s); Ctrl-C stops",
         flush=True,
     )
-    prime(settings)
-    with flow_settings(server):
-        watch_inbox(settings, run)
+    workers = WorkerPool()  # kept between runs: each drop finds them warm
+    prime(settings)  # for drops too small for workers, converted in this process
+    try:
+        with flow_settings(server):
+            watch_inbox(settings, run)
+    finally:
+        workers.stop()
     return 0
 
 
