@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import checkout_environment
 
 from flows.config import Settings
 from flows.service.ledger import run_lock
@@ -43,7 +44,7 @@ def _inbox(root: Path, count: int) -> Settings:
 
 def _start(settings: Settings, prefect_home: Path, concurrency: int = 1) -> subprocess.Popen[str]:
     """`gongwen run` in its own session, so that its process group holds exactly what it started."""
-    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = checkout_environment(PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     command = [sys.executable, "-m", "flows.cli", "run", "--inputs", str(settings.inputs)]
     command += ["--outputs", str(settings.outputs), "--concurrency", str(concurrency)]
     return subprocess.Popen(

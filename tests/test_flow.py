@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, checkout_environment
 
 from flows.config import Settings
 from flows.service.inbox import FileOutcome
@@ -200,7 +200,7 @@ def test_cli_run_cold_process(tmp_path: Path) -> None:
     inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
     inputs.mkdir()
     shutil.copy(SAMPLE_INPUT, inputs)
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "GONGWEN_OUTPUTS": str(outputs)}
+    env = checkout_environment(PREFECT_HOME=str(tmp_path / "prefect"), GONGWEN_OUTPUTS=str(outputs))
     done = subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", "--inputs", str(inputs)],
         capture_output=True,

@@ -17,6 +17,7 @@ import ofdkit
 import pdfplumber
 import pymupdf
 import pytest
+from conftest import CORPUS, SPEECH
 from easyofd.ofd import OFD as EasyOfd
 from fontTools.ttLib import TTFont as FtFont
 from ofd2img.ofd import OFD as Ofd2Img
@@ -34,7 +35,6 @@ from tasks.ofd_fonts import embedding_allowed
 from tasks.render_ofd import OfdResult, render_ofd
 from tasks.render_pdf import render_pdf
 from tasks.structure import build_document
-from tests.conftest import CORPUS, SPEECH
 from tests.pdf_layout_check import TypeArea, outline_titles
 
 NS = {"ofd": "http://www.ofdspec.org/2016"}  # GB/T 33190-2016, 7.1

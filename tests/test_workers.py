@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import checkout_environment
 from pool_jobs import fails, killed, no_warm_up, pid_after
 
 from flows.config import Settings
@@ -254,7 +255,7 @@ def test_a_process_that_asked_to_die_with_its_parent_does() -> None:
         [sys.executable, "-c", _CHILD_THAT_DIES_WITH_ITS_PARENT],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        env=checkout_environment(),
     )
     assert parent.stdout is not None
     child = int(parent.stdout.readline())

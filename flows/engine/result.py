@@ -1,6 +1,6 @@
 """What converting one document returns to the run, or raises: small, so that the run's process can
-unpickle it from a worker without importing the pipeline (jieba, reportlab, python-docx: ~25 MB it
-never uses)."""
+unpickle it from a worker without importing the pipeline (jieba, reportlab, python-docx), which it
+never uses."""
 
 from __future__ import annotations
 

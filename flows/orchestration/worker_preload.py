@@ -1,4 +1,4 @@
-"""Imported by the worker pool's fork server (flows/orchestration/pool.py): warm everything a document needs.
+"""Imported by the worker pool's fork server (flows/orchestration/pool.py): warm what a document needs.
 
 Every worker is forked from the fork server after this import, so it starts with the stages imported,
 jieba's dictionary and the fonts loaded and every first-use cost paid. `gc.freeze` keeps the workers'
