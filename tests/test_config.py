@@ -11,6 +11,8 @@ from conftest import checkout_environment
 
 from flows.config import load_settings
 
+pytestmark = pytest.mark.flow  # each test runs the gongwen command in a subprocess
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -20,6 +20,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_corpus_text_converts(path: Path, settings: Settings) -> None:
     name = path.stem.replace(".", "_")
     result = convert_document(path, settings, name)

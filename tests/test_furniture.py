@@ -98,6 +98,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("name", NAMES)
+@pytest.mark.slow
 def test_no_furniture_in_the_pdf_or_the_docx(name: str, converted: Path) -> None:
     folder = converted / name
     with pdfplumber.open(folder / f"{name}.pdf") as pdf:

@@ -16,6 +16,8 @@ from flows.orchestration.work import convert
 from flows.service.inbox import plan_batch
 from flows.service.ledger import Ledger, try_run_lock
 
+pytestmark = pytest.mark.slow  # worker processes convert whole documents
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_TEXT = next((ROOT / "inputs").glob("*.txt")).read_text(encoding="utf-8")
 

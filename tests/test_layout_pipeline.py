@@ -27,6 +27,8 @@ from tasks.structure import build_document
 from tests import docx_layout_check as docx_check
 from tests import pdf_layout_check as pdf_check
 
+pytestmark = pytest.mark.slow  # whole conversions, LibreOffice
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
 LONGEST = CORPUS / "hailar_2016_report.txt"

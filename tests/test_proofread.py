@@ -259,6 +259,7 @@ def test_few_findings_on_the_public_texts() -> None:
     assert found <= chars / 10_000
 
 
+@pytest.mark.flow
 def test_gongwen_check_reports_the_proofreaders_doubts_with_line_and_column(tmp_path: Path) -> None:
     import json
     import subprocess

@@ -17,6 +17,8 @@ from flows.service import watch
 from flows.service.unfinished import lacks_its_end, open_for_writing
 from flows.service.watch import Settler, watch_inbox
 
+pytestmark = pytest.mark.slow  # real settle times and file events
+
 Batch = list[Path] | None
 
 

@@ -23,6 +23,8 @@ from flows.orchestration.pool import WorkerPool, worker_context
 from flows.orchestration.prefect_server import TemporaryServer, healthy, start_server
 from flows.orchestration.process_pool import JobTimedOut, ProcessPool, WorkerDied
 
+pytestmark = pytest.mark.slow  # worker processes and their fork server
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
 
