@@ -1,4 +1,5 @@
-"""The `gongwen` command. Subcommands that need no orchestration never import Prefect (1-2 s).
+"""The `gongwen` command: the parser and `run`, `config`. Subcommands that need no orchestration never
+import Prefect (seconds of start-up).
 
 Exit status: 0 done; 1 some documents failed (or `check` found something); 2 a usage or settings
 error; 3 the environment failed (outputs folder, disk, Prefect server). Failures are one line on
