@@ -18,6 +18,7 @@ from tasks.layout import PROFILES, FontRole
 CONFIG_FILE_NAME = "gongwen.toml"
 ENV_PREFIX = "GONGWEN_"
 FORMATS = ("docx", "pdf", "ofd")
+FontKey = tuple[tuple[str, str], ...]  # the fonts named in gongwen.toml, (role, path) sorted: hashable
 STATE_DIR = ".gongwen"  # in outputs/: ledger, run lock, staging
 FAILED_DIR = "_failed"  # in outputs/: NAME.error.txt of each failed input
 
@@ -59,7 +60,7 @@ class Settings:
         return self.outputs / STATE_DIR
 
     @property
-    def font_key(self) -> tuple[tuple[str, str], ...]:
+    def font_key(self) -> FontKey:
         """`fonts` as a hashable key: fonts are parsed once per process and key."""
         return tuple(sorted(self.fonts.items()))
 

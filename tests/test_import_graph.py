@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
+from conftest import checkout_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ("flows.config", "flows.engine", "flows.service", "flows.orchestration", "flows.cli")
@@ -78,3 +81,17 @@ def test_the_flows_process_never_imports_the_pipeline_to_read_a_result() -> None
     """The run's process unpickles results from workers: flows.engine.result imports nothing heavy."""
     assert GRAPH["flows.engine.result"] == set()
     assert not (ROOT / "flows" / "engine" / "__init__.py").read_text(encoding="utf-8").count("import ")
+
+
+def test_the_run_process_never_imports_the_writers() -> None:
+    """`gongwen run`'s own process plans, submits and records: the writers (reportlab, python-docx,
+    the fonts) load in the workers only, so the command starts its workers and Prefect sooner."""
+    code = (
+        "import sys, flows.cli.command, flows.orchestration.pool, flows.orchestration.flow; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'docx', 'fontTools') "
+        "or m.startswith(('tasks.fonts', 'tasks.render'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=checkout_environment(), capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -6,10 +6,9 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from flows.config import FontKey
 from tasks.fonts import FontSet, resolve_fonts
 from tasks.layout import FontRole
-
-FontKey = tuple[tuple[str, str], ...]  # Settings.font_key: the fonts named in gongwen.toml, hashable
 
 _lock = threading.Lock()  # a warm-up thread may be loading the fonts right now
 

@@ -14,9 +14,9 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from flows.config import Settings
+from flows.config import FontKey, Settings
 from flows.engine.convert import convert_document
-from flows.engine.fonts import FontKey, load_fonts
+from flows.engine.fonts import load_fonts
 from tasks.words import tokenizer
 
 # A short text with a title long enough to be broken (jieba's tagger), a heading and body text:

@@ -30,8 +30,7 @@ from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from flows.config import Settings
-from flows.engine.fonts import FontKey
+from flows.config import FontKey, Settings
 from flows.orchestration.head_start import HeadStart, start_head
 from flows.orchestration.process_pool import ProcessPool
 from flows.service.inbox import candidate_files, worker_count
