@@ -40,10 +40,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     # The workers warm up (and, when no other run holds the lock, start converting) while Prefect starts.
     workers = WorkerPool()
     workers.get_ready(settings, [Path(p) for p in args.paths], args.force)
+    # Done, the workers are killed as the process exits (flows/orchestration/process_pool.py): sooner
+    # than they would stop one by one.
     try:
         return _run_flow(args, settings, workers)
-    finally:  # done, Ctrl-C, or Prefect did not start: the workers must not go on converting
+    except BaseException:  # Ctrl-C, or Prefect did not start: the workers must not go on converting
         workers.stop()
+        raise
 
 
 def _run_flow(args: argparse.Namespace, settings: Settings, workers: WorkerPool) -> int:

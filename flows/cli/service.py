@@ -56,12 +56,9 @@ def cmd_watch(args: argparse.Namespace) -> int:
     )
     workers = WorkerPool()  # kept between runs: each drop finds them warm
     prime(settings)  # for drops too small for workers, converted in this process
-    try:
-        with flow_settings(server):
-            watch_inbox(settings, run)
-    finally:
-        workers.stop()
-    return 0
+    with flow_settings(server):
+        watch_inbox(settings, run)
+    return 0  # the workers are killed as the process exits
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
