@@ -21,23 +21,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from flows.engine.read import read_document  # noqa: E402
 from tasks.fonts import FontSet, resolve_fonts  # noqa: E402
-from tasks.ingest import DEFAULT_MAX_BYTES, read_source  # noqa: E402
 from tasks.layout import GBT9704  # noqa: E402
-from tasks.metadata import load_metadata  # noqa: E402
 from tasks.model import Document  # noqa: E402
-from tasks.normalize import normalize  # noqa: E402
 from tasks.render_ofd import render_ofd  # noqa: E402
 from tasks.render_pdf import render_pdf  # noqa: E402
-from tasks.structure import build_document  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data" / "samples"
 
 
 def _document(path: Path) -> Document:
-    source = read_source(path, DEFAULT_MAX_BYTES)
-    metadata, body = load_metadata(path, source.text)
-    return build_document(normalize(body).text, source.name, metadata)
+    return read_document(path).document
 
 
 def _median_ms(write: Callable[[], object], runs: int) -> float:

@@ -111,7 +111,7 @@ def _section(title: str) -> None:
 
 def bench_stages(bench: Bench) -> None:
     from flows.config import Settings
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
 
     _section("stages: one document, warm, median ms per stage")
     folder = bench.root / "stages"
@@ -193,8 +193,8 @@ def bench_batch(bench: Bench) -> None:
 
 def _batch_beside_a_server(bench: Bench, inbox: Path) -> None:
     """Once: the batch as a service runs it, PREFECT_API_URL naming a running server (not in the tree)."""
-    from flows.prefect_api import free_port
-    from flows.serve import local_server
+    from flows.orchestration.prefect_server import free_port
+    from flows.orchestration.serve import local_server
 
     with local_server(free_port(), bench.root / "server.log", bench.env) as api_url:
         env = {**bench.env, "PREFECT_API_URL": api_url}
@@ -227,21 +227,18 @@ def bench_cold(bench: Bench) -> None:
 
 def bench_pdf(bench: Bench) -> None:
     from flows.config import Settings
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
+    from flows.engine.read import read_document
     from tasks.fonts import resolve_fonts
-    from tasks.ingest import read_source
     from tasks.layout import get_profile
-    from tasks.normalize import normalize
     from tasks.render_pdf import render_pdf
-    from tasks.structure import build_document
 
     _section("pdf: the sample's PDF, LibreOffice from our DOCX beside our writer")
     soffice = shutil.which("soffice")
     folder = bench.root / "pdf"
     converted = convert_document(SAMPLE_SPEECH, Settings(outputs=folder), "sample")
     docx = Path(converted.output_dir) / "sample.docx"
-    source = read_source(SAMPLE_SPEECH)
-    document = build_document(normalize(source.text).text, source.name)
+    document = read_document(SAMPLE_SPEECH).document
     profile, fonts = get_profile("gbt9704"), resolve_fonts()
 
     def ours_warm(i: int) -> float:

@@ -30,7 +30,7 @@ def _settings(inbox: Path, outputs: Path):
 
 
 def first(doc: str, outputs: str) -> dict[str, object]:
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
 
     imported = time.perf_counter()
     result = convert_document(Path(doc), _settings(Path(doc).parent, Path(outputs)), "first")
@@ -38,8 +38,8 @@ def first(doc: str, outputs: str) -> dict[str, object]:
 
 
 def loop(inbox: str, outputs: str) -> dict[str, object]:
-    from flows.collect import refresh_index
-    from flows.workers import convert
+    from flows.orchestration.work import convert
+    from flows.service.collect import refresh_index
 
     settings = _settings(Path(inbox), Path(outputs))
     paths = sorted(Path(inbox).iterdir())
@@ -49,16 +49,17 @@ def loop(inbox: str, outputs: str) -> dict[str, object]:
 
 
 def pool(inbox: str, outputs: str) -> dict[str, object]:
-    from flows.collect import refresh_index
-    from flows.inbox import pool_size
-    from flows.workers import convert, worker_pool
+    from flows.orchestration.pool import WorkerPool
+    from flows.orchestration.work import convert
+    from flows.service.collect import refresh_index
+    from flows.service.inbox import pool_size
 
     settings = _settings(Path(inbox), Path(outputs))
     paths = sorted(Path(inbox).iterdir())
     workers = pool_size(settings, len(paths))
     if not workers:
         raise SystemExit("the batch would not use a pool (concurrency or cores < 2)")
-    with worker_pool(settings, workers) as executor:
+    with WorkerPool().executor(settings, workers) as executor:
         futures = [executor.submit(convert, path, settings, path.stem) for path in paths]
         seconds = sum(future.result().seconds for future in futures)
     refresh_index(settings.outputs)
@@ -85,15 +86,12 @@ def flow() -> dict[str, object]:
 
 
 def pdf(doc: str, outputs: str) -> dict[str, object]:
+    from flows.engine.read import read_document
     from tasks.fonts import resolve_fonts
-    from tasks.ingest import read_source
     from tasks.layout import get_profile
-    from tasks.normalize import normalize
     from tasks.render_pdf import render_pdf
-    from tasks.structure import build_document
 
-    source = read_source(Path(doc))
-    document = build_document(normalize(source.text).text, source.name)
+    document = read_document(Path(doc)).document
     Path(outputs).mkdir(parents=True, exist_ok=True)
     render_pdf(document, get_profile("gbt9704"), resolve_fonts(), Path(outputs) / "ours.pdf")
     return {}

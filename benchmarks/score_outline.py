@@ -71,12 +71,13 @@ def corpus_files(corpus: Path) -> list[Path]:
 
 def score_file(path: Path, normalize: bool = False) -> tuple[Score, Score]:
     """(headings, items) for one corpus text."""
-    text = path.read_text(encoding="utf-8-sig")
-    if normalize:
-        from tasks.normalize import normalize as normalize_text
+    if normalize:  # the whole reading, as a conversion does it
+        from flows.engine.read import read_document
 
-        text = normalize_text(text).text
-    found = outline_entries(build_document(text, path.name))
+        document = read_document(path).document
+    else:  # the structure stage alone, on the text as written
+        document = build_document(path.read_text(encoding="utf-8-sig"), path.name)
+    found = outline_entries(document)
     reference = json.loads(path.with_name(path.stem + ".outline.json").read_text(encoding="utf-8"))
     return _score(reference, found, "heading"), _score(reference, found, "item")
 
@@ -91,7 +92,11 @@ def _row(name: str, heading: Score, item: Score) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--normalize", action="store_true", help="run tasks.normalize first")
+    parser.add_argument(
+        "--normalize",
+        action="store_true",
+        help="read as a conversion does (flows/engine/read.py): metadata, normalize, then structure",
+    )
     args = parser.parse_args(argv)
     columns = "ref  got      P      R     F1"
     print(f"{'file':<40} headings: {columns}   items: {columns}")

@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from flows.engine.read import read_document  # noqa: E402
 from tasks.model import Document, Summary  # noqa: E402
-from tasks.normalize import normalize  # noqa: E402
 from tasks.structure import build_document  # noqa: E402
 from tasks.summarize import summarize  # noqa: E402
 from tasks.words import tokenizer  # noqa: E402
@@ -95,8 +95,8 @@ def heading_coverage(doc: Document, summary: Summary) -> float:
 
 
 def load_document(path: Path) -> Document:
-    """The document as the pipeline sees it: normalized, then structured."""
-    return build_document(normalize(path.read_text(encoding="utf-8-sig")).text, path.name)
+    """The document as the pipeline sees it: read, normalized, then structured (flows/engine/read.py)."""
+    return read_document(path).document
 
 
 def source_for(name: str, samples: Path) -> Path:

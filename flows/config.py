@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from flows.outputs import FAILED_DIR, STATE_DIR
 from tasks.ingest import DEFAULT_MAX_BYTES
 from tasks.layout import PROFILES, FontRole
 
@@ -22,6 +21,9 @@ ENV_PREFIX = "GONGWEN_"
 # change as a tracked revision and every doubt as a comment, made from the DOCX.
 FORMAT_FILES = {"docx": "docx", "review": "review.docx", "pdf": "pdf", "ofd": "ofd"}
 FORMATS = tuple(FORMAT_FILES)
+FontKey = tuple[tuple[str, str], ...]  # the fonts named in gongwen.toml, (role, path) sorted: hashable
+STATE_DIR = ".gongwen"  # in outputs/: ledger, run lock, staging
+FAILED_DIR = "_failed"  # in outputs/: NAME.error.txt of each failed input
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class Settings:
         return self.outputs / STATE_DIR
 
     @property
-    def font_key(self) -> tuple[tuple[str, str], ...]:
+    def font_key(self) -> FontKey:
         """`fonts` as a hashable key: fonts are parsed once per process and key."""
         return tuple(sorted(self.fonts.items()))
 

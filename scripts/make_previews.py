@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flows.config import Settings  # noqa: E402 (after the repo root is on the path)
-from flows.document import convert_document  # noqa: E402
+from flows.engine.convert import convert_document  # noqa: E402
 
 PAGES = (1, 2)
 DPI = 80

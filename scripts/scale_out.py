@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.prefect_api import free_port, stop_process_group
-from flows.serve import local_server
+from flows.orchestration.prefect_server import free_port, stop_process_group
+from flows.orchestration.serve import local_server
 
 ROOT = Path(__file__).resolve().parents[1]
 POOL = "gongwen"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,12 @@ MESSY = SAMPLES / "messy"
 SPEECH = SAMPLES / "speech_office_directors.txt"
 if not SPEECH.is_file() or not any(CORPUS.glob("*.txt")) or not any(MESSY.glob("*.txt")):
     raise RuntimeError(f"the vendored samples are missing under {SAMPLES}: the suite cannot run without them")
+
+
+def checkout_environment(base: dict[str, str] | None = None, **overrides: str) -> dict[str, str]:
+    """The environment for a subprocess that must run this checkout's code (PYTHONPATH), never the
+    `gongwen` installed elsewhere: `base` (default os.environ) with `overrides`."""
+    return {**(os.environ if base is None else base), "PYTHONPATH": str(ROOT), **overrides}
 
 
 @pytest.fixture(scope="module")

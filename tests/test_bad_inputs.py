@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from flows.config import Settings
-from flows.outputs import MAX_NAME_BYTES
+from flows.engine.outputs import MAX_NAME_BYTES
+from flows.service.inbox import FileOutcome
 
 pytestmark = pytest.mark.flow
 
@@ -284,7 +285,7 @@ def _display(name: str) -> str:
 @dataclass
 class BadBatch:
     settings: Settings
-    rows: dict[str, dict]  # input file name -> outcome row
+    rows: dict[str, FileOutcome]  # input file name -> outcome
     tree_before: dict[str, str]
     tree_after: dict[str, str]
     second_run: dict[str, str]  # input file name -> status
@@ -292,7 +293,7 @@ class BadBatch:
 
 @pytest.fixture(scope="module")
 def bad_batch(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> BadBatch:
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     root = tmp_path_factory.mktemp("hostile")
     settings = Settings(inputs=root / "inputs", outputs=root / "outputs")
@@ -304,9 +305,9 @@ def bad_batch(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -
     for crafted in CRAFTED:
         crafted.make(settings.inputs / crafted.name, outside)
     before = _tree(root, skip=settings.outputs)
-    rows = {Path(row["input"]).name: row for row in process_inbox(settings=settings)}
+    rows = {Path(row.input).name: row for row in process_inbox(settings=settings)}
     after = _tree(root, skip=settings.outputs)
-    again = {Path(row["input"]).name: row["status"] for row in process_inbox(settings=settings)}
+    again = {Path(row.input).name: row.status for row in process_inbox(settings=settings)}
     return BadBatch(settings, rows, before, after, again)
 
 
@@ -316,11 +317,11 @@ def _docx_text(path: Path) -> str:
     return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
 
 
-def _assert_complete(settings: Settings, row: dict, input_path: Path) -> dict:
+def _assert_complete(settings: Settings, row: FileOutcome, input_path: Path) -> dict:
     """All ten outputs exist, the PDF opens with the reported page count; returns report.json."""
     from pypdf import PdfReader
 
-    name = row["name"]
+    name = row.name
     folder = settings.outputs / name
     expected = {"outline.json", "outline.md", "summary.md", "summary.json", "changes.html", "report.json"}
     assert {p.name for p in folder.iterdir()} == expected | {
@@ -346,14 +347,14 @@ def test_each_input_gets_outputs_or_a_clear_error(bad_batch: BadBatch, crafted: 
         return
     assert row is not None, "every candidate gets an outcome: the batch went on"
     if crafted.expect == DONE:
-        assert row["status"] == "done", row["detail"]
+        assert row.status == "done", row.detail
         _assert_complete(settings, row, settings.inputs / crafted.name)
         return
-    assert row["status"] == "failed"
-    assert crafted.expect in row["detail"]
-    error = (settings.failed_dir / f"{row['name']}.error.txt").read_text(encoding="utf-8")
+    assert row.status == "failed"
+    assert crafted.expect in row.detail
+    error = (settings.failed_dir / f"{row.name}.error.txt").read_text(encoding="utf-8")
     assert crafted.name in error and crafted.expect in error
-    assert not (settings.outputs / row["name"]).exists()
+    assert not (settings.outputs / row.name).exists()
 
 
 def test_inputs_unchanged_and_nothing_written_outside_outputs(bad_batch: BadBatch) -> None:
@@ -364,7 +365,7 @@ def test_inputs_unchanged_and_nothing_written_outside_outputs(bad_batch: BadBatc
             path = Path(folder, name)
             assert not path.is_symlink(), path
             assert len(name.encode("utf-8", "surrogateescape")) <= 255
-    names = {row["name"] for row in bad_batch.rows.values()}
+    names = {row.name for row in bad_batch.rows.values()}
     assert all(len(name.encode("utf-8")) <= MAX_NAME_BYTES for name in names)
     assert len(names) == len(bad_batch.rows), "one output name per input"
     leftovers = [p for p in outputs.rglob("*") if p.name.startswith(".tmp-")]
@@ -376,7 +377,7 @@ def test_second_run_does_no_work_again(bad_batch: BadBatch) -> None:
     assert bad_batch.second_run.keys() == bad_batch.rows.keys()
     for name, status in bad_batch.second_run.items():
         first = bad_batch.rows[name]
-        assert status == "skipped" or (status == "failed" == first["status"]), name
+        assert status == "skipped" or (status == "failed" == first.status), name
 
 
 def test_decoding_repairs_are_recorded(bad_batch: BadBatch) -> None:
@@ -405,7 +406,7 @@ def test_decoding_repairs_are_recorded(bad_batch: BadBatch) -> None:
 
 def test_docx_read_as_word_shows_it(bad_batch: BadBatch) -> None:
     """Deep nesting reads fast; Word's list numbers make the outline; notes and tables are reported."""
-    assert bad_batch.rows["nested_20000.docx"]["result"]["timings_ms"]["ingest"] < 5000
+    assert bad_batch.rows["nested_20000.docx"].result.timings_ms["ingest"] < 5000
     folder = bad_batch.settings.outputs / "word_numbered"
     outline = json.loads((folder / "outline.json").read_text(encoding="utf-8"))
     assert [(h["number"], h["title"]) for h in outline if h["level"] == 1] == [
@@ -425,22 +426,22 @@ def test_characters_outside_every_font_are_kept_and_reported(bad_batch: BadBatch
         report = json.loads((outputs / name / "report.json").read_text(encoding="utf-8"))
         fonts_lack = set(report["uncovered_characters"])
         assert fonts_lack <= set(chars)
-        assert bad_batch.rows[f"{name}.txt"]["result"]["warnings"] or not fonts_lack
+        assert bad_batch.rows[f"{name}.txt"].result.warnings or not fonts_lack
 
 
 def test_documents_without_the_usual_shape(bad_batch: BadBatch) -> None:
     outputs = bad_batch.settings.outputs
     assert ENGLISH in _docx_text(outputs / "no_chinese" / "no_chinese.docx")
     assert "狠抓落实" in _docx_text(outputs / "only_headings" / "only_headings.docx")
-    big = bad_batch.rows["headings_5000.txt"]["result"]
-    assert 550 <= big["headings"] <= 4550  # parts and sections at least; items may count as provisions
-    assert big["seconds"] < SECONDS_5000_HEADINGS, big["timings_ms"]
-    line = bad_batch.rows["one_line_1mb.txt"]["result"]
-    assert line["pages"] > 500
+    big = bad_batch.rows["headings_5000.txt"].result
+    assert 550 <= big.headings <= 4550  # parts and sections at least; items may count as provisions
+    assert big.seconds < SECONDS_5000_HEADINGS, big.timings_ms
+    line = bad_batch.rows["one_line_1mb.txt"].result
+    assert line.pages > 500
 
 
 def test_hostile_names_stay_inside_outputs(bad_batch: BadBatch) -> None:
-    names = {crafted: bad_batch.rows[crafted]["name"] for crafted in bad_batch.rows}
+    names = {crafted: bad_batch.rows[crafted].name for crafted in bad_batch.rows}
     assert names["-leading-dash.txt"] == "leading-dash"
     assert names["--force.txt"] == "force"
     assert names["line\nbreak.txt"] == "line_break"
@@ -452,7 +453,7 @@ def test_hostile_names_stay_inside_outputs(bad_batch: BadBatch) -> None:
 
 
 def test_page_limit_refuses_before_and_after_rendering(tmp_path: Path) -> None:
-    from flows.document import convert_document
+    from flows.engine.convert import convert_document
     from tasks.ingest import IngestError
 
     settings = Settings(inputs=tmp_path, outputs=tmp_path / "outputs", max_pages=3)

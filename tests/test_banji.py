@@ -361,6 +361,7 @@ def test_docx_without_imprint_has_no_table(tmp_path: Path) -> None:
     assert read_docx_xml(out).document.find(".//w:tbl", NS) is None
 
 
+@pytest.mark.slow
 def test_libreoffice_sets_the_rules_across_the_type_area(tmp_path: Path) -> None:
     if shutil.which("soffice") is None:
         pytest.skip(

@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli_outline import read_document
-from flows.environment import EXIT_ENVIRONMENT, EXIT_USAGE
-from flows.prefect_api import free_port
-from flows.serve import local_server
+from flows.engine.read import read_document
+from flows.orchestration.prefect_server import free_port
+from flows.orchestration.serve import local_server
+from flows.service.environment import EXIT_ENVIRONMENT, EXIT_USAGE
 from tasks.ingest import read_source
 from tasks.normalize import normalize
 from tasks.outline import outline_entries
+
+pytestmark = pytest.mark.flow  # each test runs the gongwen command in a subprocess
 
 ROOT = Path(__file__).resolve().parents[1]
 UNREACHABLE_API = "http://127.0.0.1:9/api"  # the discard port: nothing listens there
@@ -171,7 +173,6 @@ def test_read_only_outputs(office: Path, read_only_outputs: Path, command: list[
     assert one_line(done) == "gongwen: outputs folder outputs: read-only (a read-only file system)"
 
 
-@pytest.mark.flow
 def test_watch_stops_when_the_outputs_folder_fails_under_it(office: Path, mounted_outputs: Path) -> None:
     """No retrying every 30 s while looking alive: one line, exit 3, the process gone."""
     (office / "inputs" / "通知.txt").unlink()
@@ -200,7 +201,6 @@ def test_watch_stops_when_the_outputs_folder_fails_under_it(office: Path, mounte
             watcher.wait()
 
 
-@pytest.mark.flow
 def test_watch_stops_when_its_prefect_server_goes_away(office: Path) -> None:
     port = free_port()
     with local_server(port, office / "server.log", env=_environment(office, {})) as api_url:
@@ -246,7 +246,6 @@ def test_unreachable_prefect_server_stops_before_converting(office: Path, comman
     assert published(office / "outputs") == [], "nothing converted for a run that cannot be recorded"
 
 
-@pytest.mark.flow
 @pytest.mark.parametrize("command", [["run"], ["watch"]])
 def test_unreachable_prefect_server_of_a_profile(office: Path, command: list[str]) -> None:
     """Named in the active Prefect profile, not the environment: found once Prefect has read it."""
@@ -306,13 +305,12 @@ def test_hostile_names_and_text_are_escaped_by_the_file_commands(office: Path) -
     assert "\\x1b]2;pwned\\x07\\u202etxt.exe\\u200b\\x9b31m" in done.stdout, "visible, as escapes"
     outline = gongwen("outline", "--json", hostile.name, cwd=office)
     assert not RAW_CONTROLS.search(outline.stdout), "JSON escapes, wherever it goes"
-    assert json.loads(outline.stdout) == outline_entries(read_document(hostile)), "the same data"
+    assert json.loads(outline.stdout) == outline_entries(read_document(hostile).document), "the same data"
     piped = gongwen("normalize", "-q", hostile.name, cwd=office)
     expected = normalize(read_source(hostile).text).text
     assert piped.stdout == expected, "normalized text to a pipe or a file is the data, unchanged"
 
 
-@pytest.mark.flow
 def test_hostile_names_are_escaped_by_run(office: Path) -> None:
     """The progress lines, the table, the gist and Prefect's console log (a numbering gap warns, naming
     the file as it is called in the inbox)."""

@@ -14,14 +14,15 @@ from urllib.parse import unquote
 
 import pytest
 
-from flows.cli import main
-from flows.collect import build_index, bundle
+from flows.cli.command import main
 from flows.config import Settings
-from flows.document import convert_document
-from flows.inbox import FileOutcome, record_failure
-from flows.ledger import Ledger
-from flows.outputs import THUMBNAIL_DIR
-from flows.report_table import markdown_table
+from flows.engine.convert import convert_document
+from flows.engine.outputs import THUMBNAIL_DIR
+from flows.engine.result import DocumentResult
+from flows.service.collect import build_index, bundle
+from flows.service.inbox import FileOutcome, record_failure
+from flows.service.ledger import Ledger
+from flows.service.report_table import markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
@@ -32,8 +33,11 @@ NOTICE = (
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+Converted = tuple[Settings, dict[str, DocumentResult]]
+
+
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[str, dict]]:
+def converted(tmp_path_factory: pytest.TempPathFactory) -> Converted:
     """Two converted documents (the sample speech, a short notice) and one failure, in outputs/."""
     root = tmp_path_factory.mktemp("collect")
     settings = Settings(inputs=root / "inputs", outputs=root / "outputs")
@@ -42,7 +46,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[
     (settings.inputs / "notice.txt").write_text(NOTICE, encoding="utf-8")
     results = {}
     for name in ("speech", "notice"):
-        results[name] = convert_document(settings.inputs / f"{name}.txt", settings, name).as_dict()
+        results[name] = convert_document(settings.inputs / f"{name}.txt", settings, name)
     ledger = Ledger(settings.state_dir)
     record_failure(
         settings, ledger, settings.inputs / "empty.txt", "empty", "empty.txt: file is empty", "0" * 64
@@ -51,7 +55,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict[
 
 
 @pytest.fixture
-def outputs(converted: tuple[Settings, dict[str, dict]], tmp_path: Path) -> Path:
+def outputs(converted: Converted, tmp_path: Path) -> Path:
     """A private copy of the converted outputs, for tests that change them."""
     copy = tmp_path / "outputs"
     shutil.copytree(converted[0].outputs, copy)
@@ -154,7 +158,9 @@ def test_collect_command(outputs: Path, tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["collect", "--outputs", str(outputs), "--since", "2000-01-01"]) == 2, "--since needs --zip"
 
 
-def test_run_artifact_links_each_file_and_lists_warnings(converted: tuple[Settings, dict[str, dict]]) -> None:
+def test_run_artifact_links_each_file_and_lists_warnings(
+    converted: Converted,
+) -> None:
     settings, results = converted
     outcomes = [
         FileOutcome(

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import checkout_environment
 
 from flows.config import load_settings
+
+pytestmark = pytest.mark.flow  # each test runs the gongwen command in a subprocess
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def gongwen(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """This checkout's CLI in a subprocess (not the installed command)."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    environment = checkout_environment(**(env or {}))
     environment = {k: v for k, v in environment.items() if not k.startswith("GONGWEN_") or k in (env or {})}
     return subprocess.run(
         [sys.executable, "-m", "flows.cli", *args],

@@ -9,7 +9,7 @@ import pytest
 from conftest import CORPUS
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 
 TEXTS = sorted(p for p in CORPUS.glob("*.txt"))
 
@@ -20,6 +20,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_corpus_text_converts(path: Path, settings: Settings) -> None:
     name = path.stem.replace(".", "_")
     result = convert_document(path, settings, name)

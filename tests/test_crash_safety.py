@@ -19,15 +19,17 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import checkout_environment
 
 from flows.config import Settings
-from flows.ledger import run_lock
+from flows.service.ledger import run_lock
 
 pytestmark = pytest.mark.flow
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
 OUTPUT_FILES = ("outline.json", "outline.md", "summary.md", "summary.json", "changes.html", "report.json")
+DOCUMENT_FILES = 4  # NAME.docx, NAME.review.docx, NAME.pdf, NAME.ofd
 RUN_TIMEOUT = 600  # a cold Prefect start is 10-30 s; loaded CI machines are slower
 SUMMARY_LINE = re.compile(r"(\d+) done, (\d+) skipped, (\d+) failed")
 
@@ -43,7 +45,7 @@ def _inbox(root: Path, count: int) -> Settings:
 
 def _start(settings: Settings, prefect_home: Path, concurrency: int = 1) -> subprocess.Popen[str]:
     """`gongwen run` in its own session, so that its process group holds exactly what it started."""
-    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = checkout_environment(PREFECT_HOME=str(prefect_home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     command = [sys.executable, "-m", "flows.cli", "run", "--inputs", str(settings.inputs)]
     command += ["--outputs", str(settings.outputs), "--concurrency", str(concurrency)]
     return subprocess.Popen(
@@ -146,7 +148,7 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
         os.kill(run.pid, signal.SIGKILL)  # the run alone, as `kill -9 PID` does
         run.wait()
         published = len(_documents(settings))
-        assert any("flows.lifeline" in command for command in group.values()), group
+        assert any("flows.orchestration.lifeline" in command for command in group.values()), group
         _assert_group_ends(run.pid, "a process of the run outlived it")
     finally:
         if _process_group(run.pid):
@@ -155,9 +157,7 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
     ledger = settings.state_dir / "ledger.json"
     recorded = json.loads(ledger.read_text(encoding="utf-8")) if ledger.exists() else {}
     for entry in recorded.values():  # the ledger names only documents whose outputs all exist
-        assert (
-            len(list((settings.outputs / entry["output"]).iterdir())) == len(OUTPUT_FILES) + 4
-        )  # docx, review docx, pdf, ofd
+        assert len(list((settings.outputs / entry["output"]).iterdir())) == len(OUTPUT_FILES) + DOCUMENT_FILES
     # A ledger write cut short by the kill leaves a temporary file beside it: the restart removes it.
     (settings.state_dir / ".tmp-cut-short.json").write_text('{"half', encoding="utf-8")
 

@@ -179,6 +179,7 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list
     return pages
 
 
+@pytest.mark.slow
 def test_libreoffice_sets_body_lines_above_the_signature(libreoffice: dict[str, list[list]]) -> None:
     page = next(page for page in libreoffice[HOLIDAY] if any(line.text == AGENCY for line in page))
     texts = [line.text for line in page]
@@ -188,6 +189,7 @@ def test_libreoffice_sets_body_lines_above_the_signature(libreoffice: dict[str, 
     assert above.index("特此通知。") >= 2  # and at least two lines of the body before it
 
 
+@pytest.mark.slow
 def test_libreoffice_brings_body_lines_to_a_signature_at_the_top_of_a_page(
     libreoffice: dict[str, list[list]],
 ) -> None:
@@ -198,6 +200,7 @@ def test_libreoffice_brings_body_lines_to_a_signature_at_the_top_of_a_page(
     assert all(text[:4] in LONG for text in texts[: texts.index("特此通知。")])
 
 
+@pytest.mark.slow
 def test_libreoffice_starts_the_attached_document_on_a_page(libreoffice: dict[str, list[list]]) -> None:
     pages = libreoffice[ISSUING[0]]
     assert pages[0][-1].text.replace(" ", "") == "2023年4月3日"

@@ -85,6 +85,7 @@ def test_deeply_nested_paragraphs_read_in_linear_time(tmp_path: Path) -> None:
     assert source.text.split("\n") == ["字"] * depth
 
 
+@pytest.mark.slow
 def test_memory_holds_the_text_not_the_xml_tree(tmp_path: Path) -> None:
     """The XML is read as a stream: a 50 MB flood of paragraphs took 1.4 GB as a tree, 220 MB now."""
     import tracemalloc
@@ -398,6 +399,7 @@ def test_python_docx_document_reads_as_before(tmp_path: Path) -> None:
     assert source.notes == ()
 
 
+@pytest.mark.slow
 def test_libreoffice_made_docx_reads_as_it_shows() -> None:
     """A DOCX written by a word processor, not by hand: `soffice --headless --convert-to docx
     word_features.fodt` (the source beside it). Outline numbers (一、（一）1.), a footnote, hidden text,
@@ -425,6 +427,7 @@ def test_libreoffice_made_docx_reads_as_it_shows() -> None:
     assert len(source.notes) == 4  # footnote, table, text box, hidden run
 
 
+@pytest.mark.slow
 def test_libreoffice_table_of_contents_is_left_out() -> None:
     """toc.docx from toc.fodt as above: LibreOffice writes the TOC field inside a content control."""
     source = read_source(Path(__file__).parent / "data" / "docx" / "toc.docx")

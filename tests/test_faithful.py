@@ -16,7 +16,7 @@ import pytest
 from docx import Document as DocxDocument
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.normalize import normalize
 from tasks.structure import build_document
 

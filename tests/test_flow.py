@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, checkout_environment
 
 from flows.config import Settings
+from flows.service.inbox import FileOutcome
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
@@ -23,9 +24,12 @@ SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
 pytestmark = pytest.mark.flow
 
 
+FirstRun = tuple[Settings, list[FileOutcome]]
+
+
 @pytest.fixture(scope="module")
-def first_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[dict]]:
-    from flows.batch import process_inbox
+def first_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> FirstRun:
+    from flows.orchestration.flow import process_inbox
 
     root = tmp_path_factory.mktemp("inbox")
     settings = Settings(inputs=root / "inputs", outputs=root / "outputs")
@@ -39,9 +43,9 @@ def first_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -
     return settings, rows
 
 
-def test_each_input_gets_all_outputs(first_run: tuple[Settings, list[dict]]) -> None:
+def test_each_input_gets_all_outputs(first_run: FirstRun) -> None:
     settings, rows = first_run
-    status = {row["name"]: row["status"] for row in rows}
+    status = {row.name: row.status for row in rows}
     assert status == {SAMPLE_INPUT.stem: "done", "hailar_2012_report.gbk": "done", "empty": "failed"}
     out = settings.outputs / SAMPLE_INPUT.stem
     expected = {
@@ -58,7 +62,7 @@ def test_each_input_gets_all_outputs(first_run: tuple[Settings, list[dict]]) -> 
     assert not list((settings.state_dir / "staging").glob("*")), "no staging leftovers"
 
 
-def test_sample_outline_and_report(first_run: tuple[Settings, list[dict]]) -> None:
+def test_sample_outline_and_report(first_run: FirstRun) -> None:
     settings, _ = first_run
     out = settings.outputs / SAMPLE_INPUT.stem
     outline = json.loads((out / "outline.json").read_text(encoding="utf-8"))
@@ -87,7 +91,7 @@ def test_sample_outline_and_report(first_run: tuple[Settings, list[dict]]) -> No
     assert report["versions"]["prefect"]
 
 
-def test_gbk_report_is_decoded(first_run: tuple[Settings, list[dict]]) -> None:
+def test_gbk_report_is_decoded(first_run: FirstRun) -> None:
     settings, _ = first_run
     report = json.loads(
         (settings.outputs / "hailar_2012_report.gbk" / "report.json").read_text(encoding="utf-8")
@@ -96,20 +100,20 @@ def test_gbk_report_is_decoded(first_run: tuple[Settings, list[dict]]) -> None:
     assert report["title"] == "政府工作报告"
 
 
-def test_failure_is_recorded_with_its_reason(first_run: tuple[Settings, list[dict]]) -> None:
+def test_failure_is_recorded_with_its_reason(first_run: FirstRun) -> None:
     settings, _ = first_run
     error = (settings.failed_dir / "empty.error.txt").read_text(encoding="utf-8")
     assert "empty.txt: file is empty" in error
 
 
-def test_second_run_skips_and_force_redoes(first_run: tuple[Settings, list[dict]]) -> None:
-    from flows.batch import process_inbox
+def test_second_run_skips_and_force_redoes(first_run: FirstRun) -> None:
+    from flows.orchestration.flow import process_inbox
 
     settings, _ = first_run
-    again = {row["name"]: row["status"] for row in process_inbox(settings=settings)}
+    again = {row.name: row.status for row in process_inbox(settings=settings)}
     assert set(again.values()) == {"skipped"}
     forced = process_inbox(paths=[str(settings.inputs / SAMPLE_INPUT.name)], force=True, settings=settings)
-    assert [row["status"] for row in forced] == ["done"]
+    assert [row.status for row in forced] == ["done"]
 
 
 def _children(pid: int) -> dict[int, str]:
@@ -139,7 +143,7 @@ def _busy_worker() -> int | None:
 def test_a_killed_worker_fails_at_most_its_own_document(prefect_harness: None, tmp_path: Path) -> None:
     """A worker killed mid-batch (the out-of-memory killer): its document fails as the environment's
     failure, tried again by the next run; the pool gets a new worker and the batch goes on."""
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     settings = Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", concurrency=2)
     settings.inputs.mkdir()
@@ -162,19 +166,19 @@ def test_a_killed_worker_fails_at_most_its_own_document(prefect_harness: None, t
     rows = process_inbox(settings=settings)
     killer.join()
     assert killed, "a worker was killed mid-batch"
-    failed = [row for row in rows if row["status"] == "failed"]
+    failed = [row for row in rows if row.status == "failed"]
     assert len(failed) <= 1 and len(rows) - len(failed) == 6 - len(failed), rows
     for row in failed:
-        assert "killed by SIGKILL" in row["detail"] and "the next run tries again" in row["detail"]
-    again = {row["name"]: row["status"] for row in process_inbox(settings=settings)}
-    assert again == {f"speech{n}": "skipped" for n in range(6)} | {row["name"]: "done" for row in failed}
+        assert "killed by SIGKILL" in row.detail and "the next run tries again" in row.detail
+    again = {row.name: row.status for row in process_inbox(settings=settings)}
+    assert again == {f"speech{n}": "skipped" for n in range(6)} | {row.name: "done" for row in failed}
 
 
 def test_a_document_past_its_time_limit_fails_and_the_batch_goes_on(
     prefect_harness: None, tmp_path: Path
 ) -> None:
     """Converting in the flow's own process (a concurrency of 1), the limit holds too."""
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     settings = Settings(
         inputs=tmp_path / "inputs", outputs=tmp_path / "outputs", concurrency=1, document_timeout=5
@@ -182,10 +186,11 @@ def test_a_document_past_its_time_limit_fails_and_the_batch_goes_on(
     settings.inputs.mkdir()
     text = SAMPLE_INPUT.read_text(encoding="utf-8")
     body = "各部门要认真抓好落实，确保各项工作取得实效。" * 5 + "\n"
-    (settings.inputs / "long.txt").write_text(text + body * 2000, encoding="utf-8")  # ~350 pages: over 5 s
+    # ~870 pages (under max_pages): over 5 s even in a process that has converted before
+    (settings.inputs / "long.txt").write_text(text + body * 5000, encoding="utf-8")
     shutil.copy(SAMPLE_INPUT, settings.inputs / "short.txt")
     started = time.monotonic()
-    rows = {row["name"]: (row["status"], row["detail"]) for row in process_inbox(settings=settings)}
+    rows = {row.name: (row.status, row.detail) for row in process_inbox(settings=settings)}
     assert rows["long"] == ("failed", "took longer than 5 s (document_timeout)")
     assert rows["short"][0] == "done"
     assert time.monotonic() - started < 60
@@ -196,7 +201,7 @@ def test_cli_run_cold_process(tmp_path: Path) -> None:
     inputs, outputs = tmp_path / "inputs", tmp_path / "outputs"
     inputs.mkdir()
     shutil.copy(SAMPLE_INPUT, inputs)
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "GONGWEN_OUTPUTS": str(outputs)}
+    env = checkout_environment(PREFECT_HOME=str(tmp_path / "prefect"), GONGWEN_OUTPUTS=str(outputs))
     done = subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", "--inputs", str(inputs)],
         capture_output=True,

@@ -19,7 +19,7 @@ import pytest
 from conftest import MESSY
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.changes_html import render_changes_html
 from tasks.layout import get_profile
 from tasks.model import BlockKind, Document
@@ -98,6 +98,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("name", NAMES)
+@pytest.mark.slow
 def test_no_furniture_in_the_pdf_or_the_docx(name: str, converted: Path) -> None:
     folder = converted / name
     with pdfplumber.open(folder / f"{name}.pdf") as pdf:

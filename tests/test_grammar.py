@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.normalize import normalize
 from tasks.numerals import LOOSE_NUMERAL, loose_value
 from tasks.structure import build_document

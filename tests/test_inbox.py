@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from flows.config import Settings, load_settings
-from flows.inbox import is_ignored, plan_batch
-from flows.ledger import Ledger, run_lock
-from flows.outputs import atomic_write_text, publish_dir, safe_output_name
+from flows.engine.outputs import atomic_write_text, publish_dir, safe_output_name
+from flows.service.inbox import is_ignored, plan_batch
+from flows.service.ledger import Ledger, run_lock
 
 
 @pytest.fixture

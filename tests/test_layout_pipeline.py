@@ -16,7 +16,7 @@ import pytest
 from conftest import CORPUS
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.fonts import resolve_fonts
 from tasks.ingest import read_source
 from tasks.layout import OFFICIAL_FONT_NAMES, FontRole, Profile, get_profile, text_cells
@@ -27,6 +27,8 @@ from tasks.placement import signature_indents
 from tasks.structure import build_document
 from tests import docx_layout_check as docx_check
 from tests import pdf_layout_check as pdf_check
+
+pytestmark = pytest.mark.slow  # whole conversions, LibreOffice
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))

@@ -18,10 +18,10 @@ import pytest
 from conftest import SPEECH
 
 from flows.config import Settings, load_settings
-from flows.inbox import FileOutcome, Todo, finish_outcome, plan_batch
-from flows.ledger import Ledger
-from flows.outputs import clean_name, is_plain_name, safe_output_name
-from flows.workers import convert, time_limit
+from flows.engine.outputs import clean_name, is_plain_name, safe_output_name
+from flows.orchestration.work import convert, time_limit
+from flows.service.inbox import FileOutcome, WorkItem, finish_outcome, plan_batch
+from flows.service.ledger import Ledger
 
 SAMPLE_TEXT = SPEECH.read_text(encoding="utf-8")
 
@@ -49,14 +49,13 @@ def run(settings: Settings, paths: list[Path] | None = None) -> list[FileOutcome
     return outcomes
 
 
-def _convert_and_record(settings: Settings, ledger: Ledger, item: Todo) -> FileOutcome:
-    path, name, sha = item
+def _convert_and_record(settings: Settings, ledger: Ledger, item: WorkItem) -> FileOutcome:
     try:
         with time_limit(settings.document_timeout):
-            result = convert(path, settings, name, sha)
+            result = convert(item.path, settings, item.name, item.sha256)
     except Exception as error:
-        return finish_outcome(settings, ledger, path, name, sha, None, error)
-    return finish_outcome(settings, ledger, path, name, sha, result.as_dict(), None)
+        return finish_outcome(settings, ledger, item, None, error)
+    return finish_outcome(settings, ledger, item, result, None)
 
 
 def report_sha(settings: Settings, name: str) -> str:
@@ -188,14 +187,14 @@ def test_a_file_changed_while_it_was_read(settings: Settings) -> None:
     ledger = Ledger(settings.state_dir)
     ((_, name, planned),) = plan_batch(settings, ledger).todo
     path.write_text(f"{SAMPLE_TEXT}\n补充。\n", encoding="utf-8")  # changed after planning
-    outcome = _convert_and_record(settings, ledger, (path, name, planned))
+    outcome = _convert_and_record(settings, ledger, WorkItem(path, name, planned))
     assert outcome.status == "done"
     assert Ledger(settings.state_dir).get(path).sha256 == sha256(path) != planned
     assert not plan_batch(settings, Ledger(settings.state_dir)).todo, "what was converted is what is there"
 
     ((_, name, planned),) = plan_batch(settings, ledger, force=True).todo
     path.write_bytes(b"")  # truncated while the batch ran
-    failed = _convert_and_record(settings, ledger, (path, name, planned))
+    failed = _convert_and_record(settings, ledger, WorkItem(path, name, planned))
     assert "file is empty" in failed.detail and "changed while it was read" in failed.detail
     assert Ledger(settings.state_dir).get(path).sha256 == planned, "the failure is not recorded"
 
@@ -282,7 +281,7 @@ def test_inputs_never_take_the_tools_own_names(settings: Settings, file: str, na
 
 
 def test_the_index_is_written_beside_a_document_called_index(settings: Settings) -> None:
-    from flows.collect import build_index
+    from flows.service.collect import build_index
 
     drop(settings.inputs, "index.html.txt")
     (outcome,) = run(settings)

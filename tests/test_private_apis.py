@@ -38,12 +38,13 @@ def test_reportlab_font_face_reads_tables_through_get_table() -> None:
 
 
 def test_threading_has_register_atexit() -> None:
-    """flows/prefect_api.py: the temporary Prefect server stops before the interpreter's thread pools."""
+    """flows/orchestration/prefect_server.py: the temporary Prefect server stops before the
+    interpreter's thread pools."""
     assert callable(threading._register_atexit)  # type: ignore[attr-defined]
 
 
 def test_process_pool_exposes_broken() -> None:
-    """flows/workers.py: a pool whose worker died is replaced, known by its `_broken` flag."""
+    """flows/orchestration/pool.py: a pool whose worker died is replaced, known by its `_broken` flag."""
     with ProcessPoolExecutor(max_workers=1) as pool:
         assert pool._broken is False  # type: ignore[attr-defined]
 

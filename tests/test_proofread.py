@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, MESSY, SPEECH, checkout_environment
 
 from tasks.normalize import normalize
 from tasks.proofread import Finding, proofread
 from tasks.proofread.wrong_forms import SET_PHRASES
 from tasks.structure import build_document
-from tests.conftest import CORPUS, MESSY, SPEECH
 
 GENRE = Path(__file__).parent / "data" / "genre"
 
@@ -259,9 +259,9 @@ def test_few_findings_on_the_public_texts() -> None:
     assert found <= chars / 10_000
 
 
+@pytest.mark.flow
 def test_gongwen_check_reports_the_proofreaders_doubts_with_line_and_column(tmp_path: Path) -> None:
     import json
-    import os
     import subprocess
     import sys
 
@@ -269,12 +269,11 @@ def test_gongwen_check_reports_the_proofreaders_doubts_with_line_and_column(tmp_
     draft.write_text(
         "关于做好检查工作的通知\n各单位：\n请大家再接再励，截止2024年底全部完成。\n", encoding="utf-8"
     )
-    root = Path(__file__).resolve().parents[1]
     done = subprocess.run(
         [sys.executable, "-m", "flows.cli", "check", str(draft), "--report", str(tmp_path / "r.json")],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env=checkout_environment(),
         cwd=tmp_path,
         check=False,
     )

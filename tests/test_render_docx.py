@@ -187,6 +187,7 @@ def libreoffice_pages(
     return profile, lines_by_page(libreoffice_pdf(docx_path, work, ALIAS_FILE))
 
 
+@pytest.mark.slow
 def test_libreoffice_sets_22_lines_on_a_full_page(
     libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
@@ -195,6 +196,7 @@ def test_libreoffice_sets_22_lines_on_a_full_page(
     assert len(type_area_lines(profile, pages[1])) == profile.lines_per_page  # page 2: body text only
 
 
+@pytest.mark.slow
 def test_libreoffice_sets_28_characters_on_full_lines(
     libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
@@ -205,6 +207,7 @@ def test_libreoffice_sets_28_characters_on_full_lines(
     assert lengths.count(profile.chars_per_line) >= 3 * 14
 
 
+@pytest.mark.slow
 def test_libreoffice_uses_the_aliased_substitute_fonts(
     libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:
@@ -215,6 +218,7 @@ def test_libreoffice_uses_the_aliased_substitute_fonts(
     assert fonts[TITLE[:2]].startswith("FandolSong")  # 方正小标宋
 
 
+@pytest.mark.slow
 def test_libreoffice_page_numbers_below_the_type_area(
     libreoffice_pages: tuple[Profile, list[list[SetLine]]],
 ) -> None:

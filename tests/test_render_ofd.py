@@ -17,13 +17,14 @@ import ofdkit
 import pdfplumber
 import pymupdf
 import pytest
+from conftest import CORPUS, SPEECH
 from easyofd.ofd import OFD as EasyOfd
 from fontTools.ttLib import TTFont as FtFont
 from ofd2img.ofd import OFD as Ofd2Img
 from PIL import Image, ImageChops
 
 from flows.config import load_settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.fonts import FontSet, ResolvedFont, resolve_fonts
 from tasks.ingest import DEFAULT_MAX_BYTES, read_source
 from tasks.layout import GBT9704, MM_PER_INCH, PT_PER_INCH, Profile
@@ -34,7 +35,6 @@ from tasks.ofd_fonts import embedding_allowed
 from tasks.render_ofd import OfdResult, render_ofd
 from tasks.render_pdf import render_pdf
 from tasks.structure import build_document
-from tests.conftest import CORPUS, SPEECH
 from tests.pdf_layout_check import TypeArea, outline_titles
 
 NS = {"ofd": "http://www.ofdspec.org/2016"}  # GB/T 33190-2016, 7.1

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import checkout_environment
 
-from flows.prefect_api import free_port, port_in_use, stop_process_group
-from flows.serve import SERVER_START_SECONDS, local_server, schedule
+from flows.orchestration.prefect_server import free_port, port_in_use, stop_process_group
+from flows.orchestration.serve import SERVER_START_SECONDS, local_server, schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = next((ROOT / "inputs").glob("*.txt"))
@@ -83,7 +84,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     port = free_port()
     base = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
     env = {
-        **base,
+        **checkout_environment(base),
         "PREFECT_HOME": str(root / "prefect-home"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "1",  # runs are scheduled at once

@@ -212,6 +212,7 @@ def test_same_input_same_summary() -> None:
     assert summarize(_speech()) == summarize(_speech())
 
 
+@pytest.mark.slow
 def test_same_summary_in_every_process() -> None:
     """Nothing may hang on the order of a set or dict of strings, which changes with PYTHONHASHSEED."""
     script = (

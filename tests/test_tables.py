@@ -230,6 +230,7 @@ def test_docx_table_xml(long_table: Document, tmp_path: Path) -> None:
     assert pitch == {str(GBT9704.line_pitch_twips)}  # cell lines on the grid's pitch
 
 
+@pytest.mark.slow
 def test_libreoffice_sets_the_table_with_its_header_on_every_page(
     long_table: Document, tmp_path: Path
 ) -> None:

@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 
 from flows.config import Settings
-from flows.document import convert_document
+from flows.engine.convert import convert_document
 from tasks.layout import get_profile
 from tasks.model import BlockKind, Metadata
 from tasks.structure import build_document

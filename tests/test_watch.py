@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from flows import watch
 from flows.config import Settings
-from flows.unfinished import lacks_its_end, open_for_writing
-from flows.watch import Settler, watch_inbox
+from flows.service import watch
+from flows.service.unfinished import lacks_its_end, open_for_writing
+from flows.service.watch import Settler, watch_inbox
+
+pytestmark = pytest.mark.slow  # real settle times and file events
 
 Batch = list[Path] | None
 

@@ -14,14 +14,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import checkout_environment
 from pool_jobs import fails, killed, no_warm_up, pid_after
 
-from flows.batch import SLICES_PER_WORKER, slices
 from flows.config import Settings
-from flows.prefect_api import TemporaryServer, healthy, start_server
-from flows.process_pool import JobTimedOut, ProcessPool, WorkerDied
-from flows.result import ConversionFailed
-from flows.workers import _context, get_ready, running_pool, stop_workers, worker_pool
+from flows.engine.result import ConversionFailed
+from flows.orchestration.flow import SLICES_PER_WORKER, slices
+from flows.orchestration.pool import WorkerPool, worker_context
+from flows.orchestration.prefect_server import TemporaryServer, healthy, start_server
+from flows.orchestration.process_pool import JobTimedOut, ProcessPool, WorkerDied
+
+pytestmark = pytest.mark.slow  # worker processes and their fork server
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_INPUT = next((ROOT / "inputs").glob("*.txt"))
@@ -31,7 +34,7 @@ def _worker_state() -> dict[str, object]:
     """What a worker holds before its first document (runs in the worker)."""
     import jieba
 
-    from flows.document import _font_set
+    from flows.engine.fonts import _font_set
 
     return {
         "pid": os.getpid(),
@@ -44,14 +47,20 @@ def _worker_state() -> dict[str, object]:
 
 
 @pytest.fixture
-def pool_settings(tmp_path: Path) -> Iterator[Settings]:
-    yield Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs")
-    stop_workers()
+def pool_settings(tmp_path: Path) -> Settings:
+    return Settings(inputs=tmp_path / "inputs", outputs=tmp_path / "outputs")
+
+
+@pytest.fixture
+def workers() -> Iterator[WorkerPool]:
+    workers = WorkerPool()
+    yield workers
+    workers.stop()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a fork server on Linux")
-def test_workers_start_warm_from_the_fork_server(pool_settings: Settings) -> None:
-    pool = worker_pool(pool_settings, 2)
+def test_workers_start_warm_from_the_fork_server(pool_settings: Settings, workers: WorkerPool) -> None:
+    pool = workers.executor(pool_settings, 2)
     states = [pool.submit(_worker_state).result(timeout=120) for _ in range(4)]
     for state in states:
         assert state["stages imported"] and state["jieba loaded"] and state["fonts parsed"], state
@@ -64,17 +73,17 @@ def test_workers_start_warm_from_the_fork_server(pool_settings: Settings) -> Non
 def test_a_worker_without_the_fork_servers_warm_up_says_so(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.workers import PRELOAD, _start_worker
+    from flows.orchestration.pool import PRELOAD, _start_worker
 
     monkeypatch.delitem(sys.modules, PRELOAD, raising=False)  # as in a fork server that could not import it
-    with caplog.at_level("WARNING", logger="flows.workers"):
+    with caplog.at_level("WARNING", logger="flows.orchestration.pool"):
         _start_worker(Settings().font_key)
     assert "starts cold" in caplog.text and "PYTHONPATH" in caplog.text
 
 
 @pytest.fixture
 def small_pool() -> Iterator[ProcessPool]:
-    pool = ProcessPool(2, _context(), no_warm_up, time_limit=2)
+    pool = ProcessPool(2, worker_context(), no_warm_up, time_limit=2)
     yield pool
     pool.kill()
 
@@ -113,43 +122,53 @@ def test_a_jobs_exception_is_its_result_and_shutdown_drops_what_is_queued(small_
         small_pool.submit(pid_after, 0)
 
 
-def test_a_worker_says_the_real_reason_a_document_failed(pool_settings: Settings) -> None:
+def test_a_worker_says_the_real_reason_a_document_failed(
+    pool_settings: Settings, workers: WorkerPool
+) -> None:
     """A font file that is missing: the document fails with that reason, not a broken pool, and
     the failure is the environment's (the next run tries again)."""
     from dataclasses import replace
 
-    from flows.workers import convert
+    from flows.orchestration.work import convert
 
     settings = replace(pool_settings, fonts={"body": "/nowhere/simfang.ttf"})
-    futures = [worker_pool(settings, 2).submit(convert, SAMPLE_INPUT, settings, f"s{n}") for n in range(3)]
+    futures = [
+        workers.executor(settings, 2).submit(convert, SAMPLE_INPUT, settings, f"s{n}") for n in range(3)
+    ]
     for future in futures:
         with pytest.raises(ConversionFailed, match=r"font file not found: /nowhere/simfang\.ttf") as failed:
             future.result(timeout=300)
         assert failed.value.temporary
 
 
-def test_pool_is_kept_between_runs_and_replaced_when_resized(pool_settings: Settings) -> None:
-    pool = worker_pool(pool_settings, 2)
-    assert worker_pool(pool_settings, 2) is pool, "a watcher's next run reuses the warm workers"
-    bigger = worker_pool(pool_settings, 3)
+def test_pool_is_kept_between_runs_and_replaced_when_resized(
+    pool_settings: Settings, workers: WorkerPool
+) -> None:
+    pool = workers.executor(pool_settings, 2)
+    assert workers.executor(pool_settings, 2) is pool, "a watcher's next run reuses the warm workers"
+    bigger = workers.executor(pool_settings, 3)
     assert bigger is not pool
-    stop_workers()
-    assert worker_pool(pool_settings, 3) is not bigger, "a stopped pool is not handed out again"
+    workers.stop()
+    assert workers.executor(pool_settings, 3) is not bigger, "a stopped pool is not handed out again"
 
 
-def test_a_worker_converts_a_document_and_draws_its_thumbnail(pool_settings: Settings) -> None:
-    from flows.workers import convert
+def test_a_worker_converts_a_document_and_draws_its_thumbnail(
+    pool_settings: Settings, workers: WorkerPool
+) -> None:
+    from flows.orchestration.work import convert
 
-    result = worker_pool(pool_settings, 2).submit(convert, SAMPLE_INPUT, pool_settings, "sample").result(300)
+    result = (
+        workers.executor(pool_settings, 2).submit(convert, SAMPLE_INPUT, pool_settings, "sample").result(300)
+    )
     assert result.pages == 4
     assert (pool_settings.outputs / "sample" / "sample.pdf").is_file()
     thumbnail = pool_settings.outputs / "_thumbnails" / "sample.png"
     assert thumbnail.read_bytes().startswith(b"\x89PNG"), "the index finds its thumbnail drawn"
 
 
-@pytest.mark.parametrize(("concurrency", "workers"), [(2, 1), (1, None)])
+@pytest.mark.parametrize(("concurrency", "expected"), [(2, 1), (1, None)])
 def test_a_new_run_prestarts_a_worker_even_for_one_document(
-    pool_settings: Settings, concurrency: int, workers: int | None
+    pool_settings: Settings, concurrency: int, expected: int | None, workers: WorkerPool
 ) -> None:
     """A new `gongwen run` process is cold: a worker warms up on another core while it starts Prefect.
     With a concurrency of 1 the document is converted in the run's own process."""
@@ -158,14 +177,18 @@ def test_a_new_run_prestarts_a_worker_even_for_one_document(
     settings = replace(pool_settings, concurrency=concurrency)
     settings.inputs.mkdir()
     (settings.inputs / "one.txt").write_bytes(SAMPLE_INPUT.read_bytes())
-    get_ready(settings, [])
+    workers.get_ready(settings, [], force=False)
     deadline = time.monotonic() + 5
-    while workers and running_pool(settings) is None and time.monotonic() < deadline:
+    while expected and workers.running(settings) is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    pool = running_pool(settings)
-    assert (pool.workers if pool else None) == workers
+    pool = workers.running(settings)
+    assert (pool.workers if pool else None) == expected
     if pool:
         assert pool.submit(os.getpid).result(timeout=120) != os.getpid()
+    head = workers.claim_head_start(settings)  # with two workers allowed, the document got a head start
+    assert (head is not None) == (concurrency > 1)
+    if head is not None:
+        head.held.close()
 
 
 @pytest.mark.parametrize(
@@ -218,7 +241,7 @@ def test_temporary_server_answers_then_stops(tmp_path: Path, monkeypatch: pytest
 
 _CHILD_THAT_DIES_WITH_ITS_PARENT = """
 import os, sys, time
-from flows.lifeline import die_with_parent
+from flows.orchestration.lifeline import die_with_parent
 pid = os.fork()
 if pid == 0:
     die_with_parent()
@@ -235,7 +258,7 @@ def test_a_process_that_asked_to_die_with_its_parent_does() -> None:
         [sys.executable, "-c", _CHILD_THAT_DIES_WITH_ITS_PARENT],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        env=checkout_environment(),
     )
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
@@ -252,7 +275,7 @@ def test_a_process_that_asked_to_die_with_its_parent_does() -> None:
 
 
 def test_the_time_limit_in_this_process_survives_code_that_swallows_it() -> None:
-    from flows.workers import time_limit
+    from flows.orchestration.work import time_limit
 
     started = time.monotonic()
     with pytest.raises(JobTimedOut), time_limit(0.2):
@@ -264,7 +287,7 @@ def test_the_time_limit_in_this_process_survives_code_that_swallows_it() -> None
 
 def test_the_time_limit_holds_on_a_thread_that_is_not_the_main_one() -> None:
     """The flow may convert on a task runner's thread: no signal reaches it, the limit holds all the same."""
-    from flows.workers import time_limit
+    from flows.orchestration.work import time_limit
 
     outcome: list[str] = []
 

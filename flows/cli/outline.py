@@ -10,25 +10,15 @@ import json
 import sys
 from pathlib import Path
 
-from flows.terminal import err, printable_json, printable_to
-from tasks.ingest import IngestError, read_source
-from tasks.metadata import load_metadata
-from tasks.model import Document
-from tasks.normalize import normalize
+from flows.engine.read import read_document
+from flows.service.terminal import err, printable_json, printable_to
+from tasks.ingest import IngestError
 from tasks.outline import outline_entries, outline_markdown
-from tasks.structure import build_document
-
-
-def read_document(path: Path) -> Document:
-    """Ingest, metadata, normalize and structure one file, as the full pipeline does."""
-    source = read_source(path)
-    metadata, body = load_metadata(path, source.text)
-    return build_document(normalize(body).text, source.name, metadata)
 
 
 def handler(args: argparse.Namespace) -> int:
     try:
-        doc = read_document(Path(args.file))
+        doc = read_document(Path(args.file)).document
     except (IngestError, ValueError, OSError) as error:
         err(f"gongwen outline: {error}")
         return 2
@@ -43,8 +33,10 @@ def handler(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("outline", help="print the outline (headings) of a .txt or .docx file")
+def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "outline", parents=parents, help="print the outline (headings) of a .txt or .docx file"
+    )
     parser.add_argument("file", help="input .txt or .docx")
     parser.add_argument("--json", action="store_true", help="print outline.json instead of Markdown")
     parser.set_defaults(func=handler)

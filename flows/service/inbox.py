@@ -1,8 +1,8 @@
 """The inbox: find what is new in inputs/, convert it, remember it.
 
-`plan_batch` decides (without Prefect) what to do with every candidate file; `process_inbox` is
-the Prefect flow that converts the batch, one task run per document, and records each result in
-the ledger as soon as that document's outputs exist.
+`plan_batch` decides (without Prefect) what to do with every candidate file: skip it, refuse it,
+or convert it (a WorkItem); `finish_outcome` records how each converted document ended (ledger,
+failure record). The Prefect flow (flows/orchestration/flow.py) runs the plan.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
+from typing import NamedTuple
 
 from flows.config import Settings
-from flows.ledger import Ledger, file_sha256
-from flows.outputs import (
+from flows.engine.outputs import (
     atomic_write_text,
     clean_name,
     failure_path,
@@ -26,8 +26,8 @@ from flows.outputs import (
     safe_output_name,
     with_suffix,
 )
-from flows.process_pool import JobTimedOut, WorkerDied
-from flows.result import ConversionFailed
+from flows.engine.result import ConversionFailed, DocumentResult, JobTimedOut, WorkerDied
+from flows.service.ledger import Ledger, file_sha256
 from tasks.ingest import SUPPORTED_SUFFIXES, IngestError, check_size, display_name
 from tasks.metadata import sidecar_path
 
@@ -38,7 +38,12 @@ TEMPORARY_NOTE = "[the environment's failure, not the file's: not recorded; the 
 POOL_MIN_DOCUMENTS = 3  # below this, starting worker processes costs more than it saves
 
 
-Todo = tuple[Path, str, str]  # a document to convert: (path, output name, sha256)
+class WorkItem(NamedTuple):
+    """A document the batch converts."""
+
+    path: Path
+    name: str  # its folder under outputs/
+    sha256: str  # of the bytes the batch planned with
 
 
 @dataclass
@@ -47,12 +52,12 @@ class FileOutcome:
     name: str
     status: str  # done | skipped | failed
     detail: str = ""
-    result: dict | None = None
+    result: DocumentResult | None = None  # None unless done
 
 
 @dataclass
 class Batch:
-    todo: list[Todo] = field(default_factory=list)
+    todo: list[WorkItem] = field(default_factory=list)
     outcomes: list[FileOutcome] = field(default_factory=list)  # skipped and refused up front
 
 
@@ -186,7 +191,7 @@ def plan_batch(settings: Settings, ledger: Ledger, paths: Iterable[Path] = (), f
             detail = "unchanged" if entry.status == "done" else f"unchanged, failed before: {entry.error}"
             batch.outcomes.append(FileOutcome(str(path), name, "skipped", detail))
             continue
-        batch.todo.append((path, name, sha))
+        batch.todo.append(WorkItem(path, name, sha))
     return batch
 
 
@@ -259,16 +264,15 @@ def pool_size(settings: Settings, documents: int) -> int:
 def finish_outcome(
     settings: Settings,
     ledger: Ledger,
-    path: Path,
-    name: str,
-    sha: str,
-    result: dict | None,
+    item: WorkItem,
+    result: DocumentResult | None,
     error: BaseException | None,
 ) -> FileOutcome:
     """Record how a document ended. The ledger gets the hash of the bytes the conversion read; a
     temporary failure is not recorded at all, so that the next run tries the file again."""
+    path, name, sha = item
     if error is None and result is not None:
-        record_success(settings, ledger, path, name, result["sha256"] or sha)
+        record_success(settings, ledger, path, name, result.sha256 or sha)
         return FileOutcome(str(path), name, "done", str(settings.outputs / name), result)
     failure = as_failure(error or RuntimeError("no result"))
     if failure.temporary:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from flows.outputs import atomic_write_json, is_plain_name
+from flows.engine.outputs import atomic_write_json, input_key, is_plain_name
 
 LEDGER_FILE = "ledger.json"
 LOCK_FILE = "run.lock"
@@ -99,10 +99,7 @@ class Ledger:
                 os.replace(self.path, self.path.with_suffix(".damaged.json"))
                 log.warning("ledger %s unreadable (%s); set aside, starting a new one", self.path, error)
 
-    @staticmethod
-    def key(path: Path) -> str:
-        # realpath, not Path.resolve: a symbolic-link loop must not raise (RuntimeError on 3.11).
-        return os.path.realpath(path)
+    key = staticmethod(input_key)
 
     def get(self, path: Path) -> Entry | None:
         return self.entries.get(self.key(path))

@@ -5,7 +5,7 @@ Linux; /proc shows no process holding it open for writing, where this user may l
 modification time have stayed the same for `settle_seconds`, and a DOCX has its zip central
 directory. A copy that pauses longer than the settle time is therefore not converted half-written.
 On a network share (`--poll`) a writer on another machine raises no events and holds no descriptor
-here: the settle time and the DOCX check are all there is (flows/unfinished.py).
+here: the settle time and the DOCX check are all there is (flows/service/unfinished.py).
 
 Finished files go to the inbox flow as one batch; the ledger inside the flow makes sure nothing is
 converted twice. At start, once the inbox is quiet, one normal run over the whole inbox catches up on
@@ -25,9 +25,9 @@ from threading import Event as StopEvent
 import watchfiles
 
 from flows.config import Settings
-from flows.inbox import candidate_files, is_ignored
-from flows.inotify import Event, FolderEvents, Kind
-from flows.unfinished import lacks_its_end, open_for_writing
+from flows.service.inbox import candidate_files, is_ignored
+from flows.service.inotify import Event, FolderEvents, Kind
+from flows.service.unfinished import lacks_its_end, open_for_writing
 
 # A batch runner: None means the whole inbox (the catch-up run), else exactly these files.
 BatchRunner = Callable[[list[Path] | None], object]

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from flows.outputs import FAILED_DIR, INDEX_FILES, THUMBNAIL_DIR, atomic_write_text
+from flows.engine.outputs import FAILED_DIR, INDEX_FILES, THUMBNAIL_DIR, atomic_write_text
 
 THUMBNAIL_PIXELS = 240  # longest side: A4 page 1 at ~170 × 240
 HEADERS = ("", "标题", "日期", "页数", "提纲", "警告", "文件")
@@ -251,7 +251,7 @@ def index_html(entries: list[Entry], failures: list[Failure]) -> str:
 
 
 def _md(text: str) -> str:
-    """A table cell. Links are written <path>: output names never hold < or > (flows.outputs)."""
+    """A table cell. Links are written <path>: output names never hold < or > (flows.engine.outputs)."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 

@@ -16,14 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from flows.config import FAILED_DIR, STATE_DIR
+
 # UTF-8 bytes, not characters (a CJK Extension B character is 4): with "NAME.error.txt" or "NAME.docx"
 # the longest name stays within the 255-byte file-name limit of most filesystems.
 MAX_NAME_BYTES = 200
 TMP_PREFIX = ".tmp-"
 STAGING = "staging"
 # What the tool itself writes at the top of outputs/: no input may take one of these names.
-STATE_DIR = ".gongwen"  # ledger, run lock, staging
-FAILED_DIR = "_failed"  # NAME.error.txt of each failed input
 THUMBNAIL_DIR = "_thumbnails"  # page 1 of each PDF, for the index
 INDEX_FILES = ("index.html", "index.md")
 RESERVED_NAMES = frozenset({STATE_DIR, FAILED_DIR, THUMBNAIL_DIR, *INDEX_FILES})
@@ -155,6 +155,12 @@ def clear_leftovers(state_dir: Path, failed_dir: Path, outputs: Path) -> None:
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
+
+
+def input_key(path: Path) -> str:
+    """How the ledger and report.json name an input: its real path."""
+    # realpath, not Path.resolve: a symbolic-link loop must not raise (RuntimeError on 3.11).
+    return os.path.realpath(path)
 
 
 def failure_path(failed_dir: Path, output_name: str) -> Path:

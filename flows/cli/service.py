@@ -9,37 +9,26 @@ import time
 from datetime import date
 from pathlib import Path
 
-from flows.config import Settings, load_settings
-from flows.environment import require_existing_outputs, require_service
-from flows.terminal import guard_console_log, printable
+from flows.cli.common import prepare_prefect, settings_from
+from flows.service.environment import require_existing_outputs, require_service
+from flows.service.terminal import guard_console_log, printable
 
-# Command-line flags that override settings; each flag's dest is the setting's name.
-_SETTING_FLAGS = ("inputs", "outputs", "profile", "concurrency", "settle_seconds", "watch_polling")
 _MARKS = {"done": "✓", "skipped": "·", "failed": "✗"}
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(args.config, **{name: getattr(args, name, None) for name in _SETTING_FLAGS})
-
-
-def _prepare_prefect(args: argparse.Namespace) -> None:
-    from flows.cli import _prepare_prefect as prepare  # flows.cli imports this module
-
-    prepare(args.verbose)
-
-
 def cmd_watch(args: argparse.Namespace) -> int:
-    _prepare_prefect(args)
-    settings = _settings(args)
+    prepare_prefect(args.verbose)
+    settings = settings_from(args)
     require_service(settings)
-    from flows.prefect_api import flow_settings, start_server
+    from flows.orchestration.prefect_server import flow_settings, start_server
 
     server = start_server()  # it starts while the rest is imported and the process warms up
-    from flows.batch import run_with_progress
-    from flows.document import prime
-    from flows.inbox import FileOutcome
-    from flows.report_table import counts
-    from flows.watch import watch_inbox
+    from flows.engine.warm import prime
+    from flows.orchestration.flow import process_inbox
+    from flows.orchestration.pool import WorkerPool
+    from flows.service.inbox import FileOutcome
+    from flows.service.report_table import counts
+    from flows.service.watch import watch_inbox
 
     guard_console_log(args.verbose)
 
@@ -54,8 +43,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         what = "whole inbox" if paths is None else f"{len(paths)} file{'s' * (len(paths) != 1)}"
         print(f"{time.strftime('%H:%M:%S')} {what}", flush=True)
         chosen = None if paths is None else [str(p) for p in paths]
-        rows = run_with_progress(show, paths=chosen, settings=settings)
-        outcomes = [FileOutcome(**row) for row in rows]
+        outcomes = process_inbox(paths=chosen, settings=settings, workers=workers, progress=show)
         print(
             f"{time.strftime('%H:%M:%S')} {what}: {counts(outcomes)} ({time.perf_counter() - started:.2f} s)"
         )
@@ -66,19 +54,20 @@ def cmd_watch(args: argparse.Namespace) -> int:
         + f"settle {settings.settle_seconds:g} s); Ctrl-C stops",
         flush=True,
     )
-    prime(settings)
+    workers = WorkerPool()  # kept between runs: each drop finds them warm
+    prime(settings)  # for drops too small for workers, converted in this process
     with flow_settings(server):
         watch_inbox(settings, run)
-    return 0
+    return 0  # the workers are killed as the process exits
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _prepare_prefect(args)
-    settings = _settings(args)  # a bad gongwen.toml fails here, not in the first scheduled run
+    prepare_prefect(args.verbose)
+    settings = settings_from(args)  # a bad gongwen.toml fails here, not in the first scheduled run
     require_service(settings)  # nor a missing inbox, nor a full disk
     if args.config:  # flow runs are child processes: they find the file through the environment
         os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
-    from flows.serve import schedule, serve_inbox
+    from flows.orchestration.serve import schedule, serve_inbox
 
     when = schedule(args.cron, args.interval, args.timezone)
     serve_inbox(when, args.port, settings.state_dir / "prefect-server.log")
@@ -86,9 +75,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from flows.collect import build_index, bundle
+    from flows.service.collect import build_index, bundle
 
-    settings = _settings(args)
+    settings = settings_from(args)
     if args.since and not args.zip:
         raise ValueError("--since selects what goes into --zip FILE; the index always lists everything")
     require_existing_outputs(settings)
@@ -102,8 +91,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    watch = subparsers.add_parser("watch", help="convert files as they are dropped into the inbox")
+def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+    watch = subparsers.add_parser(
+        "watch", parents=parents, help="convert files as they are dropped into the inbox"
+    )
     watch.add_argument("--inputs", type=Path, help="inbox folder")
     watch.add_argument("--outputs", type=Path, help="outputs folder")
     watch.add_argument("--profile", help="layout profile (gbt9704, gbt33476, centered)")
@@ -121,7 +112,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     watch.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     watch.set_defaults(func=cmd_watch)
 
-    serve = subparsers.add_parser("serve", help="serve the inbox flow as a scheduled Prefect deployment")
+    serve = subparsers.add_parser(
+        "serve", parents=parents, help="serve the inbox flow as a scheduled Prefect deployment"
+    )
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "*/10 8-18 * * 1-5"')
     when.add_argument("--interval", type=int, help="seconds between runs")
@@ -134,7 +127,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     serve.set_defaults(func=cmd_serve)
 
-    collect = subparsers.add_parser("collect", help="rebuild outputs/index.html; bundle outputs in a zip")
+    collect = subparsers.add_parser(
+        "collect", parents=parents, help="rebuild outputs/index.html; bundle outputs in a zip"
+    )
     collect.add_argument("--outputs", type=Path, help="outputs folder")
     collect.add_argument("--zip", type=Path, help="write the documents and their index into this zip")
     collect.add_argument(

@@ -8,30 +8,24 @@ from urllib.parse import quote
 from rich.table import Table
 from rich.text import Text
 
-from flows.collect import document_links
 from flows.config import Settings
-from flows.inbox import FileOutcome
-from flows.terminal import printable
+from flows.service.collect import document_links
+from flows.service.inbox import FileOutcome
+from flows.service.terminal import printable
 
 COLUMNS = ("file", "status", "pages", "headings", "changes", "warnings", "seconds", "output / reason")
 
 
 def _row(outcome: FileOutcome) -> tuple[str, ...]:
-    result = outcome.result or {}
-    return (
-        outcome.name,
-        outcome.status,
-        str(result.get("pages", "")),
-        str(result.get("headings", "")),
-        str(result.get("changes", "")),
-        str(len(result["warnings"])) if "warnings" in result else "",
-        f"{result['seconds']:.2f}" if "seconds" in result else "",
-        outcome.detail,
-    )
+    result = outcome.result
+    if result is None:
+        return (outcome.name, outcome.status, "", "", "", "", "", outcome.detail)
+    figures = (result.pages, result.headings, result.changes, len(result.warnings))
+    return (outcome.name, outcome.status, *map(str, figures), f"{result.seconds:.2f}", outcome.detail)
 
 
 def _gist(outcome: FileOutcome) -> str:
-    return (outcome.result or {}).get("gist", "")
+    return outcome.result.gist if outcome.result else ""
 
 
 def counts(outcomes: Sequence[FileOutcome]) -> str:
@@ -53,13 +47,15 @@ def detail_lines(outcomes: Sequence[FileOutcome], most_warnings: int = 5) -> lis
     """Under the table, per converted document: its summary's gist and its first warnings."""
     lines = []
     for outcome in outcomes:
-        result = outcome.result or {}
-        if _gist(outcome):
-            lines.append(f"{outcome.name}: {_gist(outcome)}")
-        warnings = result.get("warnings", [])
-        lines.extend(f"    warning {w}" for w in warnings[:most_warnings])
-        if len(warnings) > most_warnings:
-            lines.append(f"    … {len(warnings) - most_warnings} more in {result['output_dir']}/report.json")
+        result = outcome.result
+        if result is None:
+            continue
+        if result.gist:
+            lines.append(f"{outcome.name}: {result.gist}")
+        lines.extend(f"    warning {w}" for w in result.warnings[:most_warnings])
+        if len(result.warnings) > most_warnings:
+            more = len(result.warnings) - most_warnings
+            lines.append(f"    … {more} more in {result.output_dir}/report.json")
     return lines
 
 
@@ -84,7 +80,7 @@ def markdown_table(outcomes: Sequence[FileOutcome], settings: Settings) -> str:
     for outcome in outcomes:
         cells = [_cell(c) for c in _row(outcome)[:-1]] + [_links(outcome, base_url), _cell(_gist(outcome))]
         lines.append("| " + " | ".join(cells) + " |")
-    warned = [outcome for outcome in outcomes if (outcome.result or {}).get("warnings")]
+    warned = [outcome for outcome in outcomes if outcome.result and outcome.result.warnings]
     if warned:
         lines += ["", "## Warnings", "", "```text", *detail_lines(warned, most_warnings=20), "```"]
     return "\n".join(lines) + "\n"

@@ -3,10 +3,10 @@
 With no PREFECT_API_URL (environment or Prefect profile) Prefect starts a temporary ("ephemeral")
 server for the process in a subprocess, at the first flow run. `gongwen run` and `gongwen watch` run
 the same server application (same database, same ephemeral set of services) on a thread of their own
-process instead: it shares the ~70 MB of Prefect, pydantic and httpx modules the command has imported
-anyway, where a subprocess holds ~185 MB of its own (measured, 200-document batch), and it dies with
-the command however that ends. It shares the command's GIL, which costs little: the command's own
-threads mostly wait on the worker processes that convert documents.
+process instead: it shares the Prefect, pydantic and httpx modules the command has imported anyway,
+where a subprocess would hold a copy of its own, and it dies with the command however that ends.
+It shares the command's GIL, which costs little: the command's own threads mostly wait on the
+worker processes that convert documents.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
 
-from flows.environment import health_problem, require_server
+from flows.service.environment import health_problem, require_server
 
 if TYPE_CHECKING:
     import uvicorn
@@ -130,8 +130,8 @@ def start_server() -> TemporaryServer | None:
 @contextmanager
 def flow_settings(server: TemporaryServer | None) -> Iterator[None]:
     """Prefect settings for a command's flow runs: the temporary server's API once it answers, or the
-    configured one if it answers (else EnvironmentFailure), and no heartbeat (the heartbeat thread adds
-    ~1 s to every flow run of a short-lived process).
+    configured one if it answers (else EnvironmentFailure), and no heartbeat (the heartbeat thread
+    delays the end of every flow run of a short-lived process).
     """
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 

@@ -1,22 +1,19 @@
-"""One input file -> outputs/NAME/ (DOCX, PDF, outline, summary, changes, report).
+"""Converting one file into outputs/NAME/ (DOCX, PDF, OFD, outline, summary, changes, report).
 
-`convert_document` is a plain function: it runs every stage in order, times each, writes all
-outputs into a staging folder and publishes the folder in one rename. It is what the Prefect task
-runs, in the flow's process or in a worker process of the batch pool.
+`convert_document` is a plain function: it reads the file (flows/engine/read.py), proofreads and
+summarizes the document, renders it, times each stage, writes all outputs into a staging folder and
+publishes the folder in one rename. The flow's workers, `gongwen watch`'s warm-up and the tests
+call it alike.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import platform
-import tempfile
-import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, replace
+from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
@@ -24,87 +21,25 @@ from pathlib import Path
 from typing import Any
 
 from flows.config import FORMAT_FILES, Settings
-from flows.ledger import Ledger
-from flows.outputs import atomic_write_json, atomic_write_text, publish_dir, staging_dir
-from flows.result import DocumentResult
+from flows.engine.fonts import fonts_for
+from flows.engine.outputs import atomic_write_json, atomic_write_text, input_key, publish_dir, staging_dir
+from flows.engine.read import read_document
+from flows.engine.result import DocumentResult
+from flows.engine.stopwatch import Stopwatch
 from tasks.changes_html import render_changes_html
-from tasks.fonts import FontSet, resolve_fonts
-from tasks.ingest import IngestError, read_source
-from tasks.layout import FontRole, Profile, get_profile
-from tasks.metadata import load_metadata
+from tasks.ingest import IngestError
+from tasks.layout import Profile, get_profile
 from tasks.model import Document, NormalizedText, SourceText, Summary
-from tasks.normalize import normalize
 from tasks.outline import outline_entries, outline_markdown
 from tasks.proofread import Finding, proofread
 from tasks.render_docx import render_docx
 from tasks.render_ofd import render_ofd
 from tasks.render_pdf import render_pdf
 from tasks.review_docx import write_review_docx
-from tasks.structure import build_document
 from tasks.structure.furniture import outside_dropped
 from tasks.summarize import summarize, summary_dict, summary_markdown
-from tasks.words import tokenizer
 
 _VERSIONED = ("gongwen", "prefect", "python-docx", "reportlab", "jieba", "fonttools")
-
-
-_fonts_lock = threading.Lock()  # a warm-up thread may be loading the fonts right now
-
-
-def _fonts(user_fonts: tuple[tuple[str, str], ...]) -> FontSet:
-    """Fonts are parsed (and CFF converted) once per process, not per document."""
-    with _fonts_lock:
-        return _font_set(user_fonts)
-
-
-@lru_cache(maxsize=4)
-def _font_set(user_fonts: tuple[tuple[str, str], ...]) -> FontSet:
-    return resolve_fonts({FontRole(role): Path(path) for role, path in user_fonts} or None)
-
-
-def warm_up(settings: Settings) -> None:
-    """Load fonts and jieba's dictionary on a background thread, for a run that converts in this process.
-
-    The first document waits for them (~2 s); started before the flow, they load while Prefect
-    starts its server and the main thread only waits.
-    """
-    threading.Thread(target=_warm, args=(settings.font_key,), name="gongwen-warm-up", daemon=True).start()
-
-
-def _warm(key: tuple[tuple[str, str], ...]) -> None:
-    try:
-        warm_fonts(key)
-        tokenizer()
-    except Exception:  # the first document loads them again and reports what went wrong
-        logging.getLogger(__name__).debug("warm-up failed", exc_info=True)
-
-
-def warm_fonts(key: tuple[tuple[str, str], ...]) -> None:
-    """Resolve and parse the fonts of `key` (`Settings.font_key`) now rather than in the first document."""
-    with _fonts_lock:
-        fonts = _font_set(key)
-        for font in (*fonts.roles.values(), *([fonts.latin] if fonts.latin else [])):
-            font.face()
-
-
-# A short text with a title long enough to be broken (jieba's tagger), a heading and body text:
-# every stage and font role runs once.
-PRIMING_TEXT = (
-    "关于试运行全市政务服务一网通办平台有关事项的通知\n\n各单位：\n\n一、总体要求\n\n"
-    "请于本月底前报送材料。\n\n特此通知。\n"
-)
-
-
-def prime(settings: Settings) -> None:
-    """Convert a short text off the record: fonts, jieba and every stage's first-use costs are paid now.
-
-    The first document of a process costs seconds more than the next ones; a long-lived process
-    (the watcher, the fork server of the worker pool) pays them before anything arrives.
-    """
-    with tempfile.TemporaryDirectory(prefix="gongwen-warm-up-") as scratch:
-        source = Path(scratch) / "warm-up.txt"
-        source.write_text(PRIMING_TEXT, encoding="utf-8")
-        convert_document(source, replace(settings, outputs=Path(scratch) / "outputs"), "warm-up")
 
 
 @lru_cache(maxsize=1)
@@ -118,33 +53,15 @@ def _versions() -> dict[str, str]:
     return found
 
 
-class _Stopwatch:
-    def __init__(self) -> None:
-        self.ms: dict[str, float] = {}
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.ms[name] = round((time.perf_counter() - start) * 1000, 2)
-
-
 def convert_document(path: Path, settings: Settings, output_name: str) -> DocumentResult:
     """Run every stage on one file and publish outputs/NAME/. Raises on any failure; writes nothing then."""
-    clock = _Stopwatch()
+    clock = Stopwatch()
     started = time.perf_counter()
-    with clock.stage("ingest"):
-        source = read_source(path, settings.max_input_bytes)
-        metadata, body = load_metadata(path, source.text)
-    with clock.stage("normalize"):
-        normalized = normalize(body)
-    with clock.stage("structure"):
-        document = build_document(normalized.text, source.name, metadata)
+    reading = read_document(path, settings.max_input_bytes, clock)
+    source, normalized, document = reading.source, reading.normalized, reading.document
     with clock.stage("proofread"):
         findings = _reviewable(proofread(normalized.text, document), normalized, document)
-    profile = get_profile(metadata.profile or settings.profile)
+    profile = get_profile(reading.metadata.profile or settings.profile)
     check_pages(path, page_floor(document, profile), settings.max_pages, "would take at least")
     with clock.stage("summarize"):
         summary = summarize(document, settings.summary_chars)
@@ -162,7 +79,7 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
                     staging / f"{output_name}.docx", source, normalized, document, findings, review, made
                 )
         with clock.stage("fonts"):
-            fonts = _fonts(settings.font_key)
+            fonts = fonts_for(settings.font_key)
         pdf, unembedded = None, []
         if "pdf" in formats:
             with clock.stage("render_pdf"):
@@ -178,7 +95,7 @@ def convert_document(path: Path, settings: Settings, output_name: str) -> Docume
             _write_texts(staging, source, normalized, document, summary, findings)
             report = _report(source, normalized, document, summary, findings, pdf, profile.name, clock.ms)
             # Which input owns outputs/NAME/, should the ledger not know (a run killed before recording it).
-            report["input"]["path"] = Ledger.key(path)
+            report["input"]["path"] = input_key(path)
             report["files"] = _written(staging, output_name, formats, clock.ms)
             report["warnings"] = warnings
             report["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 2)

@@ -1,4 +1,4 @@
-"""Imported by the worker pool's fork server (flows/workers.py): warm everything a document needs.
+"""Imported by the worker pool's fork server (flows/orchestration/pool.py): warm what a document needs.
 
 Every worker is forked from the fork server after this import, so it starts with the stages imported,
 jieba's dictionary and the fonts loaded and every first-use cost paid. `gc.freeze` keeps the workers'
@@ -14,7 +14,7 @@ gc.disable()  # no collections while loading: freed holes in these pages would b
 import logging  # noqa: E402
 
 from flows.config import Settings  # noqa: E402
-from flows.document import prime  # noqa: E402
+from flows.engine.warm import prime  # noqa: E402
 
 try:
     prime(Settings())

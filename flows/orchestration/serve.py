@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flows.environment import require_server
-from flows.prefect_api import configured_api_url, healthy, port_in_use, stop_process_group
+from flows.orchestration.prefect_server import configured_api_url, healthy, port_in_use, stop_process_group
+from flows.service.environment import require_server
 
 if TYPE_CHECKING:  # Prefect is imported only when needed: `import prefect` takes 1-2 s
     from prefect.schedules import Schedule
@@ -93,11 +93,11 @@ def _serve(when: Schedule) -> None:
     from prefect import serve
     from prefect.deployments.runner import EntrypointType
 
-    from flows.batch import process_inbox
+    from flows.orchestration.flow import process_inbox
 
     # A deployment, not `process_inbox.serve()`: each run then starts `python -m prefect.engine`,
     # which imports the flow by module path like a worker does, instead of unpickling the flow
-    # object (flows.batch holds a ContextVar, which cannot be pickled).
+    # object (flows.orchestration.flow holds a ContextVar, which cannot be pickled).
     deployment = process_inbox.to_deployment(
         name=DEPLOYMENT_NAME,
         schedules=[when],

@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from flows.terminal import err, printable, printable_to
+from flows.service.terminal import err, printable, printable_to
 from tasks.ingest import IngestError, decode_text, read_source
 from tasks.model import NormalizedText
 from tasks.normalize import normalize
@@ -112,9 +112,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "normalize", help="fix punctuation, numbering, spaces and dates; text to stdout, changes to stderr"
+        "normalize",
+        parents=parents,
+        help="fix punctuation, numbering, spaces and dates; text to stdout, changes to stderr",
     )
     parser.add_argument("file", nargs="?", default="-", help="input .txt or .docx, or - for stdin (default)")
     parser.add_argument("--report", metavar="FILE", help="also write the changes and warnings as JSON")
@@ -123,6 +125,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser(
         "check",
+        parents=parents,
         help="report what normalize would change or flag and what the proofreader doubts; "
         "exit 1 if anything, 2 on a read error",
     )

@@ -34,7 +34,7 @@ def start_lifeline() -> subprocess.Popen[bytes] | None:
     if not PROC.is_dir():
         return None
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.lifeline", str(os.getpid())],
+        [sys.executable, "-m", "flows.orchestration.lifeline", str(os.getpid())],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,  # holding the run's pipes open would keep its readers waiting
         stderr=subprocess.DEVNULL,

@@ -26,17 +26,10 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from flows.lifeline import die_with_parent
+from flows.engine.result import JobTimedOut, WorkerDied
+from flows.orchestration.lifeline import die_with_parent
 
 _READY = "ready"  # a worker's first message: its initializer has run, it takes jobs now
-
-
-class WorkerDied(Exception):
-    """The worker running a job ended without answering (killed, or crashed in native code)."""
-
-
-class JobTimedOut(Exception):
-    """A job ran past the pool's time limit; its worker was killed."""
 
 
 def _serve(

@@ -1,4 +1,5 @@
-"""The `gongwen` command. Subcommands that need no orchestration never import Prefect (1-2 s).
+"""The `gongwen` command: the parser and `run`, `config`. Subcommands that need no orchestration never
+import Prefect (seconds of start-up).
 
 Exit status: 0 done; 1 some documents failed (or `check` found something); 2 a usage or settings
 error; 3 the environment failed (outputs folder, disk, Prefect server). Failures are one line on
@@ -8,15 +9,14 @@ stderr; `-v` adds the traceback.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows import cli_normalize, cli_outline, cli_service
-from flows.environment import (
+from flows.cli import normalize, outline, service
+from flows.cli.common import config_option, prepare_prefect, settings_from
+from flows.service.environment import (
     EXIT_ENVIRONMENT,
     EXIT_USAGE,
     EnvironmentFailure,
@@ -24,73 +24,40 @@ from flows.environment import (
     os_problem,
     require_service,
 )
-from flows.lifeline import start_lifeline
-from flows.terminal import err, guard_console_log, printable
+from flows.service.terminal import err, guard_console_log, printable
 
 if TYPE_CHECKING:
     from flows.config import Settings
-
-# Prefect reads these at import: quiet, offline-safe defaults for a command-line tool.
-_PREFECT_DEFAULTS = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-}
-
-
-def _prepare_prefect(verbose: bool) -> None:
-    for key, value in _PREFECT_DEFAULTS.items():
-        os.environ.setdefault(key, value)
-    if verbose:
-        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
-    # A SIGTERM must unwind through Prefect, so that its last events and logs reach the server and the
-    # server closes its database; after a SIGKILL the lifeline stops the worker processes.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    start_lifeline()
-
-
-def _settings(args: argparse.Namespace):
-    from flows.config import load_settings
-
-    return load_settings(
-        args.config,
-        inputs=getattr(args, "inputs", None),
-        outputs=getattr(args, "outputs", None),
-        profile=getattr(args, "profile", None),
-        concurrency=getattr(args, "concurrency", None),
-    )
+    from flows.orchestration.pool import WorkerPool
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    _prepare_prefect(args.verbose)
-    settings = _settings(args)
+    prepare_prefect(args.verbose)
+    settings = settings_from(args)
     require_service(settings, args.paths)
-    # The worker processes need ~1.5 s to warm up; Prefect's import and server start in this process
-    # ~4.5 s. So the workers come first and, when no other run holds the lock, start converting the
-    # batch (flows/head_start.py). With a concurrency of 1, fonts and jieba load on a thread here.
-    from flows import head_start
-    from flows.workers import get_ready, stop_workers
+    from flows.orchestration.pool import WorkerPool
 
-    paths = [Path(p) for p in args.paths]
-    if not head_start.start(settings, paths, args.force):
-        get_ready(settings, paths)
+    # The workers warm up (and, when no other run holds the lock, start converting) while Prefect starts.
+    workers = WorkerPool()
+    workers.get_ready(settings, [Path(p) for p in args.paths], args.force)
+    # Done, the workers are killed as the process exits (flows/orchestration/process_pool.py): sooner
+    # than they would stop one by one.
     try:
-        return _run_flow(args, settings)
+        return _run_flow(args, settings, workers)
     except BaseException:  # Ctrl-C, or Prefect did not start: the workers must not go on converting
-        stop_workers()
+        workers.stop()
         raise
 
 
-def _run_flow(args: argparse.Namespace, settings: Settings) -> int:
-    from flows.prefect_api import flow_settings, start_server
+def _run_flow(args: argparse.Namespace, settings: Settings, workers: WorkerPool) -> int:
+    from flows.orchestration.prefect_server import flow_settings, start_server
 
     server = start_server()
     from rich.console import Console
     from rich.text import Text
 
-    from flows.batch import run_with_progress
-    from flows.inbox import FileOutcome
-    from flows.report_table import detail_lines, rich_table
+    from flows.orchestration.flow import process_inbox
+    from flows.service.report_table import detail_lines, rich_table
 
     guard_console_log(args.verbose)
     # Piped output (logs, CI) gets a wide table rather than rich's 80-column default.
@@ -110,8 +77,9 @@ def _run_flow(args: argparse.Namespace, settings: Settings) -> int:
         )
     )
     with flow_settings(server):
-        rows = run_with_progress(show, paths=args.paths, force=args.force, settings=settings)
-    outcomes = [FileOutcome(**row) for row in rows]
+        outcomes = process_inbox(
+            paths=args.paths, force=args.force, settings=settings, workers=workers, progress=show
+        )
     console.print(rich_table(outcomes))
     for line in detail_lines(outcomes):
         console.print(Text(f"  {printable(line)}"))
@@ -121,7 +89,7 @@ def _run_flow(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_config(args: argparse.Namespace) -> int:
     from dataclasses import fields
 
-    settings = _settings(args)
+    settings = settings_from(args)
     for item in fields(settings):
         if item.name == "sources":
             continue
@@ -132,10 +100,13 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongwen", description="Raw Chinese drafts -> GB/T 9704 DOCX/PDF.")
-    parser.add_argument("--config", type=Path, help="gongwen.toml to use (default: ./gongwen.toml)")
+    config_option(parser, top_level=True)
+    shared = argparse.ArgumentParser(add_help=False)  # each subcommand's copy of the shared options
+    config_option(shared)
+    parents = [shared]
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="convert inputs/ (or the given files) into outputs/")
+    run = sub.add_parser("run", parents=parents, help="convert inputs/ (or the given files) into outputs/")
     run.add_argument("paths", nargs="*", help="files or folders (default: the inputs folder)")
     run.add_argument("--force", action="store_true", help="re-process files the ledger has seen")
     run.add_argument("--profile", help="layout profile (gbt9704, gbt33476, centered)")
@@ -145,12 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     run.set_defaults(func=cmd_run)
 
-    config = sub.add_parser("config", help="print the effective settings and where each came from")
+    config = sub.add_parser(
+        "config", parents=parents, help="print the effective settings and where each came from"
+    )
     config.set_defaults(func=cmd_config)
 
-    cli_normalize.register(sub)
-    cli_outline.register(sub)
-    cli_service.register(sub)
+    for module in (normalize, outline, service):
+        module.register(sub, parents)
     return parser
 
 
@@ -179,7 +151,3 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         err(f"gongwen: {failure[1]}")
         return failure[0]
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """What converting one document returns to the run, or raises: small, so that the run's process can
-unpickle it from a worker without importing the pipeline (jieba, reportlab, python-docx: ~25 MB it
-never uses)."""
+unpickle it from a worker without importing the pipeline (jieba, reportlab, python-docx), which it
+never uses."""
 
 from __future__ import annotations
 
@@ -27,6 +27,14 @@ class DocumentResult:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class WorkerDied(Exception):
+    """The worker running a job ended without answering (killed, or crashed in native code)."""
+
+
+class JobTimedOut(Exception):
+    """A job ran past its time limit (document_timeout); its worker was killed."""
 
 
 class ConversionFailed(Exception):

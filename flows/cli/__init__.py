@@ -1,0 +1,1 @@
+"""The `gongwen` command: one parser (flows/cli/command.py), its subcommands, one settings loader."""
