@@ -10,9 +10,12 @@ import logging
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jieba
-import jieba.posseg
+
+if TYPE_CHECKING:
+    from jieba.posseg import POSTokenizer
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -39,8 +42,12 @@ def cut(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _tagger() -> jieba.posseg.POSTokenizer:
-    return jieba.posseg.POSTokenizer(tokenizer())
+def _tagger() -> POSTokenizer:
+    """jieba's part-of-speech tagger, one per process, imported on first use: its models take ~0.4 s to
+    import, and most texts never need them (a long title, a glued heading, a run-on front matter do)."""
+    from jieba.posseg import POSTokenizer
+
+    return POSTokenizer(tokenizer())
 
 
 def tagged(text: str) -> list[tuple[str, str]]:

@@ -8,10 +8,10 @@ No edit reaches the words of a cited title or quoted name (protect.FrozenSpans),
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 from tasks.model import Change, Diagnostic, NormalizedText
+from tasks.text.positions import line_starts
 
 from . import dates, marks, numbering, punctuation, spacing, widths
 from .base import P_NUM, Edit, Flag, Rule
@@ -39,14 +39,11 @@ class _Positions:
     """Input offset -> 1-based (line, column)."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        self.starts = line_starts(text)
 
     def at(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
-
-
-_NEWLINE = re.compile("\n")
 
 
 def _apply(text: str, edits: list[Edit]) -> str:

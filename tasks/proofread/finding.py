@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
 from tasks.model import Diagnostic
+from tasks.text.positions import line_starts
 
 _EXCERPT = 12  # characters of context either side, as the normalizer's warnings
-_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        self._starts = line_starts(text)
 
     def finding(self, rule: str, start: int, end: int, message: str, suggestion: str = "") -> Finding:
         line = bisect_right(self._starts, start)

@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-from jieba.posseg import POSTokenizer
 
 from tasks.model import BlockKind
 from tasks.structure import parts
 from tasks.text.chars import HAN, WS
 from tasks.text.markers import parse_marker
-from tasks.words import tokenizer
+from tasks.words import tagged
 
 _HAN = re.compile(f"[{HAN}]+")
 _WINDOW = 240  # characters at the start of the text where the front matter may run together
@@ -45,23 +42,18 @@ class FrontPiece:
     end: int
 
 
-@lru_cache(maxsize=1)
-def _pos_tokenizer() -> POSTokenizer:
-    return POSTokenizer(tokenizer())
-
-
 def _name_at(text: str, start: int, limit: int) -> int | None:
     """The end of a person's name at text[start:limit], if one starts there. jieba's part-of-speech
     model is loaded only here, for a text whose title runs on into more text."""
     if start >= limit or not _HAN.match(text, start):
         return None
-    words = _pos_tokenizer().cut(text[start : min(limit, start + 12)])
-    first = next(iter(words), None)
-    if first is None or not first.flag.startswith("nr"):
+    words = tagged(text[start : min(limit, start + 12)])
+    if not words or not words[0][1].startswith("nr"):
         return None
-    if not _NAME_LENGTH[0] <= len(first.word) <= _NAME_LENGTH[1] or not _HAN.fullmatch(first.word):
+    word = words[0][0]
+    if not _NAME_LENGTH[0] <= len(word) <= _NAME_LENGTH[1] or not _HAN.fullmatch(word):
         return None
-    return start + len(first.word)
+    return start + len(word)
 
 
 def _salutation_at(text: str, start: int) -> int | None:

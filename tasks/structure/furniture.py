@@ -24,6 +24,7 @@ from typing import Protocol, TypeVar
 from tasks.model import Diagnostic, DroppedLine
 from tasks.structure import parts
 from tasks.text.chars import HAN, SENTENCE_END, SPACES, WS
+from tasks.text.positions import line_starts
 
 _NAME = rf"[{HAN}·]{{2,5}}?"
 _NAMES = rf"{_NAME}(?:\s*[、\s]\s*{_NAME}){{0,3}}"
@@ -561,7 +562,7 @@ def outside_dropped(text: str, dropped: tuple[DroppedLine, ...], found: Iterable
     out of the document: a toolbar's unclosed 【 is no concern of the document's reader."""
     if not dropped:
         return list(found)
-    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    starts = line_starts(text)
     spans = [(d.offset, d.offset + len(d.text)) for d in dropped]
 
     def left_out(item: Located) -> bool:

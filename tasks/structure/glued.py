@@ -16,14 +16,9 @@ import itertools
 import re
 import statistics
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from tasks.structure.headings import LONG_TITLE
 from tasks.text.chars import SENTENCE_END
-
-if TYPE_CHECKING:
-    from jieba.posseg import POSTokenizer
 
 _MIN_TITLE = 4
 _SENTENCE_END = re.compile(f"[{SENTENCE_END}]")
@@ -61,19 +56,10 @@ class _Word:
     tag: str
 
 
-@lru_cache(maxsize=1)
-def _tagger() -> POSTokenizer:
-    """jieba's part-of-speech tagger, imported on first use: loading jieba and its models takes a second
-    or two, and only a text with glued headings needs them."""
-    from jieba.posseg import POSTokenizer
-
-    from tasks.words import tokenizer
-
-    return POSTokenizer(tokenizer())
-
-
 def _words(text: str) -> list[_Word]:
-    return [_Word(word, tag) for word, tag in _tagger().cut(text)]
+    from tasks.words import tagged  # jieba is loaded only when a glued series is examined
+
+    return [_Word(word, tag) for word, tag in tagged(text)]
 
 
 def _opening(clause: list[_Word], ends_at_comma: bool, title: str) -> _Opening | None:
