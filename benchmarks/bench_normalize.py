@@ -23,7 +23,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from test_normalize_cases import load_cases  # noqa: E402
 
-from tasks.normalize import normalize  # noqa: E402
+from tasks.reading.normalize import normalize  # noqa: E402
 
 SAMPLES = (
     Path(__file__).resolve().parents[1] / "tests" / "data" / "samples"

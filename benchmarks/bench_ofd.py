@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flows.engine.read import read_document  # noqa: E402
-from tasks.fonts import FontSet, resolve_fonts  # noqa: E402
-from tasks.layout import GBT9704  # noqa: E402
 from tasks.model import Document  # noqa: E402
-from tasks.render_ofd import render_ofd  # noqa: E402
-from tasks.render_pdf import render_pdf  # noqa: E402
+from tasks.writing.fonts import FontSet, resolve_fonts  # noqa: E402
+from tasks.writing.layout import GBT9704  # noqa: E402
+from tasks.writing.render_ofd import render_ofd  # noqa: E402
+from tasks.writing.render_pdf import render_pdf  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data" / "samples"
 

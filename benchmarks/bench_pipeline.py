@@ -229,9 +229,9 @@ def bench_pdf(bench: Bench) -> None:
     from flows.config import Settings
     from flows.engine.convert import convert_document
     from flows.engine.read import read_document
-    from tasks.fonts import resolve_fonts
-    from tasks.layout import get_profile
-    from tasks.render_pdf import render_pdf
+    from tasks.writing.fonts import resolve_fonts
+    from tasks.writing.layout import get_profile
+    from tasks.writing.render_pdf import render_pdf
 
     _section("pdf: the sample's PDF, LibreOffice from our DOCX beside our writer")
     soffice = shutil.which("soffice")

@@ -22,14 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from tasks.ingest import read_source  # noqa: E402
-from tasks.layout import get_profile  # noqa: E402
-from tasks.metadata import load_metadata  # noqa: E402
-from tasks.normalize import normalize  # noqa: E402
-from tasks.proofread import proofread  # noqa: E402
-from tasks.render_docx import render_docx  # noqa: E402
-from tasks.review_docx import write_review_docx  # noqa: E402
-from tasks.structure import build_document  # noqa: E402
+from tasks.analysis.proofread import proofread  # noqa: E402
+from tasks.reading.ingest import read_source  # noqa: E402
+from tasks.reading.metadata import load_metadata  # noqa: E402
+from tasks.reading.normalize import normalize  # noqa: E402
+from tasks.reading.structure import build_document  # noqa: E402
+from tasks.writing.layout import get_profile  # noqa: E402
+from tasks.writing.render_docx import render_docx  # noqa: E402
+from tasks.writing.review.document import write_review_docx  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data" / "samples"
 

@@ -25,14 +25,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tasks.fonts import FontSet, resolve_fonts  # noqa: E402
-from tasks.ingest import read_source  # noqa: E402
-from tasks.layout import Profile, get_profile, mm_to_pt  # noqa: E402
-from tasks.metadata import load_metadata  # noqa: E402
-from tasks.normalize import normalize  # noqa: E402
-from tasks.render_docx import render_docx  # noqa: E402
-from tasks.render_pdf import render_pdf  # noqa: E402
-from tasks.structure import build_document  # noqa: E402
+from tasks.reading.ingest import read_source  # noqa: E402
+from tasks.reading.metadata import load_metadata  # noqa: E402
+from tasks.reading.normalize import normalize  # noqa: E402
+from tasks.reading.structure import build_document  # noqa: E402
+from tasks.writing.fonts import FontSet, resolve_fonts  # noqa: E402
+from tasks.writing.layout import Profile, get_profile, mm_to_pt  # noqa: E402
+from tasks.writing.render_docx import render_docx  # noqa: E402
+from tasks.writing.render_pdf import render_pdf  # noqa: E402
 from tests.docx_layout_check import libreoffice_pdf  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data" / "samples"

@@ -87,9 +87,9 @@ def flow() -> dict[str, object]:
 
 def pdf(doc: str, outputs: str) -> dict[str, object]:
     from flows.engine.read import read_document
-    from tasks.fonts import resolve_fonts
-    from tasks.layout import get_profile
-    from tasks.render_pdf import render_pdf
+    from tasks.writing.fonts import resolve_fonts
+    from tasks.writing.layout import get_profile
+    from tasks.writing.render_pdf import render_pdf
 
     document = read_document(Path(doc)).document
     Path(outputs).mkdir(parents=True, exist_ok=True)
@@ -98,7 +98,7 @@ def pdf(doc: str, outputs: str) -> dict[str, object]:
 
 
 def fonts() -> dict[str, object]:
-    from tasks.fonts import resolve_fonts
+    from tasks.writing.fonts import resolve_fonts
 
     font_set = resolve_fonts()
     resolved = time.perf_counter()

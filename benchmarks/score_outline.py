@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tasks.outline import outline_entries  # noqa: E402
-from tasks.structure import build_document  # noqa: E402
+from tasks.analysis.outline import outline_entries  # noqa: E402
+from tasks.reading.structure import build_document  # noqa: E402
 from tasks.text.markers import normalize_number  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "samples" / "corpus"

@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from tasks.normalize import normalize  # noqa: E402
-from tasks.proofread import Finding, proofread  # noqa: E402
-from tasks.proofread.series import MIN_SERIES, final_mark, series_runs  # noqa: E402
-from tasks.structure import build_document  # noqa: E402
-from tasks.words import cut  # noqa: E402
+from tasks.analysis.proofread import Finding, proofread  # noqa: E402
+from tasks.analysis.proofread.series import MIN_SERIES, final_mark, series_runs  # noqa: E402
+from tasks.reading.normalize import normalize  # noqa: E402
+from tasks.reading.structure import build_document  # noqa: E402
+from tasks.text.words import cut  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data" / "samples"
 GENRE = ROOT / "tests" / "data" / "genre"

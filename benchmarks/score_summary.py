@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flows.engine.read import read_document  # noqa: E402
+from tasks.analysis.summarize import summarize  # noqa: E402
 from tasks.model import Document, Summary  # noqa: E402
-from tasks.structure import build_document  # noqa: E402
-from tasks.summarize import summarize  # noqa: E402
-from tasks.words import tokenizer  # noqa: E402
+from tasks.reading.structure import build_document  # noqa: E402
+from tasks.text.words import tokenizer  # noqa: E402
 
 REFERENCES = ROOT / "tests" / "data" / "summaries"
 SAMPLES = (

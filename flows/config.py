@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from tasks.ingest import DEFAULT_MAX_BYTES
-from tasks.layout import PROFILES, FontRole
+from tasks.reading.ingest import DEFAULT_MAX_BYTES
+from tasks.writing.layout import PROFILES, FontRole
 
 CONFIG_FILE_NAME = "gongwen.toml"
 ENV_PREFIX = "GONGWEN_"

@@ -43,4 +43,4 @@ if [[ -f "$alias_conf" ]] && ! cmp -s "$alias_conf" /etc/fonts/conf.d/65-gongwen
   cp "$alias_conf" /etc/fonts/conf.d/65-gongwen.conf
   fc-cache -f >/dev/null
 fi
-python3 -c "from tasks.fonts import resolve_fonts; from tasks.words import tokenizer; resolve_fonts(); tokenizer()" || true  # CFF fonts converted (in parallel) and jieba cached now, not in the first run
+python3 -c "from tasks.writing.fonts import resolve_fonts; from tasks.text.words import tokenizer; resolve_fonts(); tokenizer()" || true  # CFF fonts converted (in parallel) and jieba cached now, not in the first run

@@ -19,7 +19,14 @@ from typing import NamedTuple
 import pdfplumber
 from lxml import etree
 
-from tasks.layout import OFFICIAL_FONT_NAMES, TWIPS_PER_PT, FontRole, PageNumberStyle, Profile, mm_to_pt
+from tasks.writing.layout import (
+    OFFICIAL_FONT_NAMES,
+    TWIPS_PER_PT,
+    FontRole,
+    PageNumberStyle,
+    Profile,
+    mm_to_pt,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -18,7 +18,7 @@ import pdfplumber
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from tasks.layout import PageNumberStyle, Profile, mm_to_pt, page_number_text
+from tasks.writing.layout import PageNumberStyle, Profile, mm_to_pt, page_number_text
 
 NO_LINE_START = "，。、；：？！）》”’"
 NO_LINE_END = "（《“‘"

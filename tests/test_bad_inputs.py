@@ -454,7 +454,7 @@ def test_hostile_names_stay_inside_outputs(bad_batch: BadBatch) -> None:
 
 def test_page_limit_refuses_before_and_after_rendering(tmp_path: Path) -> None:
     from flows.engine.convert import convert_document
-    from tasks.ingest import IngestError
+    from tasks.reading.ingest import IngestError
 
     settings = Settings(inputs=tmp_path, outputs=tmp_path / "outputs", max_pages=3)
     long_text = tmp_path / "long.txt"

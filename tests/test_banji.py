@@ -14,13 +14,13 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from tasks.fonts import FontSet, resolve_fonts
-from tasks.layout import GBT9704, PROFILES, FontRole, Profile, mm_to_pt
 from tasks.model import Block, BlockKind, Document, Run
-from tasks.normalize import normalize
-from tasks.render_docx import render_docx
-from tasks.render_pdf import PdfResult, render_pdf
-from tasks.structure import build_document
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
+from tasks.writing.fonts import FontSet, resolve_fonts
+from tasks.writing.layout import GBT9704, PROFILES, FontRole, Profile, mm_to_pt
+from tasks.writing.render_docx import render_docx
+from tasks.writing.render_pdf import PdfResult, render_pdf
 from tests.docx_layout_check import (
     NS,
     layout_problems,

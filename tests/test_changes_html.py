@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from tasks.changes_html import render_changes_html
-from tasks.normalize import normalize
+from tasks.reading.normalize import normalize
+from tasks.writing.changes_html import render_changes_html
 
 SOURCE = "  一.总体要求\n重要途径,办公室。，建设<script>\n他指出“要加强。"
 

@@ -23,9 +23,9 @@ from flows.engine.read import read_document
 from flows.orchestration.prefect_server import free_port
 from flows.orchestration.serve import local_server
 from flows.service.environment import EXIT_ENVIRONMENT, EXIT_USAGE
-from tasks.ingest import read_source
-from tasks.normalize import normalize
-from tasks.outline import outline_entries
+from tasks.analysis.outline import outline_entries
+from tasks.reading.ingest import read_source
+from tasks.reading.normalize import normalize
 
 pytestmark = pytest.mark.flow  # each test runs the gongwen command in a subprocess
 

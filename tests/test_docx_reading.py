@@ -15,8 +15,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from tasks.docx_numbering import chinese_counting, format_number
-from tasks.ingest import IngestError, read_source
+from tasks.reading.docx_numbering import chinese_counting, format_number
+from tasks.reading.ingest import IngestError, read_source
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NAMESPACES = {

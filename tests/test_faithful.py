@@ -17,8 +17,8 @@ from docx import Document as DocxDocument
 
 from flows.config import Settings
 from flows.engine.convert import convert_document
-from tasks.normalize import normalize
-from tasks.structure import build_document
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
 
 CITED_TITLES = [
     "《中共中央关于制定国民经济和社会发展第十四个五年规划和二〇三五年远景目标的建议》",

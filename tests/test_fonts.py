@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from tasks import fonts as fonts_module
-from tasks.fonts import ENV_PREFIX, FontError, FontSet, resolve_fonts, truetype_file
-from tasks.layout import FontRole
+from tasks.writing import fonts as fonts_module
+from tasks.writing.fonts import ENV_PREFIX, FontError, FontSet, resolve_fonts, truetype_file
+from tasks.writing.layout import FontRole
 
 UKAI = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
 FANDOL_FANG = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf")

@@ -20,12 +20,12 @@ from conftest import MESSY
 
 from flows.config import Settings
 from flows.engine.convert import convert_document
-from tasks.changes_html import render_changes_html
-from tasks.layout import get_profile
 from tasks.model import BlockKind, Document
-from tasks.normalize import normalize
-from tasks.structure import build_document
-from tasks.structure.furniture import find_furniture, remove_furniture
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
+from tasks.reading.structure.furniture import find_furniture, remove_furniture
+from tasks.writing.changes_html import render_changes_html
+from tasks.writing.layout import get_profile
 from tests import docx_layout_check as docx_check
 from tests import pdf_layout_check as pdf_check
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from tasks.analysis.outline import outline_entries
 from tasks.model import BlockKind, Document, Metadata, NormalizedText
-from tasks.normalize import normalize
-from tasks.outline import outline_entries
-from tasks.structure import build_document
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, MESSY, ROOT
 
-from tasks.normalize import normalize
-from tasks.outline import outline_entries
-from tasks.structure import build_document
-from tasks.structure.glued import glued_title_end
+from tasks.analysis.outline import outline_entries
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
+from tasks.reading.structure.glued import glued_title_end
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import score_outline

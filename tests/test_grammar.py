@@ -12,13 +12,13 @@ from conftest import ROOT
 
 from flows.config import Settings
 from flows.engine.convert import convert_document
-from tasks.normalize import normalize
-from tasks.numerals import LOOSE_NUMERAL, loose_value
-from tasks.structure import build_document
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
 from tasks.text.chars import CJK, HAN, NO_LINE_END, NO_LINE_START, WS
 from tasks.text.markers import is_flattened, line_start_markers, marker_style, parse_marker
+from tasks.text.numerals import LOOSE_NUMERAL, loose_value
 from tasks.text.widths import cells, half_width, is_full_width, text_cells
-from tasks.title import break_title
+from tasks.writing.title import break_title
 
 
 def _warnings(text: str) -> list[tuple[str, int, str]]:

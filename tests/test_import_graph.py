@@ -89,7 +89,7 @@ def test_the_run_process_never_imports_the_writers() -> None:
     code = (
         "import sys, flows.cli.command, flows.orchestration.pool, flows.orchestration.flow; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'docx', 'fontTools') "
-        "or m.startswith(('tasks.fonts', 'tasks.render'))))"
+        "or m.startswith('tasks.writing')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], env=checkout_environment(), capture_output=True, text=True, check=True

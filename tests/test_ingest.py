@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from tasks.ingest import IngestError, decode_text, read_source
+from tasks.reading.ingest import IngestError, decode_text, read_source
 
 SAMPLE_TEXT = "同志们：\n一、讲学习不放松\n加强学习是提高自身素质的重要途径。\n"
 PURE_CJK = "讲学习不放松努力提升"  # BOM-less UTF-16 with no ASCII: only the content tells

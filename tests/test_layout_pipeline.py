@@ -17,14 +17,14 @@ from conftest import CORPUS
 
 from flows.config import Settings
 from flows.engine.convert import convert_document
-from tasks.fonts import resolve_fonts
-from tasks.ingest import read_source
-from tasks.layout import OFFICIAL_FONT_NAMES, FontRole, Profile, get_profile, text_cells
-from tasks.metadata import load_metadata
 from tasks.model import Document
-from tasks.normalize import normalize
-from tasks.placement import signature_indents
-from tasks.structure import build_document
+from tasks.reading.ingest import read_source
+from tasks.reading.metadata import load_metadata
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
+from tasks.writing.fonts import resolve_fonts
+from tasks.writing.layout import OFFICIAL_FONT_NAMES, FontRole, Profile, get_profile, text_cells
+from tasks.writing.placement import signature_indents
 from tests import docx_layout_check as docx_check
 from tests import pdf_layout_check as pdf_check
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.metadata import SIDECAR_MAX_BYTES, load_metadata, read_sidecar, split_front_matter
 from tasks.model import Metadata
+from tasks.reading.metadata import SIDECAR_MAX_BYTES, load_metadata, read_sidecar, split_front_matter
 
 
 def test_front_matter_replaced_by_empty_lines() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, SPEECH
 
-from tasks.normalize import RULES, normalize
+from tasks.reading.normalize import RULES, normalize
 
 CORPUS_TEXTS = sorted(p for p in CORPUS.glob("*.txt") if ".gbk." not in p.name)
 GOV_CN = [p for p in CORPUS_TEXTS if p.name.startswith("gov_")]

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import pytest
 
-from tasks.normalize import normalize
+from tasks.reading.normalize import normalize
 
 CASES_PATH = Path(__file__).parent / "data" / "normalize_cases.tsv"
 _ESCAPE = re.compile(r"\\(n|t|\\|u[0-9a-fA-F]{4})")

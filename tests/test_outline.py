@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.outline import outline_entries, outline_markdown
-from tasks.structure import build_document
+from tasks.analysis.outline import outline_entries, outline_markdown
+from tasks.reading.structure import build_document
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.parity import SAMPLES, TARGET, Parity, compare, measure, page_lines
-from tasks.fonts import FontSet, resolve_fonts
-from tasks.layout import GBT9704
 from tasks.model import Block, BlockKind, Document, Heading, Run
-from tasks.render_pdf import render_pdf
+from tasks.writing.fonts import FontSet, resolve_fonts
+from tasks.writing.layout import GBT9704
+from tasks.writing.render_pdf import render_pdf
 
 TEXTS = [
     SAMPLES / "speech_office_directors.txt",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.layout import GBT9704, Align, FontRole
 from tasks.model import Block, BlockKind, Document, Metadata, Run
-from tasks.placement import blocks_to_set, placed_styles, signature_indents
+from tasks.writing.layout import GBT9704, Align, FontRole
+from tasks.writing.placement import blocks_to_set, placed_styles, signature_indents
 
 
 def _blocks(*items: tuple[BlockKind, str]) -> tuple[Block, ...]:

@@ -21,7 +21,8 @@ LATIN_FONT = (
 
 
 def test_reportlab_canvas_keeps_its_document_where_the_pdf_writer_embeds_subsets() -> None:
-    """tasks/render_pdf.py: TTFont.splitString(text, canvas._doc) and getSubsetInternalName(subset, doc)."""
+    """tasks/writing/render_pdf.py: TTFont.splitString(text, canvas._doc) and
+    getSubsetInternalName(subset, doc)."""
     canvas = Canvas("unused.pdf")
     assert canvas._doc is not None
     assert list(inspect.signature(TTFont.splitString).parameters)[:3] == ["self", "text", "doc"]
@@ -29,8 +30,8 @@ def test_reportlab_canvas_keeps_its_document_where_the_pdf_writer_embeds_subsets
 
 
 def test_reportlab_font_face_reads_tables_through_get_table() -> None:
-    """tasks/fonts.py: the glyph table is handed to the subsetter by replacing TTFontFace.get_table, which
-    reads `_ttf_data` at `get_table_pos(tag)`."""
+    """tasks/writing/fonts.py: the glyph table is handed to the subsetter by replacing
+    TTFontFace.get_table, which reads `_ttf_data` at `get_table_pos(tag)`."""
     assert list(inspect.signature(TTFontFace.get_table).parameters) == ["self", "tag"]
     face = TTFontFace(LATIN_FONT)
     start, length = face.get_table_pos("glyf")
@@ -50,8 +51,8 @@ def test_process_pool_exposes_broken() -> None:
 
 
 def test_python_docx_element_accessors() -> None:
-    """tasks/render_docx.py and tasks/docx_xml.py set properties python-docx has no API for on the
-    underlying elements: paragraph._p, run._r, table._tbl, row._tr, cell._tc."""
+    """tasks/writing/render_docx.py and tasks/writing/docx_xml.py set properties python-docx has no API
+    for on the underlying elements: paragraph._p, run._r, table._tbl, row._tr, cell._tc."""
     document = new_docx()
     paragraph = document.add_paragraph()
     run = paragraph.add_run("x")

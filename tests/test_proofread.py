@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, MESSY, SPEECH, checkout_environment
 
-from tasks.normalize import normalize
-from tasks.proofread import Finding, proofread
-from tasks.proofread.wrong_forms import SET_PHRASES
-from tasks.structure import build_document
+from tasks.analysis.proofread import Finding, proofread
+from tasks.analysis.proofread.wrong_forms import SET_PHRASES
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
 
 GENRE = Path(__file__).parent / "data" / "genre"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, DocxReader, FontRole, Profile
 from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
-from tasks.render_docx import render_docx
-from tasks.title import break_title
+from tasks.writing.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, DocxReader, FontRole, Profile
+from tasks.writing.render_docx import render_docx
+from tasks.writing.title import break_title
 from tests.docx_layout_check import (
     NS,
     SetLine,

@@ -25,16 +25,16 @@ from PIL import Image, ImageChops
 
 from flows.config import load_settings
 from flows.engine.convert import convert_document
-from tasks.fonts import FontSet, ResolvedFont, resolve_fonts
-from tasks.ingest import DEFAULT_MAX_BYTES, read_source
-from tasks.layout import GBT9704, MM_PER_INCH, PT_PER_INCH, Profile
-from tasks.metadata import load_metadata
 from tasks.model import Document, Metadata
-from tasks.normalize import normalize
-from tasks.ofd_fonts import embedding_allowed
-from tasks.render_ofd import OfdResult, render_ofd
-from tasks.render_pdf import render_pdf
-from tasks.structure import build_document
+from tasks.reading.ingest import DEFAULT_MAX_BYTES, read_source
+from tasks.reading.metadata import load_metadata
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
+from tasks.writing.fonts import FontSet, ResolvedFont, resolve_fonts
+from tasks.writing.layout import GBT9704, MM_PER_INCH, PT_PER_INCH, Profile
+from tasks.writing.ofd_fonts import embedding_allowed
+from tasks.writing.render_ofd import OfdResult, render_ofd
+from tasks.writing.render_pdf import render_pdf
 from tests.pdf_layout_check import TypeArea, outline_titles
 
 NS = {"ofd": "http://www.ofdspec.org/2016"}  # GB/T 33190-2016, 7.1

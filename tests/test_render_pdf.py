@@ -9,10 +9,10 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from tasks.fonts import FontSet, ResolvedFont, resolve_fonts
-from tasks.layout import GBT9704, PROFILES, FontRole, Profile
 from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
-from tasks.render_pdf import PdfResult, render_pdf
+from tasks.writing.fonts import FontSet, ResolvedFont, resolve_fonts
+from tasks.writing.layout import GBT9704, PROFILES, FontRole, Profile
+from tasks.writing.render_pdf import PdfResult, render_pdf
 from tests.pdf_layout_check import (
     NO_LINE_END,
     NO_LINE_START,

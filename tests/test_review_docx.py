@@ -1,9 +1,10 @@
 """The review DOCX: NAME.docx with every edit from the source a tracked revision and every doubt a comment.
 
 Accepting all its revisions must give NAME.docx's text, rejecting all the source text; checked on the XML
-(tasks.docx_revisions) and, headless, by LibreOffice itself: a Basic macro loads the review DOCX, counts
-its tracked changes and comments, accepts (or rejects) them all with LibreOffice's own commands and
-exports plain text, which is compared with LibreOffice's export of NAME.docx (or with the source).
+(tasks.writing.review.revisions) and, headless, by LibreOffice itself: a Basic macro loads the review
+DOCX, counts its tracked changes and comments, accepts (or rejects) them all with LibreOffice's own
+commands and exports plain text, which is compared with LibreOffice's export of NAME.docx (or with the
+source).
 """
 
 from __future__ import annotations
@@ -22,19 +23,19 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from tasks.docx_revisions import AUTHOR, View, body_paragraphs, document_text, mark_revision
-from tasks.ingest import read_source
-from tasks.layout import get_profile
-from tasks.metadata import load_metadata
+from tasks.analysis.proofread import proofread
+from tasks.analysis.proofread.finding import Finding
 from tasks.model import Document, NormalizedText, SourceText
-from tasks.normalize import normalize
-from tasks.proofread import proofread
-from tasks.proofread.finding import Finding
-from tasks.render_docx import render_docx
-from tasks.review_docx import write_review_docx
-from tasks.structure import build_document
-from tasks.structure.furniture import outside_dropped
-from tasks.text_diff import Op, diff
+from tasks.reading.ingest import read_source
+from tasks.reading.metadata import load_metadata
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
+from tasks.reading.structure.furniture import outside_dropped
+from tasks.writing.layout import get_profile
+from tasks.writing.render_docx import render_docx
+from tasks.writing.review.document import write_review_docx
+from tasks.writing.review.revisions import AUTHOR, View, body_paragraphs, document_text, mark_revision
+from tasks.writing.review.text_diff import Op, diff
 from tests.conftest import MESSY, ROOT, SPEECH
 
 WHEN = datetime(2026, 12, 6, 18, 30, 5, tzinfo=UTC)

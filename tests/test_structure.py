@@ -4,7 +4,7 @@ import pytest
 from conftest import SAMPLES
 
 from tasks.model import BlockKind, Heading, Metadata, Run
-from tasks.structure import build_document
+from tasks.reading.structure import build_document
 from tasks.text.markers import normalize_number, parse_marker
 
 

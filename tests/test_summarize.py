@@ -17,14 +17,14 @@ import pytest
 from conftest import SAMPLES
 from markdown_it import MarkdownIt
 
+from tasks.analysis.summarize import summarize, summary_dict, summary_markdown
+from tasks.analysis.summarize.rank import MAX_NEIGHBOURS, similarity_graph
+from tasks.analysis.summarize.units import collect, top_headings
 from tasks.model import Block, BlockKind, Document, Heading, KeySentence, Run, Summary
-from tasks.normalize import normalize
-from tasks.numerals import spelled, value
-from tasks.structure import build_document
-from tasks.summarize import summarize, summary_dict, summary_markdown
-from tasks.summarize.rank import MAX_NEIGHBOURS, similarity_graph
-from tasks.summarize.units import collect, top_headings
-from tasks.words import tokenizer
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
+from tasks.text.numerals import spelled, value
+from tasks.text.words import tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = SAMPLES / "speech_office_directors.txt"
@@ -216,8 +216,9 @@ def test_same_input_same_summary() -> None:
 def test_same_summary_in_every_process() -> None:
     """Nothing may hang on the order of a set or dict of strings, which changes with PYTHONHASHSEED."""
     script = (
-        "import json; from pathlib import Path; from tasks.normalize import normalize; "
-        "from tasks.structure import build_document; from tasks.summarize import summarize, summary_dict; "
+        "import json; from pathlib import Path; from tasks.reading.normalize import normalize; "
+        "from tasks.reading.structure import build_document; "
+        "from tasks.analysis.summarize import summarize, summary_dict; "
         f"text = Path({str(SAMPLE)!r}).read_text(encoding='utf-8'); "
         "doc = build_document(normalize(text).text, 'speech.txt'); "
         "print(json.dumps(summary_dict(summarize(doc)), ensure_ascii=False))"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tasks.normalize import normalize
-from tasks.structure import build_document
-from tasks.summarize import summarize, summary_dict, summary_markdown
-from tasks.summarize.gist import key_phrase
-from tasks.summarize.kinds import layout
+from tasks.analysis.summarize import summarize, summary_dict, summary_markdown
+from tasks.analysis.summarize.gist import key_phrase
+from tasks.analysis.summarize.kinds import layout
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
 
 TEXTS = Path(__file__).parent / "data" / "genre_summaries"
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from tasks.fonts import FontSet, resolve_fonts
-from tasks.layout import GBT9704, OFFICIAL_FONT_NAMES, FontRole, mm_to_pt
+from tasks.analysis.outline import outline_entries
+from tasks.analysis.summarize import summarize
 from tasks.model import Block, BlockKind, Document, Table
-from tasks.normalize import normalize
-from tasks.outline import outline_entries
-from tasks.render_docx import render_docx
-from tasks.render_pdf import render_pdf
-from tasks.structure import build_document
-from tasks.summarize import summarize
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
+from tasks.writing.fonts import FontSet, resolve_fonts
+from tasks.writing.layout import GBT9704, OFFICIAL_FONT_NAMES, FontRole, mm_to_pt
+from tasks.writing.render_docx import render_docx
+from tasks.writing.render_pdf import render_pdf
 from tests.docx_layout_check import (
     NS,
     libreoffice_pdf,

@@ -7,9 +7,9 @@ import itertools
 
 import pytest
 
-from tasks.layout import GBT9704, text_cells
 from tasks.model import Block, BlockKind, Run
-from tasks.title import balanced_lines, break_title
+from tasks.writing.layout import GBT9704, text_cells
+from tasks.writing.title import balanced_lines, break_title
 
 LIMIT = GBT9704.title_chars_per_line
 BINDING = ("的", "和", "与", "及", "关于")
@@ -121,7 +121,7 @@ def test_the_authors_lines_are_kept_where_each_fits() -> None:
 
 
 def test_the_structure_keeps_the_authors_title_lines() -> None:
-    from tasks.structure import build_document
+    from tasks.reading.structure import build_document
 
     two_lines = build_document(
         "国务院办公厅关于深入开展消费扶贫\n助力打赢脱贫攻坚战的指导意见\n各省：\n现印发。", "a.txt"

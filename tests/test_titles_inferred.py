@@ -14,10 +14,10 @@ import pytest
 
 from flows.config import Settings
 from flows.engine.convert import convert_document
-from tasks.layout import get_profile
 from tasks.model import BlockKind, Metadata
-from tasks.structure import build_document
-from tasks.structure.titles import inferred_title, title_from_file_name
+from tasks.reading.structure import build_document
+from tasks.reading.structure.titles import inferred_title, title_from_file_name
+from tasks.writing.layout import get_profile
 from tests import docx_layout_check as docx_check
 from tests import pdf_layout_check as pdf_check
 

@@ -38,7 +38,8 @@ def _worker_state() -> dict[str, object]:
 
     return {
         "pid": os.getpid(),
-        "stages imported": "tasks.render_pdf" in sys.modules and "tasks.summarize" in sys.modules,
+        "stages imported": "tasks.writing.render_pdf" in sys.modules
+        and "tasks.analysis.summarize" in sys.modules,
         "jieba loaded": jieba.dt.initialized,
         "fonts parsed": _font_set.cache_info().currsize > 0,
         "frozen objects": gc.get_freeze_count(),

@@ -16,11 +16,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from flows.service.terminal import err, printable, printable_to
-from tasks.ingest import IngestError, decode_text, read_source
+from tasks.analysis.proofread import Finding, proofread
 from tasks.model import NormalizedText
-from tasks.normalize import normalize
-from tasks.proofread import Finding, proofread
-from tasks.structure import build_document
+from tasks.reading.ingest import IngestError, decode_text, read_source
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 

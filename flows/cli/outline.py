@@ -12,8 +12,8 @@ from pathlib import Path
 
 from flows.engine.read import read_document
 from flows.service.terminal import err, printable_json, printable_to
-from tasks.ingest import IngestError
-from tasks.outline import outline_entries, outline_markdown
+from tasks.analysis.outline import outline_entries, outline_markdown
+from tasks.reading.ingest import IngestError
 
 
 def handler(args: argparse.Namespace) -> int:

@@ -26,18 +26,18 @@ from flows.engine.outputs import atomic_write_json, atomic_write_text, input_key
 from flows.engine.read import read_document
 from flows.engine.result import DocumentResult
 from flows.engine.stopwatch import Stopwatch
-from tasks.changes_html import render_changes_html
-from tasks.ingest import IngestError
-from tasks.layout import Profile, get_profile
+from tasks.analysis.outline import outline_entries, outline_markdown
+from tasks.analysis.proofread import Finding, proofread
+from tasks.analysis.summarize import summarize, summary_dict, summary_markdown
 from tasks.model import Document, NormalizedText, SourceText, Summary
-from tasks.outline import outline_entries, outline_markdown
-from tasks.proofread import Finding, proofread
-from tasks.render_docx import render_docx
-from tasks.render_ofd import render_ofd
-from tasks.render_pdf import render_pdf
-from tasks.review_docx import write_review_docx
-from tasks.structure.furniture import outside_dropped
-from tasks.summarize import summarize, summary_dict, summary_markdown
+from tasks.reading.ingest import IngestError
+from tasks.reading.structure.furniture import outside_dropped
+from tasks.writing.changes_html import render_changes_html
+from tasks.writing.layout import Profile, get_profile
+from tasks.writing.render_docx import render_docx
+from tasks.writing.render_ofd import render_ofd
+from tasks.writing.render_pdf import render_pdf
+from tasks.writing.review.document import write_review_docx
 
 _VERSIONED = ("gongwen", "prefect", "python-docx", "reportlab", "jieba", "fonttools")
 

@@ -7,8 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from flows.config import FontKey
-from tasks.fonts import FontSet, resolve_fonts
-from tasks.layout import FontRole
+from tasks.writing.fonts import FontSet, resolve_fonts
+from tasks.writing.layout import FontRole
 
 _lock = threading.Lock()  # a warm-up thread may be loading the fonts right now
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.engine.stopwatch import Stopwatch
-from tasks.ingest import DEFAULT_MAX_BYTES, read_source
-from tasks.metadata import Metadata, load_metadata
 from tasks.model import Document, NormalizedText, SourceText
-from tasks.normalize import normalize
-from tasks.structure import build_document
+from tasks.reading.ingest import DEFAULT_MAX_BYTES, read_source
+from tasks.reading.metadata import Metadata, load_metadata
+from tasks.reading.normalize import normalize
+from tasks.reading.structure import build_document
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from flows.config import FontKey, Settings
 from flows.engine.convert import convert_document
 from flows.engine.fonts import load_fonts
-from tasks.words import tokenizer
+from tasks.text.words import tokenizer
 
 # A short text with a title long enough to be broken (jieba's tagger), a heading and body text:
 # every stage and font role runs once.

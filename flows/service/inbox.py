@@ -28,8 +28,8 @@ from flows.engine.outputs import (
 )
 from flows.engine.result import ConversionFailed, DocumentResult, JobTimedOut, WorkerDied
 from flows.service.ledger import Ledger, file_sha256
-from tasks.ingest import SUPPORTED_SUFFIXES, IngestError, check_size, display_name
-from tasks.metadata import sidecar_path
+from tasks.reading.ingest import SUPPORTED_SUFFIXES, IngestError, check_size, display_name
+from tasks.reading.metadata import sidecar_path
 
 IGNORED_PREFIXES = (".", "~$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".toml")  # .toml: metadata sidecars
@@ -222,7 +222,7 @@ def describe_error(error: BaseException) -> str:
 
 def _is_font_error(error: BaseException) -> bool:
     # Not imported here: the run's process need not load the fonts module (reportlab) to ask.
-    fonts = sys.modules.get("tasks.fonts")
+    fonts = sys.modules.get("tasks.writing.fonts")
     return fonts is not None and isinstance(error, fonts.FontError)
 
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tasks.numerals import LOOSE_NUMERAL, NUMERAL, loose_value, value
 from tasks.text.chars import DIGITS, WS
+from tasks.text.numerals import LOOSE_NUMERAL, NUMERAL, loose_value, value
 
 ORDINAL = 0  # 第一， ranks by depth; its level is settled against the headings around it
 
