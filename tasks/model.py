@@ -7,8 +7,12 @@ All records are frozen: a stage returns new values and never mutates its input.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol, TypeVar
+
+from tasks.text.positions import line_starts
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,25 @@ class Diagnostic:
     column: int
     message: str
     excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A doubt about the text, never a change. line/column are 1-based in the text proofread."""
+
+    rule: str  # "confusable", "set-phrase", "doubled", "unpaired", "series-end"
+    line: int
+    column: int
+    length: int  # characters the finding covers, from column on
+    message: str
+    excerpt: str
+    suggestion: str = ""  # what the text probably means, for a person to decide; "" when none
+    offset: int = 0  # 0-based offset of the first character, for writers that anchor comments
+
+    def diagnostic(self) -> Diagnostic:
+        """The same finding as the pipeline's generic warning record."""
+        hint = f" (→ {self.suggestion})" if self.suggestion else ""
+        return Diagnostic(self.rule, self.line, self.column, self.message + hint, self.excerpt)
 
 
 @dataclass(frozen=True)
@@ -185,6 +208,31 @@ class Document:
             if found:
                 return found.strip().strip("（）()").strip()
         return None
+
+
+class _Located(Protocol):
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
+Located = TypeVar("Located", bound=_Located)
+
+
+def outside_dropped(text: str, dropped: tuple[DroppedLine, ...], found: Iterable[Located]) -> list[Located]:
+    """The warnings or doubts (1-based line and column in `text`) that do not point into a piece left
+    out of the document: a toolbar's unclosed 【 is no concern of the document's reader."""
+    if not dropped:
+        return list(found)
+    starts = line_starts(text)
+    spans = [(d.offset, d.offset + len(d.text)) for d in dropped]
+
+    def left_out(item: Located) -> bool:
+        offset = starts[min(item.line, len(starts)) - 1] + item.column - 1
+        return any(start <= offset < end for start, end in spans)
+
+    return [item for item in found if not left_out(item)]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""flows/ is layered: every module imports, no import cycle, and no layer imports one above it.
+"""flows/ and tasks/ are layered: every module imports, no import cycle, and no layer imports one above it.
 
-Layers, bottom to top: flows.config, flows.engine, flows.service, flows.orchestration, flows.cli.
+Layers of flows/, bottom to top: flows.config, flows.engine, flows.service, flows.orchestration,
+flows.cli. In tasks/: the text grammar and the model, then reading, analysis and writing side by side.
 Imports are read from the source (function-level ones too: a deferred import is still a dependency).
 """
 
@@ -89,9 +90,53 @@ def test_the_run_process_never_imports_the_writers() -> None:
     code = (
         "import sys, flows.cli.command, flows.orchestration.pool, flows.orchestration.flow; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'docx', 'fontTools') "
-        "or m.startswith('tasks.writing')))"
+        "or (m.startswith('tasks.writing.') and m != 'tasks.writing.layout')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], env=checkout_environment(), capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+TASKS = {_module_name(path): path for path in sorted((ROOT / "tasks").rglob("*.py"))}
+# Bottom: the text grammar and the model. Reading, analysis and writing stand side by side on them.
+TASK_BASE = ("tasks.text", "tasks.model")
+TASK_STAGES = ("tasks.reading", "tasks.analysis", "tasks.writing")
+
+
+def _tasks_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return {name for name in found if name.startswith("tasks.")}
+
+
+def _group(module: str) -> str:
+    return next(g for g in (*TASK_BASE, *TASK_STAGES) if module == g or module.startswith(g + "."))
+
+
+def test_reading_analysis_and_writing_import_only_the_text_grammar_and_the_model() -> None:
+    """A writer that imported the reader could re-parse text; an analysis that imported a writer would
+    depend on how pages are set. Each stage sees the model and the text grammar, nothing else."""
+    crossing = [
+        f"{name} imports {dep}"
+        for name, path in TASKS.items()
+        if name != "tasks"
+        for dep in _tasks_imports(path)
+        if _group(dep) != _group(name) and _group(dep) not in TASK_BASE
+    ]
+    assert crossing == []
+
+
+def test_the_text_grammar_imports_nothing_above_it() -> None:
+    upward = [
+        f"{name} imports {dep}"
+        for name, path in TASKS.items()
+        if name.startswith("tasks.text")
+        for dep in _tasks_imports(path)
+        if _group(dep) != "tasks.text"
+    ]
+    assert upward == []

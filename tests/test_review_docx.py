@@ -24,13 +24,11 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from tasks.analysis.proofread import proofread
-from tasks.analysis.proofread.finding import Finding
-from tasks.model import Document, NormalizedText, SourceText
+from tasks.model import Document, Finding, NormalizedText, SourceText, outside_dropped
 from tasks.reading.ingest import read_source
 from tasks.reading.metadata import load_metadata
 from tasks.reading.normalize import normalize
 from tasks.reading.structure import build_document
-from tasks.reading.structure.furniture import outside_dropped
 from tasks.writing.layout import get_profile
 from tasks.writing.render_docx import render_docx
 from tasks.writing.review.document import write_review_docx

@@ -29,9 +29,8 @@ from flows.engine.stopwatch import Stopwatch
 from tasks.analysis.outline import outline_entries, outline_markdown
 from tasks.analysis.proofread import Finding, proofread
 from tasks.analysis.summarize import summarize, summary_dict, summary_markdown
-from tasks.model import Document, NormalizedText, SourceText, Summary
+from tasks.model import Document, NormalizedText, SourceText, Summary, outside_dropped
 from tasks.reading.ingest import IngestError
-from tasks.reading.structure.furniture import outside_dropped
 from tasks.writing.changes_html import render_changes_html
 from tasks.writing.layout import Profile, get_profile
 from tasks.writing.render_docx import render_docx

@@ -1,33 +1,13 @@
-"""What the proofreader reports: a Finding, and the offset -> line/column arithmetic they all share."""
+"""The offset -> line/column arithmetic every proofreading check shares (Finding is in tasks.model)."""
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 
-from tasks.model import Diagnostic
+from tasks.model import Finding
 from tasks.text.positions import line_starts
 
 _EXCERPT = 12  # characters of context either side, as the normalizer's warnings
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A doubt about the text, never a change. line/column are 1-based in the text proofread."""
-
-    rule: str  # "confusable", "set-phrase", "doubled", "unpaired", "series-end"
-    line: int
-    column: int
-    length: int  # characters the finding covers, from column on
-    message: str
-    excerpt: str
-    suggestion: str = ""  # what the text probably means, for a person to decide; "" when none
-    offset: int = 0  # 0-based offset of the first character, for writers that anchor comments
-
-    def diagnostic(self) -> Diagnostic:
-        """The same finding as the pipeline's generic warning record."""
-        hint = f" (→ {self.suggestion})" if self.suggestion else ""
-        return Diagnostic(self.rule, self.line, self.column, self.message + hint, self.excerpt)
 
 
 class Locator:

@@ -19,12 +19,10 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
 
 from tasks.model import Diagnostic, DroppedLine
 from tasks.reading.structure import parts
 from tasks.text.chars import HAN, SENTENCE_END, SPACES, WS
-from tasks.text.positions import line_starts
 
 _NAME = rf"[{HAN}·]{{2,5}}?"
 _NAMES = rf"{_NAME}(?:\s*[、\s]\s*{_NAME}){{0,3}}"
@@ -545,28 +543,3 @@ def remove_furniture(text: str) -> tuple[str, tuple[DroppedLine, ...]]:
         counted = piece.start
         dropped.append(DroppedLine(line, text[piece.start : piece.end], piece.reason, piece.start))
     return blank(text, pieces), tuple(dropped)
-
-
-class _Located(Protocol):
-    @property
-    def line(self) -> int: ...
-    @property
-    def column(self) -> int: ...
-
-
-Located = TypeVar("Located", bound=_Located)
-
-
-def outside_dropped(text: str, dropped: tuple[DroppedLine, ...], found: Iterable[Located]) -> list[Located]:
-    """The warnings or doubts (1-based line and column in `text`) that do not point into a piece left
-    out of the document: a toolbar's unclosed 【 is no concern of the document's reader."""
-    if not dropped:
-        return list(found)
-    starts = line_starts(text)
-    spans = [(d.offset, d.offset + len(d.text)) for d in dropped]
-
-    def left_out(item: Located) -> bool:
-        offset = starts[min(item.line, len(starts)) - 1] + item.column - 1
-        return any(start <= offset < end for start, end in spans)
-
-    return [item for item in found if not left_out(item)]

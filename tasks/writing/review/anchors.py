@@ -12,8 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tasks.analysis.proofread.finding import Finding
-from tasks.model import Diagnostic, DroppedLine
+from tasks.model import Diagnostic, DroppedLine, Finding
 from tasks.writing.review.text_diff import Op, Span, diff
 
 WHOLE_LINE_CAP = 30  # characters a comment with no excerpt covers from its position, within the line

@@ -29,9 +29,7 @@ from typing import NamedTuple
 from docx.oxml.ns import qn
 from lxml import etree
 
-from tasks.analysis.proofread.finding import Finding
-from tasks.model import Document, NormalizedText, SourceText
-from tasks.reading.structure.furniture import outside_dropped
+from tasks.model import Document, Finding, NormalizedText, SourceText, outside_dropped
 from tasks.writing.review.anchors import Comment, LineMap, comments_for
 from tasks.writing.review.comments import add_comments_part, comment_reference_run
 from tasks.writing.review.revisions import Revisions, body_paragraphs, make_run
