@@ -104,7 +104,8 @@ class BlockKind(StrEnum):
     HEADING = "heading"  # a heading on its own line
     PARAGRAPH = "paragraph"  # body text; may open with an inline heading run
     CLOSING = "closing"  # 谢谢大家！ 特此通知。
-    ATTACHMENT = "attachment"  # 附件：1. ……
+    ATTACHMENT = "attachment"  # a line of the 附件说明 under the body: 附件：1. …… / 2. ……
+    ATTACHMENT_LABEL = "attachment_label"  # 附件2 (附件1：名称) over an attached text: it starts a page
     SIGNATURE = "signature"  # issuing agency at the end
     SIGNED_DATE = "signed_date"  # date under the signature
     # The 版记 at the very end (GB/T 9704 7.4). COPY_TO runs: the label "抄送：" (or "主送：") and the
@@ -113,6 +114,11 @@ class BlockKind(StrEnum):
     PRINTED_BY = "printed_by"  # 云山市人民政府办公室  2018年6月1日印发
     TABLE = "table"  # rows of cells (Block.table), the first row the header
     LINE = "line"  # a line set as it stands, flush left: cells of what may be a table, not read as one
+
+
+class HeadingKind(StrEnum):
+    HEADING = "heading"  # part of the outline
+    ITEM = "item"  # a numbered provision: a whole paragraph, not part of the outline proper
 
 
 @dataclass(frozen=True)
@@ -128,8 +134,18 @@ class Heading:
     title: str
     inline: bool
     line: int
-    kind: str = "heading"  # or "item": a whole-paragraph provision, not part of the outline proper
+    kind: HeadingKind = HeadingKind.HEADING
     offset: int = 0  # character offset of the marker in the normalized text
+
+
+class RunRole(StrEnum):
+    """What a run is within its block, where writers set the parts of a line apart."""
+
+    TEXT = "text"
+    LABEL = "label"  # "附件：" opening the 附件说明, "抄送：" opening a 版记 line
+    NUMBER = "number"  # "1." before an attachment's name in the 附件说明
+    OFFICE = "office"  # the printing office of the 印发 line
+    DATE = "date"  # the date of the 印发 line ("2018年6月1日印发")
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,7 @@ class Run:
 
     text: str
     heading_level: int | None = None
+    role: RunRole = RunRole.TEXT
 
 
 @dataclass(frozen=True)
@@ -165,6 +182,10 @@ class Block:
         if self.table is not None:
             return self.table.text
         return "".join(run.text for run in self.runs)
+
+    def run_of(self, role: RunRole) -> Run | None:
+        """The block's first run in `role`, None without one."""
+        return next((run for run in self.runs if run.role is role), None)
 
 
 @dataclass(frozen=True)
@@ -198,7 +219,7 @@ class Document:
     @property
     def outline(self) -> tuple[Heading, ...]:
         """Headings proper, without numbered provisions."""
-        return tuple(h for h in self.headings if h.kind == "heading")
+        return tuple(h for h in self.headings if h.kind is HeadingKind.HEADING)
 
     @property
     def date(self) -> str | None:

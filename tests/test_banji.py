@@ -14,7 +14,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from tasks.model import Block, BlockKind, Document, Run
+from tasks.model import Block, BlockKind, Document, Run, RunRole
 from tasks.reading.normalize import normalize
 from tasks.reading.structure import build_document
 from tasks.writing.fonts import FontSet, resolve_fonts
@@ -145,15 +145,19 @@ def test_title_that_issues_a_document_is_no_imprint() -> None:
         (BlockKind.TITLE, "关于印发《云山市政务信息报送办法》的通知"),
         (BlockKind.PRINTED_BY, "2024年3月5日印发"),
     ]
-    assert doc.blocks[1].runs == (Run("2024年3月5日印发"),)
+    assert doc.blocks[1].runs == (Run("2024年3月5日印发", role=RunRole.DATE),)
 
 
 # PDF: the 版记 closes the last page ----------------------------------------------------------------
 
 AGENCIES = "市委办公室，市人大常委会办公室，市政协办公室，市中级人民法院，市人民检察院，云山军分区。"
 IMPRINT = (
-    Block(BlockKind.COPY_TO, (Run("抄送："), Run(AGENCIES)), 20),
-    Block(BlockKind.PRINTED_BY, (Run("云山市人民政府办公室"), Run("2024年3月5日印发")), 21),
+    Block(BlockKind.COPY_TO, (Run("抄送：", role=RunRole.LABEL), Run(AGENCIES)), 20),
+    Block(
+        BlockKind.PRINTED_BY,
+        (Run("云山市人民政府办公室", role=RunRole.OFFICE), Run("2024年3月5日印发", role=RunRole.DATE)),
+        21,
+    ),
 )
 
 
@@ -270,7 +274,8 @@ def test_screen_profile_closes_the_last_page_whatever_its_number(fonts: FontSet,
 def test_date_flush_right_under_an_office_too_long_to_share_its_line(
     office: str, fonts: FontSet, tmp_path: Path
 ) -> None:
-    runs = tuple(Run(text) for text in (office, "2024年3月5日印发") if text)
+    pieces = ((office, RunRole.OFFICE), ("2024年3月5日印发", RunRole.DATE))
+    runs = tuple(Run(text, role=role) for text, role in pieces if text)
     doc = Document(
         "", "text", (Block(BlockKind.PARAGRAPH, (Run("正文。"),), 1), Block(BlockKind.PRINTED_BY, runs, 2))
     )

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.model import Block, BlockKind, Document, Metadata, Run
+from tasks.model import Block, BlockKind, Document, Metadata, Run, RunRole
 from tasks.writing.layout import GBT9704, Align, FontRole
 from tasks.writing.placement import blocks_to_set, placed_styles, signature_indents
 
 
-def _blocks(*items: tuple[BlockKind, str]) -> tuple[Block, ...]:
-    return tuple(Block(kind, (Run(text),), line) for line, (kind, text) in enumerate(items, start=1))
+def _blocks(*items: tuple[BlockKind, str | tuple[Run, ...]]) -> tuple[Block, ...]:
+    """Blocks of one run each, or of the runs given."""
+    return tuple(
+        Block(kind, (Run(text),) if isinstance(text, str) else text, line)
+        for line, (kind, text) in enumerate(items, start=1)
+    )
+
+
+LABEL, NUMBER = RunRole.LABEL, RunRole.NUMBER
 
 
 def test_body_starts_one_blank_line_below_the_front_matter() -> None:
@@ -50,8 +57,15 @@ def test_joint_signatures_start_at_one_column_above_the_date() -> None:
 def test_attachment_note_hangs_and_further_items_align_under_the_first() -> None:
     blocks = _blocks(
         (BlockKind.PARAGRAPH, "特此通知。"),
-        (BlockKind.ATTACHMENT, "附件：1.2024年度全市安全生产和应急管理重点工作任务分工方案及责任清单"),
-        (BlockKind.ATTACHMENT, "2.突发事件信息报告流程"),
+        (
+            BlockKind.ATTACHMENT,
+            (
+                Run("附件：", role=LABEL),
+                Run("1.", role=NUMBER),
+                Run("2024年度全市安全生产和应急管理重点工作任务分工方案及责任清单"),
+            ),
+        ),
+        (BlockKind.ATTACHMENT, (Run("2.", role=NUMBER), Run("突发事件信息报告流程"))),
         (BlockKind.SIGNATURE, "云山市人民政府办公室"),
         (BlockKind.SIGNED_DATE, "2024年1月5日"),
     )
@@ -66,7 +80,7 @@ def test_an_attached_text_starts_a_page_with_its_label_flush_left_in_heiti() -> 
     blocks = _blocks(
         (BlockKind.SIGNATURE, "云山市人民政府办公室"),
         (BlockKind.SIGNED_DATE, "2024年1月5日"),
-        (BlockKind.ATTACHMENT, "附件1"),
+        (BlockKind.ATTACHMENT_LABEL, (Run("附件1", role=LABEL),)),
         (BlockKind.TITLE, "突发事件信息报告流程"),
         (BlockKind.PARAGRAPH, "一、总体要求"),
     )

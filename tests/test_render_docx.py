@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
+from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run, RunRole
 from tasks.writing.layout import GBT9704, OFFICIAL_FONT_NAMES, PROFILES, DocxReader, FontRole, Profile
 from tasks.writing.render_docx import render_docx
 from tasks.writing.title import break_title
@@ -67,7 +67,11 @@ def _notice() -> Document:
         _block(BlockKind.TITLE, "国务院办公厅关于做好某项工作的通知", 2),
         _block(BlockKind.SALUTATION, "各省、自治区、直辖市人民政府：", 3),
         _block(BlockKind.PARAGRAPH, FILLER + "。", 4),
-        _block(BlockKind.ATTACHMENT, "附件：1." + FILLER[:30], 5),
+        Block(
+            BlockKind.ATTACHMENT,
+            (Run("附件：", role=RunRole.LABEL), Run("1.", role=RunRole.NUMBER), Run(FILLER[:30])),
+            5,
+        ),
         _block(BlockKind.SIGNATURE, "国务院办公厅", 6),
         _block(BlockKind.SIGNED_DATE, "2024年1月2日", 7),
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run
+from tasks.model import Block, BlockKind, Document, Heading, Metadata, Run, RunRole
 from tasks.writing.fonts import FontSet, ResolvedFont, resolve_fonts
 from tasks.writing.layout import GBT9704, PROFILES, FontRole, Profile
 from tasks.writing.render_pdf import PdfResult, render_pdf
@@ -238,7 +238,11 @@ def test_red_header_for_formal_documents(fonts: FontSet, tmp_path: Path) -> None
             Block(BlockKind.TITLE, (Run("关于做好年度工作的通知"),), 2),
             Block(BlockKind.SALUTATION, (Run("各区人民政府，市政府各部门："),), 3),
             Block(BlockKind.PARAGRAPH, (Run(PARAGRAPH),), 4),
-            Block(BlockKind.ATTACHMENT, (Run("附件：1.年度工作安排"),), 5),
+            Block(
+                BlockKind.ATTACHMENT,
+                (Run("附件：", role=RunRole.LABEL), Run("1.", role=RunRole.NUMBER), Run("年度工作安排")),
+                5,
+            ),
             Block(BlockKind.SIGNATURE, (Run("某某市人民政府办公室"),), 6),
             Block(BlockKind.SIGNED_DATE, (Run("2024年1月5日"),), 7),
         ),

@@ -198,7 +198,7 @@ def test_numbering_problems_are_warnings() -> None:
 
 def test_numbering_restarts_in_an_attachment() -> None:
     doc = build_document("标题\n一、甲\n正文。\n二、乙\n正文。\n附件\n实施细则\n一、总则\n正文。", "x.txt")
-    assert doc.warnings == () and any(b.kind is BlockKind.ATTACHMENT for b in doc.blocks)
+    assert doc.warnings == () and any(b.kind is BlockKind.ATTACHMENT_LABEL for b in doc.blocks)
 
 
 @pytest.mark.parametrize(

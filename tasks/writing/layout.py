@@ -306,6 +306,8 @@ class Profile:
             return BlockStyle(role, body, Align.LEFT, bold=bold)
         if kind is BlockKind.ATTACHMENT:
             return BlockStyle(FontRole.BODY, body, Align.JUSTIFY, space_before_lines=1)
+        if kind is BlockKind.ATTACHMENT_LABEL:  # 7.3.4: flush left in 黑体 on a page of its own
+            return BlockStyle(FontRole.HEITI, body, Align.LEFT, first_line_chars=0, new_page=True)
         if kind in (BlockKind.SIGNATURE, BlockKind.SIGNED_DATE):
             space = 1.0 if kind is BlockKind.SIGNATURE else 0.0  # one blank line below the body
             return BlockStyle(

@@ -17,12 +17,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from tasks.model import Block, BlockKind, Document, Run, Table
-from tasks.writing.layout import Align, BlockStyle, FontRole, Profile, text_cells
+from tasks.model import Block, BlockKind, Document, Run, RunRole, Table
+from tasks.writing.layout import Align, BlockStyle, Profile, text_cells
 
 # Blocks above the body: the body starts one blank line below them, and they stay with what follows.
 FRONT_MATTER = frozenset(
@@ -30,11 +29,10 @@ FRONT_MATTER = frozenset(
 )
 # The 版记: the lines that close the document, set apart from the body.
 IMPRINT = frozenset({BlockKind.COPY_TO, BlockKind.PRINTED_BY})
-_LABEL = re.compile(r"附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?")  # 附件 / 附件2 / 附件1：
-_NOTE = re.compile(r"附\s*件\s*[:：]\s*")  # 附件：1.…… opens the 附件说明
-_NUMBER = re.compile(r"\d{1,2}\s*[.．、]\s*")  # 1. / 2、 before an attachment's name
 # What may stand between the body and the signature; each keeps with what follows it.
 _BEFORE_SIGNATURE = frozenset({BlockKind.CLOSING, BlockKind.ATTACHMENT, BlockKind.SIGNATURE})
+# What an attached document's title may stand under without a page break of its own.
+_OVER_A_TITLE = FRONT_MATTER | {BlockKind.ATTACHMENT_LABEL}
 # Body blocks whose last lines go over to the signature's page.
 _BODY_END = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LINE})
 
@@ -65,7 +63,7 @@ def placed_styles(profile: Profile, blocks: Sequence[Block]) -> list[BlockStyle]
         if i and blocks[i - 1].kind in FRONT_MATTER and block.kind not in FRONT_MATTER:
             styles[i] = replace(styles[i], space_before_lines=max(styles[i].space_before_lines, 1.0))
     _place_signatures(profile, blocks, styles)
-    _place_attachments(profile, blocks, styles)
+    _place_attachments(blocks, styles)
     _keep_signatures_with_body(blocks, styles)  # after the attachments: a label starting a page stops it
     _place_attached_documents(blocks, styles)
     _place_imprint(blocks, styles)
@@ -135,36 +133,29 @@ def _place_attached_documents(blocks: Sequence[Block], styles: list[BlockStyle])
     for i, block in enumerate(blocks):
         signed = signed or block.kind is BlockKind.SIGNATURE
         previous = blocks[i - 1].kind if i else None
-        if signed and block.kind in FRONT_MATTER and previous not in FRONT_MATTER | {BlockKind.ATTACHMENT}:
+        if signed and block.kind in FRONT_MATTER and previous not in _OVER_A_TITLE:
             styles[i] = replace(styles[i], new_page=True, space_before_lines=0.0)
 
 
-def _place_attachments(profile: Profile, blocks: Sequence[Block], styles: list[BlockStyle]) -> None:
-    signed = False
+def _place_attachments(blocks: Sequence[Block], styles: list[BlockStyle]) -> None:
+    """The 附件说明 hangs: wrapped lines and later items align with the first attachment's name. The title
+    of an attached text under its label stands one blank line lower."""
     note_cells = 0.0  # width of the 附件说明's "附件：", under which further items align
     for i, block in enumerate(blocks):
-        signed = signed or block.kind is BlockKind.SIGNATURE
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        titled = following is not None and following.kind in FRONT_MATTER
+        if block.kind is BlockKind.ATTACHMENT_LABEL and titled:
+            styles[i + 1] = replace(styles[i + 1], space_before_lines=1.0)
         if block.kind is not BlockKind.ATTACHMENT:
             continue
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
-        listed = following is not None and following.kind is BlockKind.ATTACHMENT
-        if signed or (_LABEL.fullmatch(block.text) and not listed):  # the label over an attached text
-            styles[i] = BlockStyle(
-                FontRole.HEITI, profile.body_size_pt, Align.LEFT, first_line_chars=0, new_page=True
-            )
-            if following is not None and following.kind in FRONT_MATTER:
-                styles[i + 1] = replace(styles[i + 1], space_before_lines=1.0)
-            continue
         style = styles[i]
-        note = _NOTE.match(block.text)
-        if note is not None:
-            note_cells = text_cells(note.group())
-            number = _NUMBER.match(block.text, note.end())
-            hang = note_cells + (text_cells(number.group()) if number else 0.0)
+        label, number = block.run_of(RunRole.LABEL), block.run_of(RunRole.NUMBER)
+        hang = text_cells(number.text) if number else 0.0
+        if label is not None:
+            note_cells = text_cells(label.text)
+            hang += note_cells
             left = style.first_line_chars
         else:
-            number = _NUMBER.match(block.text)
-            hang = text_cells(number.group()) if number else 0.0
             left = style.first_line_chars + note_cells
             style = replace(style, space_before_lines=0.0)
         styles[i] = replace(style, left_chars=left + hang, first_line_chars=-hang)
@@ -182,12 +173,13 @@ def imprint_rule_above(profile: Profile, imprint: Sequence[Block], index: int) -
 
 
 def _place_imprint(blocks: Sequence[Block], styles: list[BlockStyle]) -> None:
-    """A 抄送 line hangs by its label (runs: "抄送：", the agencies); an 印发 line of one run is a date."""
+    """A 抄送 line hangs by its label; an 印发 line that names no office sets its date flush right."""
     for i, block in enumerate(blocks):
-        if block.kind is BlockKind.COPY_TO and len(block.runs) > 1:
-            hang = text_cells(block.runs[0].text)
+        label = block.run_of(RunRole.LABEL)
+        if block.kind is BlockKind.COPY_TO and label is not None:
+            hang = text_cells(label.text)
             styles[i] = replace(styles[i], left_chars=styles[i].left_chars + hang, first_line_chars=-hang)
-        elif block.kind is BlockKind.PRINTED_BY and len(block.runs) == 1:
+        elif block.kind is BlockKind.PRINTED_BY and block.run_of(RunRole.OFFICE) is None:
             styles[i] = replace(styles[i], align=Align.RIGHT)
 
 

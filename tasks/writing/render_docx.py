@@ -34,7 +34,7 @@ from docx.shared import Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run as DocxRun
 
-from tasks.model import Block, BlockKind, Document, Run, Table
+from tasks.model import Block, BlockKind, Document, HeadingKind, Run, RunRole, Table
 from tasks.writing import docx_xml
 from tasks.writing.layout import (
     OFFICIAL_FONT_NAMES,
@@ -249,7 +249,7 @@ def _fill_paragraph(paragraph: Paragraph, block: Block, style: BlockStyle, profi
     for piece in block.runs:
         role, bold = profile.run_style(piece.heading_level, style)
         _format_run(paragraph.add_run(piece.text), profile, role, style.size_pt, bold)
-    if block.heading is not None and block.heading.kind == "heading":
+    if block.heading is not None and block.heading.kind is HeadingKind.HEADING:
         docx_xml.set_outline_level(paragraph._p.get_or_add_pPr(), block.heading.level)
     return paragraph
 
@@ -298,8 +298,9 @@ def _add_imprint(
     for i, (row, block, style) in enumerate(zip(table.rows, blocks, styles, strict=True)):
         docx_xml.set_cant_split(row._tr.get_or_add_trPr())
         paragraph = row.cells[0].paragraphs[0]
-        if block.kind is BlockKind.PRINTED_BY and len(block.runs) > 1:
-            block = _office_tab_date(paragraph, block, style, profile)
+        office, date = block.run_of(RunRole.OFFICE), block.run_of(RunRole.DATE)
+        if office is not None and date is not None:
+            block = replace(block, runs=(office, _tab_date(paragraph, date, style, profile)))
         _fill_paragraph(paragraph, block, style, profile)
         paragraph.paragraph_format.keep_with_next = i < len(blocks) - 1 or None
         tcPr = row.cells[0]._tc.get_or_add_tcPr()
@@ -310,14 +311,13 @@ def _add_imprint(
     docx_xml.set_cell_border(last, "bottom", RULE_COLOR, mm_to_pt(profile.imprint_outer_rule_mm))
 
 
-def _office_tab_date(paragraph: Paragraph, block: Block, style: BlockStyle, profile: Profile) -> Block:
+def _tab_date(paragraph: Paragraph, date: Run, style: BlockStyle, profile: Profile) -> Run:
     """The 印发 line's date after a tab, to a right tab stop at the right indent (Word measures tab stops
     from the margin, here the cell's edge); the office stays at the left indent."""
     char = _char_advance_pt(profile, style.size_pt)
     stop = _twips(profile.type_width_pt - style.right_chars * char)
     paragraph.paragraph_format.tab_stops.add_tab_stop(stop, WD_TAB_ALIGNMENT.RIGHT)
-    office, date = block.runs[0], block.runs[-1]
-    return replace(block, runs=(office, replace(date, text="\t" + date.text)))
+    return replace(date, text="\t" + date.text)
 
 
 def _add_red_header(document: DocxDocument, agency: str, number: str | None, profile: Profile) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tasks.model import Block, BlockKind, Document, Table
+from tasks.model import Block, BlockKind, Document, HeadingKind, Run, RunRole, Table
 from tasks.writing.fonts import FontSet, ResolvedFont
 from tasks.writing.layout import (
     Align,
@@ -220,7 +220,7 @@ class _Writer:
             if kept_lines and i == len(lines) - kept_lines:
                 self.page.keep(kept_lines * pitch + kept)
             top = self._place(line, style.align, pitch, width)
-            if i == 0 and block.heading is not None and block.heading.kind == "heading":
+            if i == 0 and block.heading is not None and block.heading.kind is HeadingKind.HEADING:
                 self._bookmark(block, top)
 
     def _kept_height(self, following: Sequence[Block], styles: Sequence[BlockStyle]) -> float:
@@ -312,8 +312,9 @@ class _Writer:
 
     def _lines(self, block: Block, style: BlockStyle, width: float) -> list[Line]:
         """The block's lines: a title or subtitle balanced, an 印发 line spread, else broken on the grid."""
-        if block.kind is BlockKind.PRINTED_BY and len(block.runs) > 1:
-            return self._office_and_date(block, style, width)
+        office, date = block.run_of(RunRole.OFFICE), block.run_of(RunRole.DATE)
+        if office is not None and date is not None:
+            return self._office_and_date(office, date, style, width)
         centred = balanced_lines(block, self.profile)
         if centred is not None:
             glyphs = (_glyphs(text, style.role, style.size_pt, style.bold, self.page) for text in centred)
@@ -329,13 +330,13 @@ class _Writer:
         first, left = style.first_line_chars * cell, style.left_chars * cell
         return break_lines(glyphs, width, first, justify, self.profile, left)
 
-    def _office_and_date(self, block: Block, style: BlockStyle, width: float) -> list[Line]:
+    def _office_and_date(self, office_run: Run, date_run: Run, style: BlockStyle, width: float) -> list[Line]:
         """The 印发 line: the office at the left indent, the date ending at the right one. An office too
         long to leave a character between them takes lines of its own above the date."""
         cell = self.profile.cell_pt(style.size_pt)
         office, date = (
             _glyphs(run.text, style.role, style.size_pt, style.bold, self.page)
-            for run in (block.runs[0], block.runs[-1])
+            for run in (office_run, date_run)
         )
         left = style.left_chars * cell
         date_width = sum(g.width for g in date)

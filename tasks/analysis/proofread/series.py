@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from tasks.model import Document, Heading
+from tasks.model import Document, Heading, HeadingKind
 
 from .finding import Finding, Locator
 
@@ -66,7 +66,7 @@ def _ending(text: str, end: int) -> str:
 
 def final_mark(text: str, heading: Heading) -> str:
     """How the line of a heading or provision ends: "。", "；", "，", "" (no mark) or "neutral"."""
-    if heading.inline and heading.kind != "item":
+    if heading.inline and heading.kind is not HeadingKind.ITEM:
         return "neutral"  # an inline heading's end is the delimiter that made it one
     return _ending(text, _end_of_line(text, heading.offset))
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from tasks.model import Block, BlockKind, Document
+from tasks.model import Block, BlockKind, Document, HeadingKind, RunRole
 
 # A fact a reader acts on: a date, a time, an amount (digits, or a Chinese count with its unit).
 FACT = re.compile(
@@ -49,10 +49,15 @@ class Layout:
     listed: tuple[tuple[int, str], ...]  # attachment names listed under the main text (附件：1. ……)
 
 
-def _attachment_name(text: str) -> str:
+def _attachment_name(block: Block) -> str:
     """附件：1. 云山市……方案 -> 云山市……方案 (the label and numbering dropped)."""
-    name = re.sub(r"^附件[0-9一二三四五六七八九十]*[：:]?\s*", "", text.strip())
-    return re.sub(r"^[0-9]+[.．、]\s*", "", name).strip()
+    return "".join(run.text for run in block.runs if run.role is RunRole.TEXT).strip()
+
+
+def _attachment_label(block: Block) -> str:
+    """附件2： -> 附件2."""
+    label = block.run_of(RunRole.LABEL)
+    return re.sub(r"[\s:：]", "", label.text) if label is not None else "附件"
 
 
 def _attached_texts(doc: Document) -> tuple[Attached, ...]:
@@ -64,11 +69,10 @@ def _attached_texts(doc: Document) -> tuple[Attached, ...]:
     for i, block in enumerate(blocks):
         signed = signed or block.kind in (BlockKind.SIGNATURE, BlockKind.SIGNED_DATE)
         titled = i + 1 < len(blocks) and blocks[i + 1].kind == BlockKind.TITLE
-        if block.kind == BlockKind.ATTACHMENT and (signed or titled):
+        if block.kind is BlockKind.ATTACHMENT_LABEL:
             title_index = i + 1 if titled else i
-            name = blocks[i + 1].text.strip() if titled else _attachment_name(block.text)
-            label = re.match(r"附件[0-9一二三四五六七八九十]*", block.text.strip())
-            found.append(Attached(i, name, title_index, label.group() if label else "附件"))
+            name = blocks[i + 1].text.strip() if titled else _attachment_name(block)
+            found.append(Attached(i, name, title_index, _attachment_label(block)))
         elif block.kind == BlockKind.TITLE and signed and not (found and found[-1].title_index == i):
             found.append(Attached(i, block.text.strip(), i))
     return tuple(found)
@@ -81,7 +85,7 @@ def _is_directive(doc: Document, main: tuple[Block, ...]) -> bool:
 
 def _is_item_list(main: tuple[Block, ...]) -> bool:
     """Two or more top-level sections, each a short text, most of them holding a fact."""
-    levels = [b.heading.level for b in main if b.heading is not None and b.heading.kind == "heading"]
+    levels = [h.level for b in main if (h := b.heading) is not None and h.kind is HeadingKind.HEADING]
     if not levels:
         return False
     top = min(levels)
@@ -91,7 +95,7 @@ def _is_item_list(main: tuple[Block, ...]) -> bool:
     bodies: list[str] = []
     for block in main:
         heading = block.heading
-        if heading is not None and heading.kind == "heading" and heading.level == top:
+        if heading is not None and heading.kind is HeadingKind.HEADING and heading.level == top:
             bodies.append("".join(r.text for r in block.runs if r.heading_level is None))
         elif bodies and block.kind == BlockKind.PARAGRAPH and heading is None:
             bodies[-1] += block.text
@@ -109,9 +113,9 @@ def layout(doc: Document) -> Layout:
     main_end = attached[0].start if attached else len(doc.blocks)
     main = doc.blocks[:main_end]
     listed = tuple(
-        (i, _attachment_name(b.text))
+        (i, name)
         for i, b in enumerate(main)
-        if b.kind == BlockKind.ATTACHMENT and _attachment_name(b.text)
+        if b.kind is BlockKind.ATTACHMENT and (name := _attachment_name(b))
     )
     # An attached text with neither a title nor a name after its label takes the name listed for it.
     names = [name for _, name in listed]

@@ -28,7 +28,11 @@ def _paragraphs(doc: Document, summary: Summary) -> list[str]:
     loose = False  # the last paragraph holds unlabelled sentences
     for sentence in summary.sentences:
         heading = None if sentence.heading_index is None else doc.blocks[sentence.heading_index].heading
-        names_a_text = doc.blocks[sentence.block_index].kind in (BlockKind.TITLE, BlockKind.ATTACHMENT)
+        names_a_text = doc.blocks[sentence.block_index].kind in (
+            BlockKind.TITLE,
+            BlockKind.ATTACHMENT,
+            BlockKind.ATTACHMENT_LABEL,
+        )
         if sentence.label or names_a_text or not loose or not paragraphs:
             paragraphs.append((heading.number if heading is not None else "") + _shown(sentence))
         else:

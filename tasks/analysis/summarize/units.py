@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from tasks.analysis.summarize.lexicon import is_content, is_formulaic
-from tasks.model import Block, BlockKind, Document, Heading
+from tasks.model import Block, BlockKind, Document, Heading, HeadingKind
 from tasks.text.words import cut
 
 # A sentence ends at 。！？ (plus closing quotes); ；and ， do not end one, so nothing is cut mid-sentence.
@@ -121,7 +121,7 @@ def collect(doc: Document) -> list[Unit]:
     found: list[Unit] = []
     for index, block in enumerate(doc.blocks):
         heading = block.heading
-        if heading is not None and heading.kind == "heading":
+        if heading is not None and heading.kind is HeadingKind.HEADING:
             depth = heading.level - top + 1
             if depth == 1:
                 section += 1
@@ -175,7 +175,7 @@ def item_sentences(doc: Document) -> list[Unit]:
     found: list[Unit] = []
     for index, block in enumerate(doc.blocks):
         heading = block.heading
-        if heading is not None and heading.kind == "heading" and heading.level == top:
+        if heading is not None and heading.kind is HeadingKind.HEADING and heading.level == top:
             section += 1
             open_item = not heading.inline
             text = _body_text(block)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 
-from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, Metadata, Run
+from tasks.model import Block, BlockKind, Document, DroppedLine, Heading, HeadingKind, Metadata, Run, RunRole
 from tasks.reading.structure import parts, tables
 from tasks.reading.structure.front_run import split_front_run
 from tasks.reading.structure.furniture import furniture_warning, remove_furniture
@@ -202,7 +202,7 @@ def _classify_body(segments: list[Segment], run: tuple[Part, ...]) -> list[Part]
                 found.append(Part(BlockKind.ATTACHMENT, (segments[i],), section))
         elif parts.is_attachment_label(text) or parts.is_attachment_note(text):
             section += 1  # an attached text: its own title and numbering
-            found.append(Part(BlockKind.ATTACHMENT, (seg,), section))
+            found.append(Part(BlockKind.ATTACHMENT_LABEL, (seg,), section))
             front, i = _front(segments, i + 1, section)
             found.extend(front)
             continue
@@ -239,7 +239,7 @@ def _heading_block(part: Part, entry: Resolved) -> Block:
     seg, draft = part.segments[0], entry.draft
     inline = draft.inline and draft.head_end < len(seg.text)
     heading = Heading(entry.level, draft.marker.number, draft.title, inline, seg.line, entry.kind, seg.offset)
-    if entry.kind == "item":
+    if entry.kind is HeadingKind.ITEM:
         return Block(BlockKind.PARAGRAPH, (Run(seg.text),), seg.line, heading)
     if not inline:
         return Block(BlockKind.HEADING, (Run(seg.text, entry.level),), seg.line, heading)
@@ -269,10 +269,21 @@ def _title_runs(part: Part) -> tuple[Run, ...]:
 def _imprint_block(part: Part) -> Block:
     """A 抄送 line's runs: its label and the agencies; a 印发 line's: the office (when named) and the date.
     The space between them is the writers' to set."""
-    read = parts.distribution if part.kind is BlockKind.COPY_TO else parts.printed_by
-    pieces = read(part.text)
+    if part.kind is BlockKind.COPY_TO:
+        pieces, roles = parts.distribution(part.text), (RunRole.LABEL, RunRole.TEXT)
+    else:
+        pieces, roles = parts.printed_by(part.text), (RunRole.OFFICE, RunRole.DATE)
     assert pieces is not None  # `_imprint` gave the part its kind by the same reading
-    return Block(part.kind, tuple(Run(piece) for piece in pieces if piece), part.segments[0].line)
+    runs = tuple(Run(piece, role=role) for piece, role in zip(pieces, roles, strict=True) if piece)
+    return Block(part.kind, runs, part.segments[0].line)
+
+
+def _attachment_block(part: Part) -> Block:
+    """A line of the 附件说明, or an attachment's label: its label, number and name as runs of their own."""
+    roles = (RunRole.LABEL, RunRole.NUMBER, RunRole.TEXT)
+    pieces = zip(parts.attachment_pieces(part.text), roles, strict=True)
+    runs = tuple(Run(piece, role=role) for piece, role in pieces if piece)
+    return Block(part.kind, runs, part.segments[0].line)
 
 
 def _blocks(found: list[Part], resolved: dict[int, Resolved]) -> list[Block]:
@@ -285,6 +296,8 @@ def _blocks(found: list[Part], resolved: dict[int, Resolved]) -> list[Block]:
             blocks.append(tables.table_block(seg))
         elif part.kind in (BlockKind.COPY_TO, BlockKind.PRINTED_BY):
             blocks.append(_imprint_block(part))
+        elif part.kind in (BlockKind.ATTACHMENT, BlockKind.ATTACHMENT_LABEL):
+            blocks.append(_attachment_block(part))
         elif part.kind is BlockKind.TITLE:
             blocks.append(Block(BlockKind.TITLE, _title_runs(part), seg.line))
         else:

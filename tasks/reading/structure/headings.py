@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tasks.model import HeadingKind
 from tasks.text.chars import HAN, SENTENCE_END, SENTENCE_MARKS
 from tasks.text.markers import ORDINAL, Marker, parse_marker
 
@@ -48,11 +49,14 @@ class Draft:
         return self.marker.level == ORDINAL
 
 
+KINDS = {False: HeadingKind.HEADING, True: HeadingKind.ITEM}  # by whether a numbered paragraph is a provision
+
+
 @dataclass(frozen=True)
 class Resolved:
     draft: Draft
     level: int
-    kind: str  # "heading" or "item"
+    kind: HeadingKind
     parent: int | None  # index (into the resolved list) of the heading above, in this section
     climbs: bool  # opens a level above the deepest one open under the same parent
 
@@ -205,7 +209,7 @@ def resolve(drafts: list[tuple[Draft, int, bool]]) -> list[Resolved]:
         if parent is not None and item[parent]:
             item[i] = True  # the sub-clauses of a provision are provisions too
     return [
-        Resolved(draft, levels[i], "item" if item[i] else "heading", parents[i], climbs[i])
+        Resolved(draft, levels[i], KINDS[item[i]], parents[i], climbs[i])
         for i, (draft, _, _) in enumerate(drafts)
     ]
 

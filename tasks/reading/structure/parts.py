@@ -40,6 +40,9 @@ _CLOSING = re.compile(
 _ATTACHMENT_LABEL = re.compile(rf"附\s*件\s*[\d{_CN_DIGIT}]*\s*[:：]?")
 _ATTACHMENT_NOTE = re.compile(rf"附\s*件\s*[\d{_CN_DIGIT}]*\s*[:：]\s*\S.*")
 _LIST_ITEM = re.compile(r"\d{1,2}\s*[.．、]\s*[^。；，,;]+")  # 2.突发事件信息报告流程
+# The pieces of an attachment line: its label (附件： / 附件2：), an item's number (1.), the name.
+_LINE_LABEL = re.compile(rf"附\s*件\s*[\d{_CN_DIGIT}]*\s*[:：]?\s*")
+_ITEM_NUMBER = re.compile(r"\d{1,2}\s*[.．、]\s*")
 _SPEAKER_ROLE = re.compile(
     r"(?:书记|市长|区长|县长|省长|主任|部长|局长|厅长|主席|委员|秘书长|总理|院长|校长|处长|同志|董事长|总经理|代表)"
 )
@@ -121,6 +124,16 @@ def is_attachment_note(text: str) -> bool:
 def is_attachment_item(text: str) -> bool:
     """A further line of a 附件说明 that lists several attachments: "2.突发事件信息报告流程"."""
     return _LIST_ITEM.fullmatch(text) is not None and len(text) <= 60
+
+
+def attachment_pieces(text: str) -> tuple[str, str, str]:
+    """("附件：", "1.", "云山市……方案") for a line of the 附件说明 or an attachment's label; the label
+    and the number are "" where the line has none ("2.突发事件信息报告流程" has no label)."""
+    label = _LINE_LABEL.match(text)
+    start = label.end() if label else 0
+    number = _ITEM_NUMBER.match(text, start)
+    end = number.end() if number else start
+    return text[:start], text[start:end], text[end:]
 
 
 def is_agency_mark(text: str) -> bool:
