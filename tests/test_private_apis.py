@@ -62,3 +62,18 @@ def test_python_docx_element_accessors() -> None:
     assert table._tbl.tblPr is not None
     assert table.rows[0]._tr.get_or_add_trPr() is not None
     assert table.rows[0].cells[0]._tc.get_or_add_tcPr() is not None
+
+
+def test_jieba_tagger_loads_its_word_table_through_load_word_tag() -> None:
+    """tasks/text/words.py builds the tagger's word table in an override of POSTokenizer.load_word_tag
+    (sharing the tokenizer's word strings); jieba must still call it and read `word_tag_tab`."""
+    from jieba.posseg import POSTokenizer
+
+    from tasks.text import words
+
+    assert "self.load_word_tag(" in inspect.getsource(POSTokenizer.__init__)
+    assert "word_tag_tab" in inspect.getsource(POSTokenizer)
+    ours, theirs = words._tagger(), POSTokenizer(words.tokenizer())
+    assert ours.word_tag_tab == theirs.word_tag_tab
+    text = "关于试运行全市政务服务一网通办平台有关事项的通知，请各单位认真贯彻落实。"
+    assert words.tagged(text) == [(pair.word, pair.flag) for pair in theirs.cut(text)]
