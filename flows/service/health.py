@@ -131,7 +131,7 @@ class Service:
 
     beat: Beat
     age_seconds: float
-    state: str  # alive | stale | stopped | failed
+    state: str  # alive | stale (no beat for long) | gone (its process is no more) | stopped | failed
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,9 @@ def _service(beat: Beat, now: datetime, host: str) -> Service:
     age = (now - datetime.fromisoformat(beat.at)).total_seconds()
     if beat.ended:
         state = "stopped" if beat.ended == "stopped" else "failed"
-    elif age > STALE_BEATS * beat.interval or (beat.host == host and not _alive_here(beat.pid)):
+    elif beat.host == host and not _alive_here(beat.pid):
+        state = "gone"
+    elif age > STALE_BEATS * beat.interval:
         state = "stale"
     else:
         state = "alive"
@@ -243,6 +245,8 @@ def _problems(services: Sequence[Service], last_run: RunRecord | None, run_activ
         who = f"{beat.kind} on {beat.host} (pid {beat.pid})"
         if service.state == "stale":
             problems.append(f"{who}: no heartbeat for {_age(service.age_seconds)}; killed or hung")
+        elif service.state == "gone":
+            problems.append(f"{who}: the process is gone without stopping (killed)")
         elif service.state == "failed":
             problems.append(f"{who}: {beat.ended}")
     if last_run is not None and last_run.status == "failed":

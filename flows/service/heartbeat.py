@@ -40,7 +40,7 @@ class Beat:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def beat_file(state_dir: Path, kind: str, host: str) -> Path:
