@@ -265,6 +265,8 @@ def check_health(settings: Settings, now: datetime | None = None) -> Health:
     state_dir = settings.state_dir
     run_active, holder = _lock_state(state_dir, read_run_record(state_dir))
     last_run = read_run_record(state_dir)  # after the lock: a run that finished meanwhile says so
+    if last_run is not None and last_run.status == "running" and not run_active:
+        run_active, holder = _lock_state(state_dir, last_run)  # or one that started meanwhile
     host = socket.gethostname()
     services = tuple(_service(beat, now, host) for beat in read_beats(state_dir))
     documents = Counter(str(document.state) for document in list_documents(settings))

@@ -155,7 +155,7 @@ def lifecycles(
         sha = source.get("sha256", "")
         places = [recorded] if recorded else []
         if inbox is not None and source.get("name"):
-            places.append(inbox / source["name"])
+            places.append(inbox / Path(source["name"]).name)
         renamed_to = None
         now = next(((p, s) for p in places if (s := sha256_now(p)) is not None), None)
         if now is not None:
