@@ -22,7 +22,7 @@ import pytest
 from conftest import checkout_environment
 
 from flows.cli.command import main
-from flows.config import Settings
+from flows.config import Settings, load_settings
 from flows.engine.outputs import HISTORY_DIR, atomic_write_json
 from flows.orchestration.prefect_server import free_port
 from flows.service.health import (
@@ -294,3 +294,21 @@ def test_a_watcher_beats_records_its_runs_alerts_and_is_seen_killed(
     assert status["problems"] == [
         f"watch on {HOST} (pid {watcher.pid}): the process is gone without stopping (killed)"
     ]
+
+
+def test_notify_url_and_retention_days_are_checked_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no gongwen.toml
+    monkeypatch.setenv("GONGWEN_NOTIFY_URL", "https://alerts.example/gongwen")
+    monkeypatch.setenv("GONGWEN_RETENTION_DAYS", "90")
+    settings = load_settings()
+    assert (settings.notify_url, settings.retention_days) == ("https://alerts.example/gongwen", 90)
+    assert settings.source_of("notify_url") == "GONGWEN_NOTIFY_URL"
+    monkeypatch.setenv("GONGWEN_NOTIFY_URL", "alerts.example/gongwen")
+    with pytest.raises(ValueError, match="notify_url must be an http:// or https:// URL"):
+        load_settings()
+    monkeypatch.setenv("GONGWEN_NOTIFY_URL", "")
+    monkeypatch.setenv("GONGWEN_RETENTION_DAYS", "-1")
+    with pytest.raises(ValueError, match="retention_days must not be negative"):
+        load_settings()
