@@ -312,3 +312,44 @@ def test_notify_url_and_retention_days_are_checked_settings(
     monkeypatch.setenv("GONGWEN_RETENTION_DAYS", "-1")
     with pytest.raises(ValueError, match="retention_days must not be negative"):
         load_settings()
+
+
+# `gongwen serve` whose serving fails at once (its port taken): what it leaves is checked by the test.
+FAILING_SERVE = """
+import sys
+from pathlib import Path
+import flows.orchestration.serve as serve
+
+def taken_port(when, port, log_file):
+    assert list(Path(sys.argv[1]).glob("heartbeat/serve@*.json")), "no heartbeat while serving"
+    raise OSError(98, "Address already in use")
+
+serve.serve_inbox = taken_port
+from flows.cli.command import main
+sys.exit(main(["serve", "--interval", "60"]))
+"""
+
+
+@pytest.mark.slow
+def test_serve_beats_while_it_serves_and_alerts_when_it_stops_on_an_error(
+    settings: Settings, endpoint: Endpoint, tmp_path: Path
+) -> None:
+    env = checkout_environment(
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        GONGWEN_INPUTS=str(settings.inputs),
+        GONGWEN_OUTPUTS=str(settings.outputs),
+        GONGWEN_NOTIFY_URL=f"{endpoint.url}/hook",
+    )
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", FAILING_SERVE, str(settings.state_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3 and "Address already in use" in done.stderr, done.stderr
+    (alert,) = endpoint.received
+    assert (alert["event"], alert["where"], alert["type"]) == ("fatal", "serve", "OSError")
+    (beat,) = read_beats(settings.state_dir)
+    assert beat.kind == "serve" and beat.ended == "failed: [Errno 98] Address already in use"
