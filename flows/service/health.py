@@ -94,8 +94,8 @@ class RunWatch:
         notify_failures(self.settings, outcomes)
         try:
             apply_retention(self.settings)
-        except OSError as error:
-            log.warning("retention: %s", error)
+        except (OSError, ValueError, KeyError):  # a folder that will not go, a report damaged by hand
+            log.exception("retention: pruning %s failed", self.settings.outputs)
 
 
 @contextmanager
@@ -211,6 +211,8 @@ def _local_lock_holder(lock_file: Path) -> int | None:
 
 def _lock_state(state_dir: Path, record: RunRecord | None) -> tuple[bool, str]:
     """Whether a run holds the lock now, and who: this machine's /proc/locks, else the run's record."""
+    if not (state_dir / LOCK_FILE).exists():  # no run ever: nothing to look at, nor to create
+        return False, ""
     with try_run_lock(state_dir) as free:
         if free:
             return False, ""
