@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from contextlib import suppress
@@ -98,14 +99,17 @@ def _sha256(path: str, size: int, mtime_ns: int, inode: int) -> str:
 
 
 def sha256_now(path: Path) -> str | None:
-    """The sha256 of a regular file now; None if it is not one (gone, a folder) or cannot be read."""
+    """The sha256 of a regular file now; None if there is none (gone, a folder); "" if it cannot be read."""
     try:
         info = path.stat()
-        if not path.is_file():
-            return None
-        return _sha256(str(path), info.st_size, info.st_mtime_ns, info.st_ino)
     except OSError:
         return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    try:
+        return _sha256(str(path), info.st_size, info.st_mtime_ns, info.st_ino)
+    except OSError:
+        return ""
 
 
 def _inbox_by_sha(inbox: Path | None) -> dict[str, Path]:
@@ -114,7 +118,7 @@ def _inbox_by_sha(inbox: Path | None) -> dict[str, Path]:
         return {}
     found = {}
     for path in sorted(inbox.iterdir()):
-        if not is_ignored(path) and (sha := sha256_now(path)) is not None:
+        if not is_ignored(path) and (sha := sha256_now(path)):
             found.setdefault(sha, path)
     return found
 
@@ -138,6 +142,15 @@ def history_versions(outputs: Path) -> dict[str, tuple[Version, ...]]:
     return versions
 
 
+def _first_hash(places: list[Path]) -> str | None:
+    """The sha256 of the first of `places` that holds a file (see sha256_now); None if none does."""
+    for place in places:
+        digest = sha256_now(place)
+        if digest is not None:
+            return digest
+    return None
+
+
 def _created(report: dict) -> datetime:
     return datetime.fromisoformat(report["created"]).astimezone(UTC)
 
@@ -148,7 +161,7 @@ def lifecycles(
     """Name -> lifecycle of each document of `reports` (flows.service.reports.read_reports)."""
     history = history_versions(outputs)
     inbox_files: dict[str, Path] | None = None  # read only if some input is missing
-    found = {}
+    states = {}
     for name, report in reports.items():
         source = report.get("input", {})
         recorded = Path(source["path"]) if source.get("path") else None
@@ -157,19 +170,19 @@ def lifecycles(
         if inbox is not None and source.get("name"):
             places.append(inbox / Path(source["name"]).name)
         renamed_to = None
-        now = next(((p, s) for p in places if (s := sha256_now(p)) is not None), None)
+        now = _first_hash(places)
         if now is not None:
-            # An input that cannot be read is not gone: it counts as changed, never as an orphan.
-            state = State.CURRENT if now[1] == sha else State.CHANGED
+            # An input that cannot be read ("") is not gone: it counts as changed, never as an orphan.
+            state = State.CURRENT if now == sha else State.CHANGED
         else:
             if inbox_files is None:
                 inbox_files = _inbox_by_sha(inbox)
             renamed_to = inbox_files.get(sha) if sha else None
             state = State.RENAMED if renamed_to else State.GONE
-        found[name] = DocumentLifecycle(
+        states[name] = DocumentLifecycle(
             name, recorded, sha, _created(report), state, renamed_to, history.get(name, ())
         )
-    return found
+    return states
 
 
 def list_documents(settings: Settings) -> list[DocumentLifecycle]:
