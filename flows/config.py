@@ -51,6 +51,11 @@ class Settings:
     # Which documents to write, comma-separated (a TOML list too). The page count and the font report
     # come from a typeset layout, so pdf or ofd is among them.
     formats: str = ",".join(FORMATS)
+    # Days a document outlives its input, and an earlier version its replacement, before the service
+    # removes it after a run (`gongwen prune --older-than`); 0 keeps everything.
+    retention_days: int = 0
+    # An http(s) URL that gets a JSON POST when documents fail and when a run or service stops on an error.
+    notify_url: str = ""
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -135,6 +140,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
         if result < least:
             bound = "must not be negative" if least == 0 else f"must be at least {least}"
             raise ValueError(f"{origin}: {name} {bound}, got {value!r}")
+    if name == "notify_url" and result and not result.startswith(("http://", "https://")):
+        raise ValueError(f"{origin}: {name} must be an http:// or https:// URL, got {value!r}")
     if name == "document_timeout" and not result > 0:
         raise ValueError(f"{origin}: {name} must be more than 0 seconds, got {value!r}")
     return result

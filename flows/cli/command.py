@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.cli import normalize, outline, service
+from flows.cli import normalize, outline, service, upkeep
 from flows.cli.common import config_option, prepare_prefect, settings_from
 from flows.service.environment import (
     EXIT_ENVIRONMENT,
@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     config.set_defaults(func=cmd_config)
 
-    for module in (normalize, outline, service):
+    for module in (normalize, outline, service, upkeep):
         module.register(sub, parents)
     return parser
 

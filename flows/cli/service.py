@@ -26,6 +26,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from flows.engine.warm import prime
     from flows.orchestration.flow import process_inbox
     from flows.orchestration.pool import WorkerPool
+    from flows.service.health import service_process
     from flows.service.inbox import FileOutcome
     from flows.service.report_table import counts
     from flows.service.watch import watch_inbox
@@ -56,7 +57,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     )
     workers = WorkerPool()  # kept between runs: each drop finds them warm
     prime(settings)  # for drops too small for workers, converted in this process
-    with flow_settings(server):
+    with service_process(settings, "watch"), flow_settings(server):  # heartbeat; alert on a fatal error
         watch_inbox(settings, run)
     return 0  # the workers are killed as the process exits
 
@@ -68,9 +69,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.config:  # flow runs are child processes: they find the file through the environment
         os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
     from flows.orchestration.serve import schedule, serve_inbox
+    from flows.service.health import service_process
 
     when = schedule(args.cron, args.interval, args.timezone)
-    serve_inbox(when, args.port, settings.state_dir / "prefect-server.log")
+    with service_process(settings, "serve"):  # heartbeat; alert on a fatal error
+        serve_inbox(when, args.port, settings.state_dir / "prefect-server.log")
     return 0
 
 
@@ -78,16 +81,21 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from flows.service.collect import build_index, bundle
 
     settings = settings_from(args)
-    if args.since and not args.zip:
-        raise ValueError("--since selects what goes into --zip FILE; the index always lists everything")
+    if (args.since or args.include_orphans) and not args.zip:
+        raise ValueError("--since and --include-orphans choose what goes into --zip FILE; the index has all")
     require_existing_outputs(settings)
     if args.zip:
-        entries = bundle(settings.outputs, args.zip, args.since)
+        entries = bundle(settings.outputs, args.zip, args.since, settings.inputs, args.include_orphans)
         since = f" since {args.since}" if args.since else ""
-        print(printable(f"{args.zip}: {len(entries)} documents{since}"))
+        orphans = sum(entry.orphaned for entry in entries)
+        apart = f", {orphans} whose input was deleted or renamed" if orphans else ""
+        print(printable(f"{args.zip}: {len(entries)} documents{since}{apart}"))
     else:
-        entries = build_index(settings.outputs)
-        print(printable(f"{settings.outputs / 'index.html'}: {len(entries)} documents"))
+        entries = build_index(settings.outputs, settings.inputs)
+        orphans = sum(entry.orphaned for entry in entries)
+        apart = f"; {orphans} more whose input was deleted or renamed, listed apart" if orphans else ""
+        index = settings.outputs / "index.html"
+        print(printable(f"{index}: {len(entries) - orphans} documents{apart}"))
     return 0
 
 
@@ -131,8 +139,14 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
         "collect", parents=parents, help="rebuild outputs/index.html; bundle outputs in a zip"
     )
     collect.add_argument("--outputs", type=Path, help="outputs folder")
+    collect.add_argument("--inputs", type=Path, help="inbox folder (where renamed inputs are looked for)")
     collect.add_argument("--zip", type=Path, help="write the documents and their index into this zip")
     collect.add_argument(
         "--since", type=date.fromisoformat, help="with --zip: documents made on or after YYYY-MM-DD"
+    )
+    collect.add_argument(
+        "--include-orphans",
+        action="store_true",
+        help="with --zip: documents whose input was deleted or renamed too",
     )
     collect.set_defaults(func=cmd_collect)

@@ -1,4 +1,5 @@
-"""Where results go: safe names under outputs/, atomic files and directories, failure records.
+"""Where results go: safe names under outputs/, atomic files and directories, the history of replaced
+versions, failure records.
 
 Nothing is ever written outside the outputs folder, whatever an input is called, and no reader
 ever sees a half-written file: everything is written under a temporary name and renamed.
@@ -13,6 +14,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,12 @@ TMP_PREFIX = ".tmp-"
 STAGING = "staging"
 # What the tool itself writes at the top of outputs/: no input may take one of these names.
 THUMBNAIL_DIR = "_thumbnails"  # page 1 of each PDF, for the index
+# Earlier versions of a document: outputs/_history/NAME/<when it was replaced>/, a whole outputs/NAME/
+# folder each. A "_" folder, so that no input takes its name and the index and the zip pass it by.
+HISTORY_DIR = "_history"
+HISTORY_STAMP = "%Y%m%dT%H%M%SZ"  # UTC; no colons, which SMB shares refuse in names
 INDEX_FILES = ("index.html", "index.md")
-RESERVED_NAMES = frozenset({STATE_DIR, FAILED_DIR, THUMBNAIL_DIR, *INDEX_FILES})
+RESERVED_NAMES = frozenset({STATE_DIR, FAILED_DIR, THUMBNAIL_DIR, HISTORY_DIR, *INDEX_FILES})
 # Path separators and characters Windows forbids; controls are found by their Unicode category.
 _FORBIDDEN = frozenset('/\\:*?"<>|')
 
@@ -130,16 +136,31 @@ def staging_dir(state_dir: Path, name: str) -> Iterator[Path]:
         raise
 
 
-def publish_dir(staging: Path, final: Path) -> None:
-    """Move a complete staging folder into place, replacing an older result of the same input."""
+def publish_dir(staging: Path, final: Path) -> Path | None:
+    """Move a complete staging folder into place. An older result of the same input is kept: it moves
+    whole into outputs/_history/NAME/<now>/ first (returned). Each step is one rename, so a process
+    killed between them leaves the old version in the history and no outputs/NAME/ (the ledger still
+    holds the old hash: the next run converts the input again), never a half-written folder."""
     final.parent.mkdir(parents=True, exist_ok=True)
+    retired = None
     if final.exists():
-        retired = staging.parent / f"{staging.name}.old"
+        retired = history_slot(final.parent, final.name, datetime.now(UTC))
         os.replace(final, retired)
-        os.replace(staging, final)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, final)
+    os.replace(staging, final)
+    return retired
+
+
+def history_slot(outputs: Path, name: str, when: datetime) -> Path:
+    """A free outputs/_history/NAME/<when>/ (two versions replaced in one second: <when>-2, …)."""
+    folder = outputs / HISTORY_DIR / name
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = when.astimezone(UTC).strftime(HISTORY_STAMP)
+    slot = folder / stamp
+    number = 2
+    while os.path.lexists(slot):
+        slot = folder / f"{stamp}-{number}"
+        number += 1
+    return slot
 
 
 def clear_leftovers(state_dir: Path, failed_dir: Path, outputs: Path) -> None:

@@ -29,6 +29,7 @@ from flows.orchestration.head_start import HeadStart
 from flows.orchestration.pool import WorkerPool
 from flows.orchestration.work import convert, time_limit
 from flows.service.collect import refresh_index
+from flows.service.health import recorded_run
 from flows.service.inbox import FileOutcome, WorkItem, finish_outcome, plan_batch, pool_size
 from flows.service.ledger import Ledger, run_lock
 from flows.service.report_table import markdown_table
@@ -137,7 +138,8 @@ def run_batch(
     logger = get_run_logger()
     waiting = partial(logger.warning, "another gongwen run holds %s; waiting for it", settings.outputs)
     head = workers.claim_head_start(settings)  # the command may hold the lock and have started converting
-    with head.held if head else run_lock(settings.state_dir, on_wait=waiting):
+    exclusive = head.held if head else run_lock(settings.state_dir, on_wait=waiting)
+    with exclusive, recorded_run(settings) as run:  # run.json, alerts and retention (flows/service/health.py)
         if head is None:
             clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs)
         ledger = Ledger(settings.state_dir)
@@ -164,12 +166,13 @@ def run_batch(
             raise
         order = {str(item.path): i for i, item in enumerate(batch.todo)}
         outcomes.sort(key=lambda outcome: order.get(outcome.input, -1))  # the table in batch order
+        run.finish(outcomes)
     create_markdown_artifact(
         key="gongwen-batch",
         markdown=markdown_table(outcomes, settings),
         description="Documents produced by this run",
     )
-    refresh_index(settings.outputs)
+    refresh_index(settings.outputs, settings.inputs)
     return outcomes
 
 

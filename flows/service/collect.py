@@ -3,12 +3,15 @@
 Each row comes from the document's report.json (title, date, pages, outline size, warnings) and
 links to its files. Page 1 of each PDF is drawn as a small PNG in outputs/_thumbnails/ by pdftoppm
 (poppler-utils) and redrawn only when the PDF changes: a thumbnail carries its PDF's mtime.
+
+Each document carries its lifecycle state (flows/service/lifecycle.py): a document whose input
+changed is marked in the list; one whose input was renamed or deleted (an orphan) is listed apart
+below it, and left out of the zip unless asked. Earlier versions (outputs/_history/) are not listed.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import logging
 import os
 import shutil
@@ -22,6 +25,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from flows.engine.outputs import FAILED_DIR, INDEX_FILES, THUMBNAIL_DIR, atomic_write_text
+from flows.service.lifecycle import DocumentLifecycle, State, lifecycles
+from flows.service.reports import read_reports
 
 THUMBNAIL_PIXELS = 240  # longest side: A4 page 1 at ~170 × 240
 HEADERS = ("", "标题", "日期", "页数", "提纲", "警告", "文件")
@@ -42,6 +47,18 @@ class Entry:
     warnings: tuple[str, ...]
     files: tuple[tuple[str, str], ...]  # (label, path relative to outputs/)
     thumbnail: str | None  # relative to outputs/
+    lifecycle: DocumentLifecycle | None = None  # None: not looked at
+
+    @property
+    def orphaned(self) -> bool:
+        return self.lifecycle is not None and self.lifecycle.orphaned
+
+    @property
+    def state_label(self) -> str:
+        """The lifecycle state in Chinese where it is not plain current, else ""."""
+        if self.lifecycle is None or self.lifecycle.state is State.CURRENT:
+            return ""
+        return self.lifecycle.label
 
     @property
     def label(self) -> str:
@@ -89,20 +106,6 @@ def _files(folder: Path) -> tuple[tuple[str, str], ...]:
     return tuple((label, f"{folder.name}/{file}") for label, file in links if (folder / file).is_file())
 
 
-def read_reports(outputs: Path) -> dict[str, dict]:
-    """Folder name -> report.json of every published document (staging and _failed are not)."""
-    reports = {}
-    folders = sorted(outputs.iterdir()) if outputs.is_dir() else []
-    for folder in folders:
-        if folder.name.startswith(("_", ".")) or not (folder / "report.json").is_file():
-            continue
-        try:
-            reports[folder.name] = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:  # replaced mid-read by a new run; the next index has it
-            log.warning("index: skipping %s: %s", folder.name, error)
-    return reports
-
-
 def draw_thumbnail(pdf: Path, target: Path) -> bool:
     """Page 1 of `pdf` as a PNG at `target`, unless the one there was drawn from this very PDF."""
     pdf_mtime = pdf.stat().st_mtime_ns
@@ -147,9 +150,11 @@ def _thumbnails(outputs: Path, pdfs: dict[str, str]) -> dict[str, str]:
     return made
 
 
-def read_entries(outputs: Path) -> list[Entry]:
-    """Every document, newest first, with its thumbnail drawn if needed."""
+def read_entries(outputs: Path, inbox: Path | None = None) -> list[Entry]:
+    """Every document, newest first, with its thumbnail drawn if needed and its lifecycle state (its
+    input looked for where its report says, and by name and content in `inbox`)."""
     reports = read_reports(outputs)
+    states = lifecycles(reports, outputs, inbox)
     files = {name: _files(outputs / name) for name in reports}
     pdfs = {name: path for name in reports for label, path in files[name] if label == "PDF"}
     thumbnails = _thumbnails(outputs, pdfs)
@@ -164,6 +169,7 @@ def read_entries(outputs: Path) -> list[Entry]:
             warnings=_report_warnings(report),
             files=files[name],
             thumbnail=thumbnails.get(name),
+            lifecycle=states[name],
         )
         for name, report in reports.items()
     ]
@@ -205,13 +211,14 @@ def _html_row(entry: Entry) -> str:
     links = " · ".join(f'<a href="{quote(path)}">{label}</a>' for label, path in entry.files)
     # The folder name, where it says more than the title (e.g. two versions of one document).
     name = f'<div class="name">{html.escape(entry.name)}</div>' if entry.name != entry.label else ""
+    state = f'<div class="state">{html.escape(entry.state_label)}</div>' if entry.state_label else ""
     warnings = ""
     if entry.warnings:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in entry.warnings)
         warnings = f"<details><summary>{len(entry.warnings)}</summary><ul>{items}</ul></details>"
     cells = (
         image,
-        f'<a href="{pdf}">{html.escape(entry.label)}</a>{name}',
+        f'<a href="{pdf}">{html.escape(entry.label)}</a>{name}{state}',
         _dates_html(entry),
         str(entry.pages),
         str(entry.headings),
@@ -228,13 +235,28 @@ th, td { border-bottom: 1px solid #ddd; padding: .5em; text-align: left; vertica
 td img { width: 120px; border: 1px solid #ccc; box-shadow: 1px 1px 3px #aaa; }
 td:nth-child(3) { white-space: nowrap; }
 .name { color: #777; font-size: .85em; }
+.state { color: #b35900; font-size: .85em; }
 details ul { margin: .3em 0; padding-left: 1.2em; font-size: .85em; }
 """
 
 
-def index_html(entries: list[Entry], failures: list[Failure]) -> str:
+ORPHANS_HEADING = "输入已删除或改名"
+
+
+def _apart(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """(documents whose input is there, orphans)."""
+    return [e for e in entries if not e.orphaned], [e for e in entries if e.orphaned]
+
+
+def _html_table(entries: list[Entry]) -> str:
     head = "".join(f"<th>{h}</th>" for h in HEADERS)
     rows = "\n".join(_html_row(entry) for entry in entries)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>"
+
+
+def index_html(entries: list[Entry], failures: list[Failure]) -> str:
+    listed, orphans = _apart(entries)
+    apart = f"<h2>{ORPHANS_HEADING} ({len(orphans)})</h2>\n{_html_table(orphans)}\n" if orphans else ""
     failed = ""
     if failures:
         items = "".join(
@@ -245,8 +267,8 @@ def index_html(entries: list[Entry], failures: list[Failure]) -> str:
     return (
         '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>gongwen 文件</title><style>{_STYLE}</style></head><body>\n"
-        f"<h1>gongwen 文件</h1><p>{len(entries)} 份文件</p>\n"
-        f"<table><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>\n{failed}\n</body></html>\n"
+        f"<h1>gongwen 文件</h1><p>{len(listed)} 份文件</p>\n"
+        f"{_html_table(listed)}\n{apart}{failed}\n</body></html>\n"
     )
 
 
@@ -255,23 +277,32 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def index_markdown(entries: list[Entry], failures: list[Failure]) -> str:
-    lines = ["# gongwen 文件", "", f"{len(entries)} 份文件", "", "| " + " | ".join(HEADERS) + " |"]
-    lines.append("|" + "---|" * len(HEADERS))
+def _markdown_table(entries: list[Entry]) -> list[str]:
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     for entry in entries:
         image = f"![第 1 页](<{entry.thumbnail}>)" if entry.thumbnail else ""
         links = " · ".join(f"[{label}](<{path}>)" for label, path in entry.files)
-        cells = (image, _md(entry.label), _dates_md(entry), str(entry.pages), str(entry.headings))
+        title = f"{entry.label}（{entry.state_label}）" if entry.state_label else entry.label
+        cells = (image, _md(title), _dates_md(entry), str(entry.pages), str(entry.headings))
         lines.append("| " + " | ".join((*cells, str(len(entry.warnings)), links)) + " |")
+    return lines
+
+
+def index_markdown(entries: list[Entry], failures: list[Failure]) -> str:
+    listed, orphans = _apart(entries)
+    lines = ["# gongwen 文件", "", f"{len(listed)} 份文件", "", *_markdown_table(listed)]
+    if orphans:
+        lines += ["", f"## {ORPHANS_HEADING} ({len(orphans)})", "", *_markdown_table(orphans)]
     if failures:
         lines += ["", f"## 未能处理 ({len(failures)})", ""]
         lines += [f"- [{_md(f.name)}](<{f.file}>): {_md(f.reason)}" for f in failures]
     return "\n".join(lines) + "\n"
 
 
-def build_index(outputs: Path) -> list[Entry]:
-    """Rewrite outputs/index.html and index.md from what is in outputs/ now."""
-    entries = read_entries(outputs)
+def build_index(outputs: Path, inbox: Path | None = None) -> list[Entry]:
+    """Rewrite outputs/index.html and index.md from what is in outputs/ now; every document, orphans
+    too (listed apart)."""
+    entries = read_entries(outputs, inbox)
     failures = read_failures(outputs)
     html_file, markdown_file = (outputs / name for name in INDEX_FILES)
     atomic_write_text(html_file, index_html(entries, failures))
@@ -279,17 +310,28 @@ def build_index(outputs: Path) -> list[Entry]:
     return entries
 
 
-def refresh_index(outputs: Path) -> None:
+def refresh_index(outputs: Path, inbox: Path | None = None) -> None:
     """After a run: the documents are done whatever happens to their index."""
     try:
-        build_index(outputs)
+        build_index(outputs, inbox)
     except (OSError, ValueError, KeyError):
         log.exception("could not rebuild %s/index.html", outputs)
 
 
-def bundle(outputs: Path, zip_file: Path, since: date | None = None) -> list[Entry]:
-    """Documents created on or after `since` (all without it), with their own index, in one zip."""
-    entries = [e for e in build_index(outputs) if since is None or e.created.date() >= since]
+def bundle(
+    outputs: Path,
+    zip_file: Path,
+    since: date | None = None,
+    inbox: Path | None = None,
+    include_orphans: bool = False,
+) -> list[Entry]:
+    """Documents created on or after `since` (all without it), with their own index, in one zip; those
+    whose input was deleted or renamed only with `include_orphans`."""
+    entries = [
+        e
+        for e in build_index(outputs, inbox)
+        if (since is None or e.created.date() >= since) and (include_orphans or not e.orphaned)
+    ]
     top = zip_file.stem  # one folder inside, so unzipping does not spill files
     zip_file.parent.mkdir(parents=True, exist_ok=True)
     partial = zip_file.with_name(f".{zip_file.name}.part")
