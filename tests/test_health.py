@@ -278,6 +278,8 @@ def test_a_watcher_beats_records_its_runs_alerts_and_is_seen_killed(
             assert watcher.poll() is None and time.monotonic() < deadline, "the catch-up run did not finish"
             time.sleep(0.2)
         assert (record.done, record.failed, record.pid, record.host) == (2, 1, watcher.pid, HOST)
+        while not endpoint.received and time.monotonic() < deadline:  # posted after the record
+            time.sleep(0.1)
         (alert,) = endpoint.received
         assert [d["name"] for d in alert["documents"]] == ["scan"]
         assert "unsupported file type .pdf" in alert["documents"][0]["reason"]
