@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -58,6 +58,7 @@ class Failure:
     name: str
     reason: str
     file: str  # the error file, relative to outputs/
+    input: str = ""  # the input's path, as the run named it
 
 
 def _report_warnings(report: dict) -> tuple[str, ...]:
@@ -89,18 +90,24 @@ def _files(folder: Path) -> tuple[tuple[str, str], ...]:
     return tuple((label, f"{folder.name}/{file}") for label, file in links if (folder / file).is_file())
 
 
+def read_report(folder: Path) -> dict | None:
+    """outputs/NAME/report.json, or None when it is missing or being replaced."""
+    try:
+        return json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:  # replaced mid-read by a new run; the next index has it
+        log.warning("index: skipping %s: %s", folder.name, error)
+        return None
+
+
 def read_reports(outputs: Path) -> dict[str, dict]:
     """Folder name -> report.json of every published document (staging and _failed are not)."""
-    reports = {}
     folders = sorted(outputs.iterdir()) if outputs.is_dir() else []
-    for folder in folders:
-        if folder.name.startswith(("_", ".")) or not (folder / "report.json").is_file():
-            continue
-        try:
-            reports[folder.name] = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:  # replaced mid-read by a new run; the next index has it
-            log.warning("index: skipping %s: %s", folder.name, error)
-    return reports
+    reports = {
+        folder.name: read_report(folder) for folder in folders if not folder.name.startswith(("_", "."))
+    }
+    return {name: report for name, report in reports.items() if report is not None}
 
 
 def draw_thumbnail(pdf: Path, target: Path) -> bool:
@@ -147,26 +154,26 @@ def _thumbnails(outputs: Path, pdfs: dict[str, str]) -> dict[str, str]:
     return made
 
 
+def entry_from_report(outputs: Path, name: str, report: dict, thumbnail: str | None = None) -> Entry:
+    """The index entry of outputs/NAME/ from its report.json."""
+    return Entry(
+        name=name,
+        title=report["title"],
+        created=datetime.fromisoformat(report["created"]).astimezone(),
+        date=report.get("date"),  # reports written before it was recorded have none
+        pages=report["pages"],
+        headings=report["structure"]["headings"],
+        warnings=_report_warnings(report),
+        files=_files(outputs / name),
+        thumbnail=thumbnail,
+    )
+
+
 def read_entries(outputs: Path) -> list[Entry]:
     """Every document, newest first, with its thumbnail drawn if needed."""
-    reports = read_reports(outputs)
-    files = {name: _files(outputs / name) for name in reports}
-    pdfs = {name: path for name in reports for label, path in files[name] if label == "PDF"}
-    thumbnails = _thumbnails(outputs, pdfs)
-    entries = [
-        Entry(
-            name=name,
-            title=report["title"],
-            created=datetime.fromisoformat(report["created"]).astimezone(),
-            date=report.get("date"),  # reports written before it was recorded have none
-            pages=report["pages"],
-            headings=report["structure"]["headings"],
-            warnings=_report_warnings(report),
-            files=files[name],
-            thumbnail=thumbnails.get(name),
-        )
-        for name, report in reports.items()
-    ]
+    entries = [entry_from_report(outputs, name, report) for name, report in read_reports(outputs).items()]
+    thumbnails = _thumbnails(outputs, {entry.name: entry.pdf for entry in entries if entry.pdf})
+    entries = [replace(entry, thumbnail=thumbnails.get(entry.name)) for entry in entries]
     return sorted(entries, key=lambda entry: entry.created, reverse=True)
 
 
@@ -174,9 +181,11 @@ def read_failures(outputs: Path) -> list[Failure]:
     failures = []
     for error_file in sorted((outputs / FAILED_DIR).glob("*.error.txt")):
         lines = error_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        reason = next((line.removeprefix("error: ") for line in lines if line.startswith("error: ")), "")
+        fields = dict(line.partition(": ")[::2] for line in lines)
         name = error_file.name.removesuffix(".error.txt")
-        failures.append(Failure(name, reason, f"{FAILED_DIR}/{error_file.name}"))
+        failures.append(
+            Failure(name, fields.get("error", ""), f"{FAILED_DIR}/{error_file.name}", fields.get("input", ""))
+        )
     return failures
 
 
@@ -290,6 +299,12 @@ def refresh_index(outputs: Path) -> None:
 def bundle(outputs: Path, zip_file: Path, since: date | None = None) -> list[Entry]:
     """Documents created on or after `since` (all without it), with their own index, in one zip."""
     entries = [e for e in build_index(outputs) if since is None or e.created.date() >= since]
+    write_bundle(outputs, zip_file, entries)
+    return entries
+
+
+def write_bundle(outputs: Path, zip_file: Path, entries: list[Entry]) -> None:
+    """These documents' files (and thumbnails), with their own index, in one zip."""
     top = zip_file.stem  # one folder inside, so unzipping does not spill files
     zip_file.parent.mkdir(parents=True, exist_ok=True)
     partial = zip_file.with_name(f".{zip_file.name}.part")
@@ -303,4 +318,3 @@ def bundle(outputs: Path, zip_file: Path, since: date | None = None) -> list[Ent
             for path in files:
                 archive.write(path, f"{top}/{path.relative_to(outputs)}")
     os.replace(partial, zip_file)
-    return entries
