@@ -35,7 +35,7 @@ from flows.service.report_table import markdown_table
 from flows.web.app import create_app, resolve_output
 from flows.web.catalog import Catalog, Query, Status
 from flows.web.reasons import UNKNOWN, in_chinese
-from flows.web.server import Address, web_settings
+from flows.web.server import Address, serve_page_in_background, web_settings
 
 NOTICE = (
     "关于开展安全检查的通知\n\n各单位：\n\n一、检查范围\n\n全市各单位。\n\n二、时间安排\n\n本月底前完成。\n"
@@ -405,6 +405,23 @@ def test_while_the_page_runs_the_artifact_links_open_on_it(settings: Settings, c
     for link in links:
         answer = client.get(link.removeprefix(page.rstrip("/")))
         assert answer.status_code == 200, link  # index.html: the page itself
+
+
+def test_serve_web_runs_the_page_beside_the_schedule(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGWEN_OUTPUTS_URL", "")  # the page sets it for the flow runs; restored after
+    url, server = serve_page_in_background(settings, Address("127.0.0.1", 0))
+    try:
+        assert os.environ["GONGWEN_OUTPUTS_URL"] == url + "files"
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        listed = get_json(url + "api/documents")
+        assert {row["key"] for row in listed["rows"]} == {"speech", "notice", "empty"}
+        assert "按计划" in listed["note"]
+    finally:
+        server.should_exit = True
 
 
 def test_failure_reasons_read_in_chinese() -> None:

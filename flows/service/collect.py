@@ -94,7 +94,7 @@ def read_report(folder: Path) -> dict | None:
     """outputs/NAME/report.json, or None when it is missing or being replaced."""
     try:
         return json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not a document's folder
         return None
     except (OSError, ValueError) as error:  # replaced mid-read by a new run; the next index has it
         log.warning("index: skipping %s: %s", folder.name, error)

@@ -156,13 +156,13 @@ class Catalog:
         except OSError:
             folders = []
         for name in folders:
-            if not is_plain_name(name):
+            known = self._entries.get(name)
+            if known is None and not is_plain_name(name):  # checked once: the name is the key after
                 continue
             try:
-                mtime = os.stat(outputs / name / "report.json").st_mtime_ns
+                mtime = os.stat(os.path.join(outputs, name, "report.json")).st_mtime_ns
             except OSError:
                 continue
-            known = self._entries.get(name)
             if known is None or known[0] != mtime:
                 report = read_report(outputs / name)
                 try:

@@ -38,8 +38,8 @@ _PAGE = Template("""<!doctype html>
 <form class="search" method="get" action="/">
 <input type="search" name="q" value="$q" placeholder="搜索标题或正文">
 <label>排序 <select name="sort">$sorts</select></label>
-<select name="order"><option value="desc"$desc>从新到旧 / 从大到小</option>
-<option value="asc"$asc>从旧到新 / 从小到大</option></select>
+<select name="order"><option value="desc"$desc>降序</option>
+<option value="asc"$asc>升序</option></select>
 <button type="submit">搜索</button>
 </form>
 <form id="zip" method="post" action="/zip"></form>
@@ -72,7 +72,8 @@ def file_url(path: str) -> str:
 
 
 def _when(row: Row) -> str:
-    return row.made.strftime("%Y-%m-%d %H:%M")
+    when = row.made.strftime("%Y-%m-%d %H:%M")
+    return f"上传于 {when}" if row.status.busy else when
 
 
 def _warnings(row: Row) -> str:

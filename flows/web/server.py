@@ -118,8 +118,9 @@ def serve_page(settings: Settings, address: Address) -> int:
     return 0
 
 
-def serve_page_in_background(settings: Settings, address: Address) -> str:
-    """The page on a thread, without a converter (`gongwen serve --web`: the schedule converts); its URL."""
+def serve_page_in_background(settings: Settings, address: Address) -> tuple[str, uvicorn.Server]:
+    """The page on a thread, without a converter (`gongwen serve --web`: the schedule converts): its URL,
+    and its server (`should_exit` stops it; else it ends with the process)."""
     from flows.web.app import create_app
 
     sock, url = _open(settings, address)
@@ -129,4 +130,4 @@ def serve_page_in_background(settings: Settings, address: Address) -> str:
     )
     threading.Thread(target=server.run, args=([sock],), name="gongwen-web", daemon=True).start()
     _warm(catalog)
-    return url
+    return url, server
