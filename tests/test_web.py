@@ -552,6 +552,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+DROP_A_FILE = """([name, text]) => {
+    const files = new DataTransfer();
+    files.items.add(new File([text], name, {type: "text/plain"}));
+    const drop = new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true});
+    document.getElementById("drop").dispatchEvent(drop);
+}"""
+
+
 @pytest.mark.flow
 @pytest.mark.slow
 def test_in_a_browser_a_draft_handed_in_is_done_and_its_pdf_downloads(
@@ -574,6 +582,10 @@ def test_in_a_browser_a_draft_handed_in_is_done_and_its_pdf_downloads(
                 row.get_by_role("link", name="PDF", exact=True).click()
             saved = tmp_path / "downloaded.pdf"
             download.value.save_as(saved)
+            # Dropped onto the page: the script hands it in as the file picker does.
+            page.evaluate(DROP_A_FILE, ["拖入的通知.txt", NOTICE])
+            expect(page.locator("#message")).to_contain_text("已收到：拖入的通知.txt")
+            expect(page.locator("tr", has_text="拖入的通知")).to_have_count(1)
         finally:
             browser.close()
     assert saved.read_bytes().startswith(b"%PDF-")

@@ -122,7 +122,8 @@ def row_html(row: Row) -> str:
         _status(row),
         _links(row),
     )
-    return f'<tr data-status="{row.status.value}">' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    opening = f'<tr data-status="{row.status.value}" data-key="{escape(row.key)}">'
+    return opening + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 
 def rows_html(page: Page) -> str:

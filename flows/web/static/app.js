@@ -33,6 +33,21 @@
     refresh();
   }
 
+  // The rows are replaced as they are: what the reader ticked or opened stays so.
+  function replaceRows(html) {
+    const body = document.getElementById("rows");
+    const keep = (selector) => new Set(Array.from(body.querySelectorAll(selector), (el) => el.closest("tr").dataset.key));
+    const ticked = keep("input[type=checkbox]:checked");
+    const opened = keep("details[open]");
+    body.innerHTML = html;
+    for (const row of body.querySelectorAll("tr[data-key]")) {
+      const box = row.querySelector("input[type=checkbox]");
+      const details = row.querySelector("details");
+      if (box && ticked.has(row.dataset.key)) box.checked = true;
+      if (details && opened.has(row.dataset.key)) details.open = true;
+    }
+  }
+
   async function refresh() {
     clearTimeout(timer);
     let busy = 0;
@@ -40,7 +55,7 @@
       const response = await fetch("/api/documents" + location.search, { headers: { Accept: "application/json" } });
       if (response.ok) {
         const list = await response.json();
-        document.getElementById("rows").innerHTML = list.rows_html;
+        replaceRows(list.rows_html);
         document.getElementById("pager").innerHTML = list.pager_html;
         document.getElementById("counts").textContent = list.counts;
         document.getElementById("note").textContent = list.note;
@@ -57,14 +72,16 @@
     send(Array.from(input.files));
   });
   input.addEventListener("change", function () { send(Array.from(input.files)); });
+  // Files dropped anywhere on the page are handed in (a browser would otherwise open them).
   for (const name of ["dragenter", "dragover"]) {
-    drop.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add("over"); });
+    document.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add("over"); });
   }
-  for (const name of ["dragleave", "drop"]) {
-    drop.addEventListener(name, function () { drop.classList.remove("over"); });
-  }
-  drop.addEventListener("drop", function (event) {
+  document.addEventListener("dragleave", function (event) {
+    if (!event.relatedTarget) drop.classList.remove("over");
+  });
+  document.addEventListener("drop", function (event) {
     event.preventDefault();
+    drop.classList.remove("over");
     send(Array.from(event.dataTransfer.files));
   });
   refresh();
