@@ -273,11 +273,7 @@ class Catalog:
         """Rows whose title, file name or document text holds `text` (case-folded)."""
 
         def by_name(row: Row) -> bool:
-            return (
-                text in row.title.casefold()
-                or text in row.key.casefold()
-                or text in row.input_name.casefold()
-            )
+            return any(text in field.casefold() for field in (row.title, row.name, row.input_name))
 
         named = {row.key for row in rows if by_name(row)}
         outputs = self.settings.outputs

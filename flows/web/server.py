@@ -7,6 +7,7 @@ other processes), so they open over http rather than as file:// links a browser 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
@@ -111,7 +112,8 @@ def serve_page(settings: Settings, address: Address) -> int:
 
     converter.start(on_ready=ready, on_failure=stopped)
     _warm(catalog)
-    server.run(sockets=[sock])
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C, passed on by uvicorn once it stopped: normal
+        server.run(sockets=[sock])
     converter.stop()
     if failure:
         raise failure[0]
