@@ -111,11 +111,10 @@ class Converting:
 
 
 class _Converted(NamedTuple):
-    """An input's last conversion: the output name it owns, when, and how it ended."""
+    """An input's last conversion: the output name it owns, and when."""
 
     name: str
     at: datetime
-    status: str
 
 
 def _unchanged_since(handed_in: datetime, converted: datetime) -> bool:
@@ -203,7 +202,7 @@ class Catalog:
         rows = {name: Row(name, Status.DONE, e.label, e.created, e) for name, e in documents.items()}
         # What happened to each input last, by its key: the ledger's word, else a published report's or a
         # failure record's (written just before the ledger, or for a file refused unread).
-        converted = {key: _Converted(name, e.created, "done") for name, (_, e, key) in published.items()}
+        converted = {key: _Converted(name, e.created) for name, (_, e, key) in published.items()}
         for failure, when in self._failure_records():
             entry = documents.get(failure.name)
             rows[failure.name] = Row(
@@ -216,9 +215,9 @@ class Catalog:
                 failure.reason,
                 failure.file,
             )
-            converted[failure.input] = _Converted(failure.name, when, "failed")
+            converted[failure.input] = _Converted(failure.name, when)
         for key, recorded in self._ledger_entries().items():
-            converted[key] = _Converted(recorded.output, datetime.fromisoformat(recorded.at), recorded.status)
+            converted[key] = _Converted(recorded.output, datetime.fromisoformat(recorded.at))
         for path, key, mtime in self._inbox_files():
             handed_in = datetime.fromtimestamp(mtime / 1e9).astimezone()
             last = converted.get(key)
