@@ -45,7 +45,10 @@ class Settings:
     # Poll the inbox instead of OS file events (network shares raise no events for remote writes).
     watch_polling: bool = False
     # Where outputs/ is served over HTTP, for links in the Prefect UI; file:// links without it.
+    # `gongwen web` sets it to its own page's address while it runs.
     outputs_url: str = ""
+    # `gongwen web`: the token (password) its page asks for; required on an address other than loopback.
+    web_token: str = ""
     # Role -> font file for licensed official fonts ([fonts] in gongwen.toml).
     fonts: dict[str, str] = field(default_factory=dict)
     # Which documents to write, comma-separated (a TOML list too). The page count and the font report

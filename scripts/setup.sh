@@ -15,6 +15,7 @@ APT_PACKAGES=(
   fonts-liberation        # Liberation Serif: Latin letters and digits, metric-compatible with Times New Roman
   poppler-utils           # pdftoppm, pdffonts: looking at and checking PDFs
   libreoffice-writer-nogui  # DOCX -> PDF round trip in tests and the benchmark
+  chromium                # the web page's browser test (Playwright drives it; tests/test_web.py)
 )
 
 missing=()

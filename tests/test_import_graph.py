@@ -1,7 +1,8 @@
 """flows/ and tasks/ are layered: every module imports, no import cycle, and no layer imports one above it.
 
 Layers of flows/, bottom to top: flows.config, flows.engine, flows.service, flows.orchestration,
-flows.cli. In tasks/: the text grammar and the model, then reading, analysis and writing side by side.
+flows.web, flows.cli. In tasks/: the text grammar and the model, then reading, analysis and writing side
+by side.
 Imports are read from the source (function-level ones too: a deferred import is still a dependency).
 """
 
@@ -18,7 +19,7 @@ import pytest
 from conftest import checkout_environment
 
 ROOT = Path(__file__).resolve().parents[1]
-LAYERS = ("flows.config", "flows.engine", "flows.service", "flows.orchestration", "flows.cli")
+LAYERS = ("flows.config", "flows.engine", "flows.service", "flows.orchestration", "flows.web", "flows.cli")
 # Modules whose import has effects beyond defining names: the fork server's warm-up converts a text.
 NOT_IMPORTED = {"flows.orchestration.worker_preload", "flows.cli.__main__"}
 

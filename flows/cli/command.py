@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.cli import normalize, outline, service, upkeep
+from flows.cli import normalize, outline, service, upkeep, web
 from flows.cli.common import config_option, prepare_prefect, settings_from
 from flows.service.environment import (
     EXIT_ENVIRONMENT,
@@ -94,6 +94,8 @@ def cmd_config(args: argparse.Namespace) -> int:
         if item.name == "sources":
             continue
         value = printable(getattr(settings, item.name))
+        if item.name == "web_token" and value:  # a password: whether it is set, not what it is
+            value = "(set)"
         print(f"{item.name:16} = {value:40}  # {printable(settings.source_of(item.name))}")
     return 0
 
@@ -121,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     config.set_defaults(func=cmd_config)
 
-    for module in (normalize, outline, service, upkeep):
+    for module in (normalize, outline, service, upkeep, web):
         module.register(sub, parents)
     return parser
 

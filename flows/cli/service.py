@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from flows.cli.common import prepare_prefect, settings_from
+from flows.cli.web import address_options
 from flows.service.environment import require_existing_outputs, require_service
 from flows.service.terminal import guard_console_log, printable
 
@@ -73,6 +74,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     when = schedule(args.cron, args.interval, args.timezone)
     with service_process(settings, "serve"):  # heartbeat; alert on a fatal error
+        if args.web:  # the page, without a converter of its own: the schedule converts what it gets
+            from flows.web.server import Address, serve_page_in_background
+
+            url, _ = serve_page_in_background(settings, Address(args.web_host, args.web_port))
+            print(f"gongwen serve: web page at {url}", flush=True)
         serve_inbox(when, args.port, settings.state_dir / "prefect-server.log")
     return 0
 
@@ -132,6 +138,8 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     serve.add_argument(
         "--port", type=int, default=4200, help="port of the local Prefect server (no PREFECT_API_URL)"
     )
+    serve.add_argument("--web", action="store_true", help="also serve the web page (gongwen web)")
+    address_options(serve, prefix="web-")
     serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     serve.set_defaults(func=cmd_serve)
 

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -75,6 +75,7 @@ class Failure:
     name: str
     reason: str
     file: str  # the error file, relative to outputs/
+    input: str = ""  # the input's path, as the run named it
 
 
 def _report_warnings(report: dict) -> tuple[str, ...]:
@@ -150,29 +151,38 @@ def _thumbnails(outputs: Path, pdfs: dict[str, str]) -> dict[str, str]:
     return made
 
 
+def entry_from_report(
+    outputs: Path,
+    name: str,
+    report: dict,
+    thumbnail: str | None = None,
+    lifecycle: DocumentLifecycle | None = None,
+) -> Entry:
+    """The index entry of outputs/NAME/ from its report.json."""
+    return Entry(
+        name=name,
+        title=report["title"],
+        created=datetime.fromisoformat(report["created"]).astimezone(),
+        date=report.get("date"),  # reports written before it was recorded have none
+        pages=report["pages"],
+        headings=report["structure"]["headings"],
+        warnings=_report_warnings(report),
+        files=_files(outputs / name),
+        thumbnail=thumbnail,
+        lifecycle=lifecycle,
+    )
+
+
 def read_entries(outputs: Path, inbox: Path | None = None) -> list[Entry]:
     """Every document, newest first, with its thumbnail drawn if needed and its lifecycle state (its
     input looked for where its report says, and by name and content in `inbox`)."""
     reports = read_reports(outputs)
     states = lifecycles(reports, outputs, inbox)
-    files = {name: _files(outputs / name) for name in reports}
-    pdfs = {name: path for name in reports for label, path in files[name] if label == "PDF"}
-    thumbnails = _thumbnails(outputs, pdfs)
     entries = [
-        Entry(
-            name=name,
-            title=report["title"],
-            created=datetime.fromisoformat(report["created"]).astimezone(),
-            date=report.get("date"),  # reports written before it was recorded have none
-            pages=report["pages"],
-            headings=report["structure"]["headings"],
-            warnings=_report_warnings(report),
-            files=files[name],
-            thumbnail=thumbnails.get(name),
-            lifecycle=states[name],
-        )
-        for name, report in reports.items()
+        entry_from_report(outputs, name, report, lifecycle=states[name]) for name, report in reports.items()
     ]
+    thumbnails = _thumbnails(outputs, {entry.name: entry.pdf for entry in entries if entry.pdf})
+    entries = [replace(entry, thumbnail=thumbnails.get(entry.name)) for entry in entries]
     return sorted(entries, key=lambda entry: entry.created, reverse=True)
 
 
@@ -180,9 +190,11 @@ def read_failures(outputs: Path) -> list[Failure]:
     failures = []
     for error_file in sorted((outputs / FAILED_DIR).glob("*.error.txt")):
         lines = error_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        reason = next((line.removeprefix("error: ") for line in lines if line.startswith("error: ")), "")
+        fields = dict(line.partition(": ")[::2] for line in lines)
         name = error_file.name.removesuffix(".error.txt")
-        failures.append(Failure(name, reason, f"{FAILED_DIR}/{error_file.name}"))
+        failures.append(
+            Failure(name, fields.get("error", ""), f"{FAILED_DIR}/{error_file.name}", fields.get("input", ""))
+        )
     return failures
 
 
@@ -332,6 +344,12 @@ def bundle(
         for e in build_index(outputs, inbox)
         if (since is None or e.created.date() >= since) and (include_orphans or not e.orphaned)
     ]
+    write_bundle(outputs, zip_file, entries)
+    return entries
+
+
+def write_bundle(outputs: Path, zip_file: Path, entries: list[Entry]) -> None:
+    """These documents' files (and thumbnails), with their own index, in one zip."""
     top = zip_file.stem  # one folder inside, so unzipping does not spill files
     zip_file.parent.mkdir(parents=True, exist_ok=True)
     partial = zip_file.with_name(f".{zip_file.name}.part")
@@ -345,4 +363,3 @@ def bundle(
             for path in files:
                 archive.write(path, f"{top}/{path.relative_to(outputs)}")
     os.replace(partial, zip_file)
-    return entries

@@ -1,0 +1,1 @@
+"""`gongwen web`: a page to hand in drafts and fetch documents (docs/web.md)."""
