@@ -109,7 +109,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         wait_until(
             lambda: pdf.is_file() or process.poll() is not None, RUN_SECONDS, "the first scheduled run"
         )
-        deployment = api_call(api_url, "/deployments/name/gongwen-inbox/inbox")
+        deployment = api_call(api_url, "/deployments/name/gongwen-inbox/serve")
         api_call(api_url, f"/deployments/{deployment['id']}", {"paused": True}, "PATCH")
         yield Served(process, api_url, root, {**env, "PREFECT_API_URL": api_url})
         process.send_signal(signal.SIGTERM)
@@ -120,7 +120,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 def test_serve_runs_the_inbox_on_its_schedule(served: Served) -> None:
-    deployment = api_call(served.api_url, "/deployments/name/gongwen-inbox/inbox")
+    deployment = api_call(served.api_url, "/deployments/name/gongwen-inbox/serve")
     assert [s["schedule"]["interval"] for s in deployment["schedules"]] == [10.0]
     query = {
         "flow_runs": {

@@ -63,14 +63,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     prepare_prefect(args.verbose)
+    from flows.orchestration.serve import ServerAddress, schedule, serve_inbox
+
+    when = schedule(args.cron, args.interval, args.timezone)  # a bad schedule stops it before anything
     settings = settings_from(args)  # a bad gongwen.toml fails here, not in the first scheduled run
     require_service(settings)  # nor a missing inbox, nor a full disk
+    chosen = args.host is not None or args.port is not None
+    address = ServerAddress(args.host or ServerAddress.host, args.port or ServerAddress.port)
     if args.config:  # flow runs are child processes: they find the file through the environment
         os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
-    from flows.orchestration.serve import schedule, serve_inbox
-
-    when = schedule(args.cron, args.interval, args.timezone)
-    serve_inbox(when, args.port, settings.state_dir / "prefect-server.log")
+    serve_inbox(when, address if chosen else None, settings.state_dir / "prefect-server.log")
     return 0
 
 
@@ -91,6 +93,13 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{text} is not a TCP port (1-65535)")
+    return port
+
+
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     watch = subparsers.add_parser(
         "watch", parents=parents, help="convert files as they are dropped into the inbox"
@@ -109,7 +118,6 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     watch.add_argument(
         "--poll", dest="watch_polling", action="store_const", const=True, help="poll (network shares)"
     )
-    watch.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     watch.set_defaults(func=cmd_watch)
 
     serve = subparsers.add_parser(
@@ -117,14 +125,13 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     )
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "*/10 8-18 * * 1-5"')
-    when.add_argument("--interval", type=int, help="seconds between runs")
+    when.add_argument("--interval", type=int, metavar="SECONDS", help="seconds between runs")
     serve.add_argument(
-        "--timezone", default="Asia/Shanghai", help="time zone of --cron (default Asia/Shanghai)"
+        "--timezone", default="Asia/Shanghai", help="time zone of the schedule (default Asia/Shanghai)"
     )
-    serve.add_argument(
-        "--port", type=int, default=4200, help="port of the local Prefect server (no PREFECT_API_URL)"
-    )
-    serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    # Without PREFECT_API_URL, serve starts a Prefect server of its own, here:
+    serve.add_argument("--host", help="its address (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=_port, help="its port, for the API and the UI (default 4200)")
     serve.set_defaults(func=cmd_serve)
 
     collect = subparsers.add_parser(
