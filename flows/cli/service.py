@@ -63,16 +63,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     prepare_prefect(args.verbose)
-    from flows.orchestration.serve import ServerAddress, schedule, serve_inbox
+    from flows.orchestration.serve import schedule, serve_inbox, server_address
 
-    when = schedule(args.cron, args.interval, args.timezone)  # a bad schedule stops it before anything
+    # Usage errors stop it before anything starts: a bad schedule, --port with PREFECT_API_URL.
+    when = schedule(args.cron, args.interval, args.timezone)
+    address = server_address(args.host, args.port)
     settings = settings_from(args)  # a bad gongwen.toml fails here, not in the first scheduled run
     require_service(settings)  # nor a missing inbox, nor a full disk
-    chosen = args.host is not None or args.port is not None
-    address = ServerAddress(args.host or ServerAddress.host, args.port or ServerAddress.port)
     if args.config:  # flow runs are child processes: they find the file through the environment
         os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
-    serve_inbox(when, address if chosen else None, settings.state_dir / "prefect-server.log")
+    serve_inbox(when, address, settings.state_dir / "prefect-server.log")
     return 0
 
 

@@ -77,7 +77,8 @@ def ui_api_url(address: ServerAddress, env: Mapping[str, str]) -> str:
     return env.get("PREFECT_UI_API_URL") or env.get("PREFECT_SERVER_UI_API_URL") or address.ui_api_url
 
 
-def _server_environment(address: ServerAddress, env: dict[str, str]) -> dict[str, str]:
+def server_environment(address: ServerAddress, env: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a Prefect server at `address`, from the caller's `env`."""
     child = {
         **env,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -107,7 +108,7 @@ def local_server(
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=_server_environment(address, dict(env or os.environ)),
+            env=server_environment(address, env or os.environ),
             start_new_session=True,  # its own group: Ctrl-C in a terminal reaches us, and we stop it
         )
     try:
@@ -144,24 +145,33 @@ def schedule(cron: str | None, interval: int | None, timezone: str) -> Schedule:
     return Cron(cron, timezone=timezone)
 
 
+def server_address(host: str | None, port: int | None) -> ServerAddress | None:
+    """Where serve starts its Prefect server (default 127.0.0.1:4200); None when PREFECT_API_URL names
+    the server to use, in which case --host and --port are a usage error."""
+    api_url = configured_api_url()
+    if api_url is None:
+        defaults = ServerAddress()
+        return ServerAddress(host or defaults.host, port or defaults.port)
+    if host is not None or port is not None:
+        raise ValueError(
+            f"--host and --port start a Prefect server, but PREFECT_API_URL names one ({api_url}): "
+            "drop them, or unset PREFECT_API_URL"
+        )
+    return None
+
+
 def serve_inbox(when: Schedule, address: ServerAddress | None, log_file: Path) -> None:
-    """Serve the inbox flow on a schedule until SIGTERM or Ctrl-C: on the configured Prefect server,
-    or on one started at `address` (default 127.0.0.1:4200)."""
+    """Serve the inbox flow on a schedule until SIGTERM or Ctrl-C: on a Prefect server started at
+    `address`, or on the configured one (None)."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    api_url = configured_api_url()
-    if api_url:
-        if address is not None:
-            raise ValueError(
-                f"--host and --port start a Prefect server, but PREFECT_API_URL names one ({api_url}): "
-                "drop them, or unset PREFECT_API_URL"
-            )
+    if address is None:
+        api_url = configured_api_url() or ""
         require_server(api_url)
         print(f"gongwen serve: using the Prefect server at {api_url}", flush=True)
         _serve(when)
         return
-    address = address or ServerAddress()
-    if not address.loopback:  # the address was chosen: the default is loopback
+    if not address.loopback:
         print(
             f"gongwen serve: warning: the Prefect API and UI on {address.host}:{address.port} have no "
             "authentication: whoever reaches that address can start, change and delete runs and "
