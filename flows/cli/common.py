@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import sys
@@ -66,6 +67,9 @@ def prepare_prefect(verbose: bool) -> None:
         os.environ.setdefault(key, value)
     if verbose:
         os.environ.update(_VERBOSE_LOGGING)
+    # A log record that cannot reach a Prefect server that went away is not the failure to report:
+    # the command says in one line what failed (Prefect's log worker would add its own lines).
+    logging.raiseExceptions = verbose
     # A SIGTERM must unwind through Prefect, so that its last events and logs reach the server and the
     # server closes its database; after a SIGKILL the lifeline stops the worker processes.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
