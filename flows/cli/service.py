@@ -129,9 +129,11 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     serve.add_argument(
         "--timezone", default="Asia/Shanghai", help="time zone of the schedule (default Asia/Shanghai)"
     )
-    # Without PREFECT_API_URL, serve starts a Prefect server of its own, here:
-    serve.add_argument("--host", help="its address (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=_port, help="its port, for the API and the UI (default 4200)")
+    # Without PREFECT_API_URL, serve starts a Prefect server of its own:
+    serve.add_argument(
+        "--host", help="address of the Prefect server serve starts (default 127.0.0.1: this machine only)"
+    )
+    serve.add_argument("--port", type=_port, help="port of that server, its API and UI (default 4200)")
     serve.set_defaults(func=cmd_serve)
 
     collect = subparsers.add_parser(

@@ -31,7 +31,8 @@ if TYPE_CHECKING:  # Prefect is imported only when needed: `import prefect` take
 # deployment a running `gongwen serve` serves.
 DEPLOYMENT_NAME = "serve"
 SERVER_START_SECONDS = 120  # a new SQLite database takes ~10 s on 2 cores; a loaded CI machine more
-WILDCARD_HOSTS = ("0.0.0.0", "::")  # every interface
+# Addresses that mean every interface, and where this machine's processes reach a server on them.
+WILDCARD_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class ServerAddress:
     @property
     def client_host(self) -> str:
         """The host processes on this machine connect to: loopback for a wildcard address."""
-        return {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        return WILDCARD_LOOPBACK.get(self.host, self.host)
 
     @property
     def api_url(self) -> str:
@@ -64,7 +65,7 @@ class ServerAddress:
     def ui_api_url(self) -> str:
         """For the UI's browsers, which call the API themselves (Prefect's default, port 4200 whatever
         --port says, would point them at another server): the machine's name for a wildcard address."""
-        return _url(socket.getfqdn() if self.host in WILDCARD_HOSTS else self.host, self.port)
+        return _url(socket.getfqdn() if self.host in WILDCARD_LOOPBACK else self.host, self.port)
 
 
 def _url(host: str, port: int) -> str:
@@ -92,7 +93,7 @@ def server_environment(address: ServerAddress, env: Mapping[str, str]) -> dict[s
 
 @contextmanager
 def local_server(
-    port: int, log_file: Path, env: dict[str, str] | None = None, host: str = "127.0.0.1"
+    port: int, log_file: Path, env: Mapping[str, str] | None = None, host: str = "127.0.0.1"
 ) -> Iterator[str]:
     """A Prefect server on host:port for the duration of the block; yields its API URL."""
     address = ServerAddress(host, port)
