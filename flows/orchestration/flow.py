@@ -144,7 +144,7 @@ def run_batch(
         batch = plan_batch(settings, ledger, paths, force)
         outcomes = list(batch.outcomes)
         for outcome in outcomes:  # skipped by the ledger, or refused before converting
-            logger.info("%s: %s: %s", outcome.name, outcome.status, outcome.detail)
+            logger.info("%s: %s: %s", Path(outcome.input).name, outcome.status, outcome.detail)
             if progress:
                 progress(outcome)
         submit = _submitter(settings, batch.todo, workers, head)
