@@ -5,7 +5,9 @@ scale-out script (work pool, two workers) use it. One server start for the whole
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -109,7 +111,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         wait_until(
             lambda: pdf.is_file() or process.poll() is not None, RUN_SECONDS, "the first scheduled run"
         )
-        deployment = api_call(api_url, "/deployments/name/gongwen-inbox/inbox")
+        deployment = api_call(api_url, "/deployments/name/gongwen-inbox/serve")
         api_call(api_url, f"/deployments/{deployment['id']}", {"paused": True}, "PATCH")
         yield Served(process, api_url, root, {**env, "PREFECT_API_URL": api_url})
         process.send_signal(signal.SIGTERM)
@@ -120,7 +122,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 def test_serve_runs_the_inbox_on_its_schedule(served: Served) -> None:
-    deployment = api_call(served.api_url, "/deployments/name/gongwen-inbox/inbox")
+    deployment = api_call(served.api_url, "/deployments/name/gongwen-inbox/serve")
     assert [s["schedule"]["interval"] for s in deployment["schedules"]] == [10.0]
     query = {
         "flow_runs": {
@@ -142,6 +144,39 @@ def test_serve_runs_the_inbox_on_its_schedule(served: Served) -> None:
     )
     table = next(a["data"] for a in artifacts if "| scheduled | done |" in a["data"])
     assert (outputs / "scheduled" / "scheduled.pdf").resolve().as_uri() in table, "the UI links the PDF"
+
+
+@pytest.mark.slow
+def test_the_ui_on_another_port_shows_this_servers_runs(served: Served, tmp_path: Path) -> None:
+    """Served on a port other than 4200, with a second server on a third port: each UI calls the API
+    of its own server (Prefect's default would send both to port 4200), and lists that server's runs."""
+    home = {**served.env, "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    other_env = {key: value for key, value in home.items() if key != "PREFECT_API_URL"}
+    with local_server(free_port(), tmp_path / "other.log", other_env) as other_api_url:
+        runs_listed = {}
+        for api_url in (served.api_url, other_api_url):
+            ui = api_url.removesuffix("/api")
+            with urllib.request.urlopen(f"{ui}/ui-settings", timeout=10) as response:
+                ui_api_url = json.load(response)["api_url"]
+            assert ui_api_url == api_url
+            with urllib.request.urlopen(ui, timeout=10) as response:
+                assert b"<title>Prefect" in response.read(), "the UI itself is served there"
+            runs = api_call(ui_api_url, "/flow_runs/filter", {"flow_runs": {}}, "POST")
+            runs_listed[api_url] = {run["id"] for run in runs}
+    assert runs_listed[served.api_url], "the scheduled runs"
+    assert not runs_listed[other_api_url]
+
+
+@pytest.mark.slow
+def test_a_runs_log_has_a_line_per_document_at_info(served: Served) -> None:
+    """A clean run logs what it did (Prefect's UI said "This run didn't generate logs")."""
+    done_line = re.compile(r"scheduled\.txt: done, \d+ pages, \d+\.\d\d s -> \S+")
+
+    def logged_at_info() -> list[str]:
+        logs = api_call(served.api_url, "/logs/filter", {"logs": {"level": {"ge_": logging.INFO}}}, "POST")
+        return [log["message"] for log in logs if log["level"] == logging.INFO]
+
+    wait_until(lambda: any(done_line.fullmatch(m) for m in logged_at_info()), 60, "the document's log line")
 
 
 def _pump(process: subprocess.Popen, lines: list[str]) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.cli import normalize, outline, service, upkeep, web
-from flows.cli.common import config_option, prepare_prefect, settings_from
+from flows.cli.common import global_options, prepare_prefect, settings_from
 from flows.service.environment import (
     EXIT_ENVIRONMENT,
     EXIT_USAGE,
@@ -102,9 +102,9 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongwen", description="Raw Chinese drafts -> GB/T 9704 DOCX/PDF.")
-    config_option(parser, top_level=True)
-    shared = argparse.ArgumentParser(add_help=False)  # each subcommand's copy of the shared options
-    config_option(shared)
+    global_options(parser, top_level=True)
+    shared = argparse.ArgumentParser(add_help=False)  # each subcommand's copy of the global options
+    global_options(shared)
     parents = [shared]
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -115,7 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--inputs", type=Path, help="inbox folder")
     run.add_argument("--outputs", type=Path, help="outputs folder")
     run.add_argument("--concurrency", type=int, help="documents converted at once")
-    run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     run.set_defaults(func=cmd_run)
 
     config = sub.add_parser(
@@ -149,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         failure = _failure(error)
         if failure is None:
             raise
-        if getattr(args, "verbose", False):
+        if args.verbose:
             traceback.print_exc()
         err(f"gongwen: {failure[1]}")
         return failure[0]

@@ -65,21 +65,24 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     prepare_prefect(args.verbose)
+    from flows.orchestration.serve import schedule, serve_inbox, server_address
+
+    # Usage errors stop it before anything starts: a bad schedule, --port with PREFECT_API_URL.
+    when = schedule(args.cron, args.interval, args.timezone)
+    address = server_address(args.host, args.port)
     settings = settings_from(args)  # a bad gongwen.toml fails here, not in the first scheduled run
     require_service(settings)  # nor a missing inbox, nor a full disk
     if args.config:  # flow runs are child processes: they find the file through the environment
         os.environ["GONGWEN_CONFIG"] = str(args.config.resolve())
-    from flows.orchestration.serve import schedule, serve_inbox
     from flows.service.health import service_process
 
-    when = schedule(args.cron, args.interval, args.timezone)
     with service_process(settings, "serve"):  # heartbeat; alert on a fatal error
         if args.web:  # the page, without a converter of its own: the schedule converts what it gets
             from flows.web.server import Address, serve_page_in_background
 
             url, _ = serve_page_in_background(settings, Address(args.web_host, args.web_port))
             print(f"gongwen serve: web page at {url}", flush=True)
-        serve_inbox(when, args.port, settings.state_dir / "prefect-server.log")
+        serve_inbox(when, address, settings.state_dir / "prefect-server.log")
     return 0
 
 
@@ -105,6 +108,13 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    port = int(text)
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{text} is not a TCP port (1-65535)")
+    return port
+
+
 def register(subparsers: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
     watch = subparsers.add_parser(
         "watch", parents=parents, help="convert files as they are dropped into the inbox"
@@ -123,7 +133,6 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     watch.add_argument(
         "--poll", dest="watch_polling", action="store_const", const=True, help="poll (network shares)"
     )
-    watch.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     watch.set_defaults(func=cmd_watch)
 
     serve = subparsers.add_parser(
@@ -131,16 +140,17 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     )
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "*/10 8-18 * * 1-5"')
-    when.add_argument("--interval", type=int, help="seconds between runs")
+    when.add_argument("--interval", type=int, metavar="SECONDS", help="seconds between runs")
     serve.add_argument(
-        "--timezone", default="Asia/Shanghai", help="time zone of --cron (default Asia/Shanghai)"
+        "--timezone", default="Asia/Shanghai", help="time zone of the schedule (default Asia/Shanghai)"
     )
+    # Without PREFECT_API_URL, serve starts a Prefect server of its own:
     serve.add_argument(
-        "--port", type=int, default=4200, help="port of the local Prefect server (no PREFECT_API_URL)"
+        "--host", help="address of the Prefect server serve starts (default 127.0.0.1: this machine only)"
     )
+    serve.add_argument("--port", type=_port, help="port of that server, its API and UI (default 4200)")
     serve.add_argument("--web", action="store_true", help="also serve the web page (gongwen web)")
     address_options(serve, prefix="web-")
-    serve.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     serve.set_defaults(func=cmd_serve)
 
     collect = subparsers.add_parser(

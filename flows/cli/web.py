@@ -44,5 +44,4 @@ def register(subparsers: argparse._SubParsersAction, parents: list[argparse.Argu
     web.add_argument("--outputs", type=Path, help="outputs folder")
     web.add_argument("--profile", help="layout profile (gbt9704, gbt33476, centered)")
     web.add_argument("--concurrency", type=int, help="documents converted at once")
-    web.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     web.set_defaults(func=cmd_web)

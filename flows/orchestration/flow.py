@@ -74,11 +74,11 @@ def convert_task(
         outcome = record(item, result, error)
         statuses.append(outcome.status)
         if result is None:
-            logger.warning("%s failed: %s", item.path.name, outcome.detail)
+            logger.warning("%s: failed: %s", item.path.name, outcome.detail)
             continue
-        logger.info(
-            "%s -> %s (%d pages, %.2f s)", item.path.name, result.output_dir, result.pages, result.seconds
-        )
+        # One line per document at INFO: the run's log in the Prefect UI says what it did.
+        name, pages, seconds = item.path.name, result.pages, result.seconds
+        logger.info("%s: done, %d pages, %.2f s -> %s", name, pages, seconds, result.output_dir)
         for warning in result.warnings:
             logger.warning("%s: %s", item.path.name, warning)
     return statuses
@@ -145,7 +145,8 @@ def run_batch(
         ledger = Ledger(settings.state_dir)
         batch = plan_batch(settings, ledger, paths, force)
         outcomes = list(batch.outcomes)
-        for outcome in outcomes:
+        for outcome in outcomes:  # skipped by the ledger, or refused before converting
+            logger.info("%s: %s: %s", Path(outcome.input).name, outcome.status, outcome.detail)
             if progress:
                 progress(outcome)
         submit = _submitter(settings, batch.todo, workers, head)

@@ -39,9 +39,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def port_in_use(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        return probe.connect_ex((host, port)) == 0
 
 
 def configured_api_url() -> str | None:

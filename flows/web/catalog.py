@@ -29,7 +29,7 @@ from flows.service.ledger import LEDGER_FILE, Ledger
 from flows.service.ledger import Entry as LedgerEntry
 from flows.service.reports import read_report
 from flows.web.text_index import TextIndex
-from tasks.numerals import loose_value
+from tasks.text.numerals import loose_value
 
 SORTS = ("time", "title", "date", "pages")
 _DATE = re.compile(

@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from typing import BinaryIO
 
 from flows.engine.outputs import clean_name, public_mode
-from tasks.ingest import SUPPORTED_SUFFIXES
+from tasks.reading.ingest import SUPPORTED_SUFFIXES
 
 CHUNK_BYTES = 1 << 20
 UPLOAD_PREFIX = ".upload-"  # hidden: never taken for a document while it is written
