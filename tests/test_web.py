@@ -69,8 +69,12 @@ def settings(converted: Settings, tmp_path: Path) -> Settings:
     """A private copy of the converted folders, for tests that hand in files."""
     shutil.copytree(converted.inputs, tmp_path / "inputs", symlinks=True)
     shutil.copytree(converted.outputs, tmp_path / "outputs", symlinks=True)
-    # The copy's inputs have other paths: the ledger and failure record follow them.
+    # The copy's inputs have other paths: the reports, the ledger and the failure record follow them.
     copy = replace(converted, inputs=tmp_path / "inputs", outputs=tmp_path / "outputs")
+    for report_file in copy.outputs.glob("*/report.json"):
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+        report["input"]["path"] = str(copy.inputs / Path(report["input"]["path"]).name)
+        report_file.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     ledger = Ledger(copy.state_dir)
     entries, ledger.entries = ledger.entries, {}
     for key, entry in entries.items():
@@ -153,6 +157,69 @@ def test_statuses_follow_the_inbox_the_converter_and_the_ledger(settings: Settin
         "notice": "done",
         "empty": "failed",
     }
+
+
+# -- documents whose input changed, was renamed or deleted ------------------------------------------
+
+
+def test_a_document_whose_input_is_deleted_is_hidden_unless_asked_for(settings: Settings) -> None:
+    client = client_for(settings)
+    assert rows_by_key(client)["notice"]["state"] == "current"  # looked at once: then the inbox changes
+    (settings.inputs / "notice.txt").unlink()
+    listed = client.get("/api/documents").json()
+    assert {row["key"] for row in listed["rows"]} == {"speech", "empty"}
+    assert listed["orphans"] == 1 and "另有 1 份输入已删除或改名（未列出）" in listed["counts"]
+    page = client.get("/").text
+    assert 'data-key="notice"' not in page and "另有 1 份输入已删除或改名" in page
+    assert 'name="orphans" value="1">' in page  # the filter, not ticked
+    notice = rows_by_key(client, orphans="1")["notice"]
+    assert (notice["state"], notice["state_text"], notice["orphaned"]) == ("input gone", "输入已删除", True)
+    assert notice["status"] == "done" and notice["files"]["PDF"]
+    shown = client.get("/", params={"orphans": "1"}).text  # the plain form's query, without JavaScript
+    assert 'data-key="notice" class="orphan"' in shown and "输入已删除</span>" in shown
+    assert 'name="orphans" value="1" checked>' in shown and "其中 1 份输入已删除或改名" in shown
+    one_per_page = client.get("/api/documents", params={"orphans": "1", "per_page": "1"}).json()
+    assert "orphans=1" in one_per_page["pager_html"] and "per_page=1" in one_per_page["pager_html"]
+    # Ticked, it is in the zip, listed apart in the zip's index as collect lists it.
+    answer = client.post("/zip", data={"name": ["speech", "notice"]})
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        top = archive.namelist()[0].split("/")[0]
+        assert f"{top}/notice/notice.pdf" in archive.namelist()
+        index = archive.read(f"{top}/index.html").decode()
+    assert index.index("输入已删除或改名 (1)") < index.index("关于开展安全检查的通知")
+
+
+def test_a_document_whose_input_is_renamed_says_to_what(settings: Settings) -> None:
+    (settings.inputs / "notice.txt").rename(settings.inputs / "安全检查通知.txt")
+    client = client_for(settings)
+    rows = rows_by_key(client)
+    assert "notice" not in rows and rows["inbox:安全检查通知.txt"]["status"] == "queued"
+    notice = rows_by_key(client, orphans="1")["notice"]
+    assert (notice["state"], notice["renamed_to"]) == ("input renamed", "安全检查通知.txt")
+    assert notice["state_text"] == "已改名为 安全检查通知.txt" and notice["orphaned"]
+    assert "已改名为 安全检查通知.txt</span>" in client.get("/", params={"orphans": "1"}).text
+
+
+def test_a_document_whose_input_changed_is_marked_and_stays_listed(settings: Settings) -> None:
+    client = client_for(settings)
+    assert rows_by_key(client)["speech"]["state_text"] == ""
+    # An older draft copied over the input with its own time (cp -p): not newer than the conversion,
+    # so not queued again, but no longer what the document was made from.
+    speech = settings.inputs / "speech.txt"
+    earlier = speech.stat().st_mtime - 3600
+    speech.write_text(NOTICE, encoding="utf-8")
+    os.utime(speech, (earlier, earlier))
+    listed = client.get("/api/documents").json()
+    speech_row = {row["key"]: row for row in listed["rows"]}["speech"]
+    assert (speech_row["status"], speech_row["state"]) == ("done", "input changed")
+    assert speech_row["state_text"] == "输入已修改" and not speech_row["orphaned"]
+    assert listed["orphans"] == 0 and "输入已删除" not in listed["counts"]
+    assert '<span class="lifecycle changed">输入已修改</span>' in client.get("/").text
+    # Handed in anew (a newer time): queued, and the status alone says so.
+    later = time.time() + 5
+    os.utime(speech, (later, later))
+    speech_row = rows_by_key(client)["speech"]
+    assert (speech_row["status"], speech_row["state_text"]) == ("queued", "")
 
 
 # -- sorting and paging, thousands of documents ---------------------------------------------------

@@ -64,11 +64,14 @@ def parse_query(request: Request) -> Query:
         descending=params.get("order", "desc") != "asc",
         page=number("page", 1, 1 << 30),
         per_page=number("per_page", PER_PAGE, MAX_PER_PAGE),
+        orphans=params.get("orphans", "") not in ("", "0"),
     )
 
 
 def row_json(row: Row) -> dict:
     entry = row.entry
+    lifecycle = entry.lifecycle if entry else None
+    renamed_to = lifecycle.renamed_to if lifecycle else None
     return {
         "key": row.key,
         "name": row.name,
@@ -78,6 +81,11 @@ def row_json(row: Row) -> dict:
         "status_text": STATUS_WORDS[row.status],
         "reason": row.reason,
         "reason_text": in_chinese(row.reason) if row.reason else "",
+        # The document's input: "current", "input changed", "input renamed", "input gone" (None: no document).
+        "state": lifecycle.state.value if lifecycle else None,
+        "state_text": row.state_label,
+        "renamed_to": renamed_to.name if renamed_to else None,
+        "orphaned": row.orphaned,
         "date": entry.date if entry else None,
         "made": row.made.isoformat(timespec="seconds"),
         "pages": entry.pages if entry else None,
@@ -123,8 +131,9 @@ def create_app(
                 "page": page.page,
                 "pages": page.pages,
                 "busy": page.busy,
+                "orphans": page.orphans,
                 "note": note(),
-                "counts": counts_text(page),
+                "counts": counts_text(page, query),
                 "rows": [row_json(row) for row in page.rows],
                 "rows_html": rows_html(page),
                 "pager_html": pager_html(page, query),

@@ -5,8 +5,12 @@ Statuses: a file in the inbox that the ledger has not recorded with its present 
 one in the conversion run now is converting; a recorded one is done or failed as the ledger and
 the failure records (outputs/_failed/) say.
 
+Each document also carries its lifecycle state (flows/service/lifecycle.py): its input changed,
+renamed or gone. Orphans (input renamed or gone) are left out of the list unless the query asks.
+
 A request must stay quick with thousands of documents: each report.json is parsed once and kept
-until its modification time changes; the ledger and the failure records likewise.
+until its modification time changes; the ledger and the failure records likewise; the lifecycle
+states until a report or a file in the inbox changes.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from flows.service.collect import Entry, Failure, entry_from_report, read_failur
 from flows.service.inbox import is_ignored
 from flows.service.ledger import LEDGER_FILE, Ledger
 from flows.service.ledger import Entry as LedgerEntry
+from flows.service.lifecycle import lifecycles
 from flows.service.reports import read_report
 from flows.web.text_index import TextIndex
 from tasks.text.numerals import loose_value
@@ -67,6 +72,17 @@ class Row:
     def name(self) -> str:
         return self.entry.name if self.entry else ""
 
+    @property
+    def state_label(self) -> str:
+        """The document's lifecycle state in Chinese where it says something: not while the input is
+        queued or converting again (the status says so), nor while it is plain current."""
+        return self.entry.state_label if self.entry and not self.status.busy else ""
+
+    @property
+    def orphaned(self) -> bool:
+        """A document whose input was deleted or renamed, and which is not being converted."""
+        return self.entry is not None and self.entry.orphaned and not self.status.busy
+
 
 @dataclass(frozen=True)
 class Query:
@@ -75,6 +91,7 @@ class Query:
     descending: bool = True
     page: int = 1
     per_page: int = PER_PAGE
+    orphans: bool = False  # list the documents whose input was deleted or renamed too
 
 
 @dataclass(frozen=True)
@@ -84,6 +101,7 @@ class Page:
     page: int
     pages: int
     busy: int  # queued or converting, in the whole list
+    orphans: int  # input deleted or renamed, among the rows matching the query's text
 
 
 class Converting:
@@ -123,6 +141,22 @@ def _unchanged_since(handed_in: datetime, converted: datetime) -> bool:
     return handed_in.replace(microsecond=0) <= converted
 
 
+class _Published(NamedTuple):
+    """A document as read from its report.json."""
+
+    mtime: int  # report.json's, in ns
+    entry: Entry  # without its lifecycle state
+    key: str  # the input's key, as the report names it
+    facts: dict  # the report's "input" and "created": what flows.service.lifecycle reads
+
+
+class _Stated(NamedTuple):
+    """Every document's entry with its lifecycle state, and what they were looked at with."""
+
+    seen: frozenset[tuple[str, int]]  # (name, report mtime) and (inbox file key, mtime)
+    documents: dict[str, Entry]
+
+
 class _ByMtime:
     """A value read from a file, read again only when the file's modification time changes."""
 
@@ -136,7 +170,8 @@ class Catalog:
         self.settings = settings
         self.converting = converting or Converting()
         self.texts = TextIndex(settings.outputs)
-        self._entries: dict[str, tuple[int, Entry, str]] = {}
+        self._entries: dict[str, _Published] = {}
+        self._stated = _Stated(frozenset(), {})
         self._ledger = _ByMtime()
         self._failures = _ByMtime()
         self._lock = threading.Lock()  # requests run on several threads
@@ -144,13 +179,14 @@ class Catalog:
     # -- reading outputs/ --------------------------------------------------------------------------
 
     def documents(self) -> dict[str, Entry]:
-        """Every published document, parsed anew only where its report.json changed."""
-        return {name: entry for name, (_, entry, _) in self._published().items()}
+        """Every published document with its lifecycle state, parsed anew only where its report.json
+        changed."""
+        return self._with_states(self._published(), self._inbox_files())
 
-    def _published(self) -> dict[str, tuple[int, Entry, str]]:
-        """Name -> (report.json mtime, entry, the input's key as the report names it)."""
+    def _published(self) -> dict[str, _Published]:
+        """Name -> each published document, as its report.json says."""
         outputs = self.settings.outputs
-        seen: dict[str, tuple[int, Entry, str]] = {}
+        seen: dict[str, _Published] = {}
         try:
             folders = [item.name for item in os.scandir(outputs) if item.is_dir(follow_symlinks=False)]
         except OSError:
@@ -163,17 +199,39 @@ class Catalog:
                 mtime = os.stat(os.path.join(outputs, name, "report.json")).st_mtime_ns
             except OSError:
                 continue
-            if known is None or known[0] != mtime:
+            if known is None or known.mtime != mtime:
                 report = read_report(outputs / name)
                 try:
                     entry = entry_from_report(outputs, name, report or {})
-                    known = (mtime, entry, str(report["input"].get("path", "")))  # type: ignore[index]
+                    source = report["input"]  # type: ignore[index]
+                    facts = {"input": source, "created": report["created"]}  # type: ignore[index]
+                    known = _Published(mtime, entry, str(source.get("path", "")), facts)
                 except (KeyError, TypeError, ValueError, AttributeError):  # not a report this version reads
                     continue
             seen[name] = known
         with self._lock:
             self._entries = seen
         return seen
+
+    def _with_states(
+        self, published: dict[str, _Published], inbox_files: list[tuple[Path, str, int]]
+    ) -> dict[str, Entry]:
+        """Name -> entry with its lifecycle state. The states are looked at again only when a report
+        or a file in the inbox (by name and mtime) changed: an input outside the inbox is looked at
+        then too, not on every request."""
+        seen = frozenset(
+            [(name, document.mtime) for name, document in published.items()]
+            + [(key, mtime) for _, key, mtime in inbox_files]
+        )
+        with self._lock:
+            if self._stated.seen == seen:
+                return self._stated.documents
+        facts = {name: document.facts for name, document in published.items()}
+        states = lifecycles(facts, self.settings.outputs, self.settings.inputs)
+        documents = {name: replace(found.entry, lifecycle=states[name]) for name, found in published.items()}
+        with self._lock:
+            self._stated = _Stated(seen, documents)
+        return documents
 
     def _ledger_entries(self) -> dict[str, LedgerEntry]:
         state = self.settings.state_dir
@@ -199,11 +257,12 @@ class Catalog:
     def rows(self) -> list[Row]:
         """Every row, in no particular order."""
         published = self._published()
-        documents = {name: entry for name, (_, entry, _) in published.items()}
+        inbox_files = self._inbox_files()
+        documents = self._with_states(published, inbox_files)
         rows = {name: Row(name, Status.DONE, e.label, e.created, e) for name, e in documents.items()}
         # What happened to each input last, by its key: the ledger's word, else a published report's or a
         # failure record's (written just before the ledger, or for a file refused unread).
-        converted = {key: _Converted(name, e.created) for name, (_, e, key) in published.items()}
+        converted = {key: _Converted(name, e.created) for name, (_, e, key, _) in published.items()}
         for failure, when in self._failure_records():
             entry = documents.get(failure.name)
             rows[failure.name] = Row(
@@ -219,7 +278,7 @@ class Catalog:
             converted[failure.input] = _Converted(failure.name, when)
         for key, recorded in self._ledger_entries().items():
             converted[key] = _Converted(recorded.output, datetime.fromisoformat(recorded.at))
-        for path, key, mtime in self._inbox_files():
+        for path, key, mtime in inbox_files:
             handed_in = datetime.fromtimestamp(mtime / 1e9).astimezone()
             last = converted.get(key)
             if last is not None and _unchanged_since(handed_in, last.at) and last.name in rows:
@@ -263,11 +322,14 @@ class Catalog:
         busy = sum(row.status.busy for row in rows)
         if query.text:
             rows = self._matching(rows, query.text.casefold())
+        orphans = sum(row.orphaned for row in rows)
+        if not query.orphans:
+            rows = [row for row in rows if not row.orphaned]
         rows.sort(key=_sort_key(query.sort), reverse=query.descending)
         pages = max(1, -(-len(rows) // query.per_page))
         page = min(max(1, query.page), pages)
         start = (page - 1) * query.per_page
-        return Page(rows[start : start + query.per_page], len(rows), page, pages, busy)
+        return Page(rows[start : start + query.per_page], len(rows), page, pages, busy, orphans)
 
     def _matching(self, rows: list[Row], text: str) -> list[Row]:
         """Rows whose title, file name or document text holds `text` (case-folded)."""

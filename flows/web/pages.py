@@ -9,7 +9,7 @@ from html import escape
 from string import Template
 from urllib.parse import quote, urlencode
 
-from flows.web.catalog import Page, Query, Row, Status
+from flows.web.catalog import PER_PAGE, Page, Query, Row, Status
 from flows.web.reasons import in_chinese
 
 STATUS_WORDS = {
@@ -18,6 +18,7 @@ STATUS_WORDS = {
     Status.DONE: "已完成",
     Status.FAILED: "失败",
 }
+ORPHANS_WORDS = "输入已删除或改名"
 SORT_WORDS = {"time": "生成时间", "title": "标题", "date": "成文日期", "pages": "页数"}
 HEADERS = ("", "", "标题", "成文日期", "生成时间", "页数", "警告", "状态", "下载")
 
@@ -40,6 +41,7 @@ _PAGE = Template("""<!doctype html>
 <label>排序 <select name="sort">$sorts</select></label>
 <select name="order"><option value="desc"$desc>降序</option>
 <option value="asc"$asc>升序</option></select>
+<label><input type="checkbox" name="orphans" value="1"$orphans> 显示输入已删除或改名的文档</label>
 <button type="submit">搜索</button>
 </form>
 <form id="zip" method="post" action="/zip"></form>
@@ -86,6 +88,9 @@ def _warnings(row: Row) -> str:
 
 def _status(row: Row) -> str:
     badge = f'<span class="status {row.status.value}">{STATUS_WORDS[row.status]}</span>'
+    if row.state_label and row.entry and row.entry.lifecycle:
+        state = row.entry.lifecycle.state.name.lower()  # changed, renamed, gone
+        badge += f' <span class="lifecycle {state}">{escape(row.state_label)}</span>'
     if row.status is not Status.FAILED:
         return badge
     reason = f'<div class="reason">{escape(in_chinese(row.reason))}</div>'
@@ -122,7 +127,8 @@ def row_html(row: Row) -> str:
         _status(row),
         _links(row),
     )
-    opening = f'<tr data-status="{row.status.value}" data-key="{escape(row.key)}">'
+    orphan = ' class="orphan"' if row.orphaned else ""
+    opening = f'<tr data-status="{row.status.value}" data-key="{escape(row.key)}"{orphan}>'
     return opening + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
 
 
@@ -132,15 +138,24 @@ def rows_html(page: Page) -> str:
     return "\n".join(row_html(row) for row in page.rows)
 
 
-def counts_text(page: Page) -> str:
+def counts_text(page: Page, query: Query) -> str:
     busy = f"，{page.busy} 份等待或正在转换" if page.busy else ""
-    return f"共 {page.total} 份{busy}"
+    orphans = ""
+    if page.orphans:
+        listed = "其中" if query.orphans else "另有"
+        hidden = "" if query.orphans else "（未列出）"
+        orphans = f"，{listed} {page.orphans} 份{ORPHANS_WORDS}{hidden}"
+    return f"共 {page.total} 份{busy}{orphans}"
 
 
 def query_string(query: Query, page: int) -> str:
-    return urlencode(
-        {"q": query.text, "sort": query.sort, "order": "desc" if query.descending else "asc", "page": page}
-    )
+    order = "desc" if query.descending else "asc"
+    fields: dict[str, str | int] = {"q": query.text, "sort": query.sort, "order": order, "page": page}
+    if query.per_page != PER_PAGE:
+        fields["per_page"] = query.per_page
+    if query.orphans:
+        fields["orphans"] = 1
+    return urlencode(fields)
 
 
 def pager_html(page: Page, query: Query) -> str:
@@ -165,7 +180,8 @@ def list_page(page: Page, query: Query, note: str, message: str = "") -> str:
         sorts=sorts,
         desc=" selected" if query.descending else "",
         asc="" if query.descending else " selected",
-        counts=counts_text(page),
+        orphans=" checked" if query.orphans else "",
+        counts=counts_text(page, query),
         headers="".join(f"<th>{h}</th>" for h in HEADERS),
         rows=rows_html(page),
         pager=pager_html(page, query),

@@ -72,6 +72,10 @@
     send(Array.from(input.files));
   });
   input.addEventListener("change", function () { send(Array.from(input.files)); });
+  // Showing or hiding the documents whose input is gone reloads the list at once (without this script:
+  // tick, then 搜索).
+  const orphans = document.querySelector("form.search input[name=orphans]");
+  orphans.addEventListener("change", function () { orphans.form.submit(); });
   // Files dropped anywhere on the page are handed in (a browser would otherwise open them).
   for (const name of ["dragenter", "dragover"]) {
     document.addEventListener(name, function (event) { event.preventDefault(); drop.classList.add("over"); });
