@@ -50,8 +50,9 @@ def beat_file(state_dir: Path, kind: str, host: str) -> Path:
 def _write(path: Path, beat: Beat) -> None:
     try:
         atomic_write_json(path, asdict(beat))
-    except OSError as error:  # a full disk must not stop the service; status will see the beat age
-        log.warning("heartbeat %s not written: %s", path, error)
+    except OSError as error:  # a full disk must not stop the service; status will see the beat age,
+        # and the service's own error names the cause: one line on the terminal, not two
+        log.info("heartbeat %s not written: %s", path, error)
 
 
 @contextmanager
