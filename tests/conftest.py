@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,16 @@ MESSY = SAMPLES / "messy"
 SPEECH = SAMPLES / "speech_office_directors.txt"
 if not SPEECH.is_file() or not any(CORPUS.glob("*.txt")) or not any(MESSY.glob("*.txt")):
     raise RuntimeError(f"the vendored samples are missing under {SAMPLES}: the suite cannot run without them")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist each worker gets a Prefect home of its own: two temporary Prefect servers on
+    one SQLite database would wait on each other's locks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        home = Path(os.environ.get("PREFECT_HOME") or tempfile.mkdtemp(prefix="prefect-")) / worker
+        home.mkdir(parents=True, exist_ok=True)
+        os.environ["PREFECT_HOME"] = str(home)
 
 
 def checkout_environment(base: dict[str, str] | None = None, **overrides: str) -> dict[str, str]:
