@@ -65,8 +65,11 @@ class Claims:
     def take(self, key: str) -> Claim | None:
         """The claim on input `key`, or None while another live process holds it."""
         with self._lock:
-            if key in self._held:  # taken earlier by this process (a head start)
-                return self._held[key]
+            mine = self._held.pop(key, None)
+        if mine is not None and self.still_holds(mine):  # taken earlier by this process (a head start)
+            with self._lock:
+                self._held[key] = mine
+            return mine
         folder = self.root / digest(key)
         folder.mkdir(parents=True, exist_ok=True)
         numbers = _numbers(folder)
