@@ -15,6 +15,7 @@ APT_PACKAGES=(
   fonts-liberation        # Liberation Serif: Latin letters and digits, metric-compatible with Times New Roman
   poppler-utils           # pdftoppm, pdffonts: looking at and checking PDFs
   libreoffice-writer-nogui  # DOCX -> PDF round trip in tests and the benchmark
+  postgresql              # a throw-away cluster for the Prefect server: scripts/scale_out.py --database postgresql
 )
 
 missing=()
