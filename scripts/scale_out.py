@@ -124,8 +124,10 @@ def server_pid(port: int) -> int | None:
 
 @dataclass
 class Meter:
-    """CPU seconds of the Prefect server and PostgreSQL, and the server's API calls."""
+    """CPU seconds of the workers (their flow runs' processes included), the Prefect server and
+    PostgreSQL, and the server's API calls."""
 
+    workers: list[int]
     server: int | None
     postgres: int | None
     server_log: Path
@@ -134,6 +136,7 @@ class Meter:
         exists = self.server_log.exists()
         text = self.server_log.read_text(encoding="utf-8", errors="replace") if exists else ""
         return {
+            "worker_cpu": sum(tree_cpu_seconds(pid) for pid in self.workers),
             "server_cpu": tree_cpu_seconds(self.server) if self.server else float("nan"),
             "postgres_cpu": tree_cpu_seconds(self.postgres) if self.postgres else float("nan"),
             "api_calls": float(len(ACCESS_LOG.findall(text))),
@@ -282,11 +285,14 @@ def main(argv: list[str] | None = None) -> int:
         prefect_cli(["work-pool", "create", POOL, "--type", "process", "--overwrite"], env)
         prefect_cli(["--no-prompt", "deploy", "--name", "inbox-on-demand"], env)
         log(f"work pool {POOL!r} created, {DEPLOYMENT} deployed", started)
+        worker_pids = []
         for name in workers:
-            cleanup.callback(stop_process_group, start_worker(name, env, workspace / name))
+            worker = start_worker(name, env, workspace / name)
+            cleanup.callback(stop_process_group, worker)
+            worker_pids.append(worker.pid)
         wait_for_workers(workers)
         postmaster = postgres.postmaster_pid if postgres else None
-        meter = Meter(None if args.api_url else server_pid(port), postmaster, server_log)
+        meter = Meter(worker_pids, None if args.api_url else server_pid(port), postmaster, server_log)
         before, batch_started = meter.read(), time.monotonic()
         log(f"{len(workers)} workers polling; {len(workers)} runs over {len(paths)} documents", started)
         finished = run_batch(paths, len(workers))
@@ -302,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\nbatch: {seconds:.1f} s from submission to the last run's end, "
             f"{documents / seconds * 60:.1f} documents a minute with {len(workers)} workers\n"
+            f"workers: {spent['worker_cpu']:.1f} CPU s ({spent['worker_cpu'] / documents:.3f} a document, "
+            f"their flow runs' processes included)\n"
             f"server: {spent['server_cpu']:.1f} CPU s ({spent['server_cpu'] / documents:.3f} a document, "
             f"{spent['server_cpu'] / max(task_runs, 1):.3f} a task run; {task_runs} task runs), "
             f"{spent['api_calls']:.0f} API calls ({spent['api_calls'] / documents:.1f} a document)\n"
