@@ -24,7 +24,7 @@ from flows.config import Settings
 from flows.engine.outputs import clear_leftovers
 from flows.engine.result import DocumentResult
 from flows.orchestration.work import convert
-from flows.service.claims import Claims, digest
+from flows.service.claims import Claims
 from flows.service.inbox import WorkItem, finish_outcome, plan_batch, under_claims
 from flows.service.ledger import Ledger, run_lock
 
@@ -132,29 +132,3 @@ def test_four_workers_one_killed_every_document_once(tmp_path: Path) -> None:
         assert len({line["input"] for line in outcomes}) == len(outcomes), f"{host}: each document once"
         assert {line["outcome"] for line in outcomes} <= {"done", "skipped"}
     assert len({entry.by.split(" pid ")[0] for entry in entries.values()}) == WORKERS, "all took part"
-
-
-def test_a_claim_is_taken_once_and_over_only_when_its_holder_is_gone(tmp_path: Path) -> None:
-    first, second = Claims(tmp_path, lease=60), Claims(tmp_path, lease=60)
-    claim = first.take("/in/a.txt")
-    assert claim is not None and second.take("/in/a.txt") is None, "held: nobody else gets it"
-    first.release(claim)
-    again = second.take("/in/a.txt")
-    assert again is not None and again.file.name == "1" and not claim.file.exists()
-    # Its holder stopped touching it a lease ago (a host that died): the next number takes it over.
-    os.utime(again.file, (time.time() - 61, time.time() - 61))
-    taker = first.take("/in/a.txt")
-    assert taker is not None and taker.file.name == "2"
-    assert not second.still_holds(again) and first.still_holds(taker)
-    # A process of this host that has died holds it no longer, whatever its lease.
-    holder = taker.file.parent / "3"
-    holder.write_text(json.dumps({"holder": f"{socket.gethostname()} pid {_dead_pid()}"}), encoding="utf-8")
-    assert second.take("/in/a.txt").file.name == "4"
-    assert [p.name for p in (tmp_path / "claims" / digest("/in/a.txt")).iterdir()] == ["4"]
-
-
-def _dead_pid() -> int:
-    child = multiprocessing.get_context("fork").Process(target=int)
-    child.start()
-    child.join()
-    return child.pid

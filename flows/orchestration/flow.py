@@ -51,6 +51,8 @@ Recorder = Callable[[WorkItem, "DocumentResult | None", "Exception | None"], Fil
 Submit = Callable[[WorkItem], Future]  # a document to the worker pool, or the head start that has it
 Claimed = Callable[..., Iterator[Converted]]  # under_claims, given the run's ledger and claims
 SLICES_PER_WORKER = 4  # enough that workers finish together and a retry or crash costs little
+# A slice converts one document at a time: threads for every slice of up to 8 worker processes.
+SLICE_THREADS = SLICES_PER_WORKER * 8
 
 
 def _results(
@@ -194,7 +196,7 @@ def run_batch(
     return outcomes
 
 
-@flow(name="gongwen-inbox", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=True)
+@flow(name="gongwen-inbox", task_runner=ThreadPoolTaskRunner(max_workers=SLICE_THREADS), log_prints=True)
 def process_inbox(
     paths: list[str] | None = None,
     force: bool = False,

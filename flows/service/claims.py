@@ -120,7 +120,8 @@ class Claims:
         return not _died_here(_holder_of(file))
 
     def _start_renewing(self) -> None:
-        if self._renewer is None or not self._renewer.is_alive():
+        """Called holding self._lock, as the renewer decides to stop holding it: one renewer at a time."""
+        if self._renewer is None:
             self._renewer = threading.Thread(target=self._renew, name="gongwen-claims", daemon=True)
             self._renewer.start()
 
@@ -130,8 +131,9 @@ class Claims:
             time.sleep(self.lease / 4)
             with self._lock:
                 held = list(self._held.values())
-            if not held:
-                return
+                if not held:
+                    self._renewer = None
+                    return
             for claim in held:
                 with contextlib.suppress(FileNotFoundError):  # taken over: still_holds tells
                     os.utime(claim.file)  # no times given: the file server's clock sets it

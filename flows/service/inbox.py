@@ -281,9 +281,10 @@ def under_claims(
 ) -> Iterator[Converted]:
     """Each document of `todo` converted by whichever run claims it first: by this one (its result or
     error), or by another worker (DoneElsewhere). A document another worker holds is looked at again
-    until that worker records it, lets it go unrecorded, or dies. The claim is released only once
-    the caller has recorded what is yielded, so that a run that claims it next finds it recorded."""
-    pending = list(todo)
+    until that worker records it, lets it go unrecorded, or dies; `on_wait` tells of one still held
+    after a first look again (most are recorded by then). The claim is released only once the
+    caller has recorded what is yielded, so that a run that claims it next finds it recorded."""
+    pending, waited = list(todo), 0
     told: set[WorkItem] = set()
     while pending:
         held_elsewhere = []
@@ -296,12 +297,13 @@ def under_claims(
                 yield _converted(item, ledger, claims.still_holds, claim, convert_one)
             finally:
                 claims.release(claim)
-        for item in held_elsewhere:
-            if on_wait and item not in told:
+        for item in held_elsewhere if on_wait and waited else ():
+            if item not in told:
                 told.add(item)
                 on_wait(item, claims.holder(ledger.key(item.path)) or "another run")
         if held_elsewhere:
             time.sleep(CLAIM_POLL_SECONDS)
+            waited += 1
         pending = held_elsewhere
 
 
