@@ -4,11 +4,14 @@ what was converted, without one shared file to rewrite."""
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import socket
 import time
 from pathlib import Path
+
+import pytest
 
 from flows.service.claims import Claims, digest
 from flows.service.ledger import Ledger
@@ -57,9 +60,21 @@ def test_two_writers_record_side_by_side_and_an_old_ledger_json_is_read_beneath(
     assert first.recorded_meanwhile(Path("/in/a.txt")) is None, "its own record is not news"
 
 
-def test_an_entry_file_naming_another_input_is_ignored(tmp_path: Path) -> None:
+def test_an_entry_file_naming_another_input_is_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     Ledger(tmp_path).record(Path("/in/a.txt"), "a" * 64, "done", "a")
     entry = tmp_path / "ledger" / f"{digest('/in/a.txt')}.json"
     forged = {**json.loads(entry.read_text(encoding="utf-8")), "input": "/in/b.txt"}
     entry.write_text(json.dumps(forged), encoding="utf-8")
-    assert Ledger(tmp_path).entries == {}
+    with caplog.at_level(logging.WARNING, logger="gongwen.ledger"):
+        assert Ledger(tmp_path).entries == {}
+    assert "not its own" in caplog.text
+
+
+def test_another_writers_temporary_file_is_not_read(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    Ledger(tmp_path).record(Path("/in/a.txt"), "a" * 64, "done", "a")
+    (tmp_path / "ledger" / ".tmp-half.json").write_text('{"inp', encoding="utf-8")  # being written
+    with caplog.at_level(logging.WARNING, logger="gongwen.ledger"):
+        assert list(Ledger(tmp_path).entries) == ["/in/a.txt"]
+    assert not caplog.text

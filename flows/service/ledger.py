@@ -9,8 +9,9 @@ A ledger.json of earlier versions is still read, beneath the entry files, and ne
 Which run converts an input is decided by its claim (flows/service/claims.py); the run lock only
 tells a run whether it is alone, and may clear what killed runs left.
 
-Nothing read from the ledger is trusted: a file that is not a JSON object of entries is set aside
-and a new ledger started; an entry whose output is not a plain name under outputs/ is dropped.
+Nothing read from the ledger is trusted: an entry file that is not an entry of its own input is
+ignored (its input is converted again), a ledger.json that is not a JSON object of entries is set
+aside, and an entry whose output is not a plain name under outputs/ is dropped.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ class Ledger:
 
     def _entry_files(self) -> dict[str, Entry]:
         entries = {}
-        for file in self.folder.glob("*.json"):
+        for file in self.folder.glob("[0-9a-f]*.json"):  # not another writer's temporary file
             try:
                 raw = json.loads(file.read_text(encoding="utf-8"))
                 key = raw["input"]
