@@ -16,6 +16,7 @@ APT_PACKAGES=(
   poppler-utils           # pdftoppm, pdffonts: looking at and checking PDFs
   libreoffice-writer-nogui  # DOCX -> PDF round trip in tests and the benchmark
   chromium                # the web page's browser test (Playwright drives it; tests/test_web.py)
+  postgresql              # a throw-away cluster for the Prefect server: scripts/scale_out.py --database postgresql
 )
 
 missing=()

@@ -30,6 +30,17 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["PREFECT_HOME"] = str(home)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Captured output may hold the lone surrogates of undecodable file names (tests/test_bad_inputs.py);
+    pytest-xdist sends reports as UTF-8 and would lose its worker on them, so they are escaped."""
+    outcome = yield
+    report = outcome.get_result()
+    report.sections = [
+        (title, text.encode("utf-8", "backslashreplace").decode("utf-8")) for title, text in report.sections
+    ]
+
+
 def checkout_environment(base: dict[str, str] | None = None, **overrides: str) -> dict[str, str]:
     """The environment for a subprocess that must run this checkout's code (PYTHONPATH), never the
     `gongwen` installed elsewhere: `base` (default os.environ) with `overrides`."""

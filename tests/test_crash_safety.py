@@ -2,12 +2,13 @@
 
 No process of the killed run (its watchdog, pdftoppm) is left running. After the
 restart, two runs started together, every input has complete outputs exactly once, each file was
-converted by one run only, nothing partial is left, and the ledger is valid JSON listing each input
-once. (One scenario for both: every cold `gongwen run` costs a Prefect start.)
+converted by one run only, nothing partial is left, and the ledger lists each input once. (One
+scenario for both: every cold `gongwen run` costs a Prefect start.)
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ import pytest
 from conftest import checkout_environment
 
 from flows.config import Settings
-from flows.service.ledger import run_lock
+from flows.service.ledger import Ledger
 
 pytestmark = pytest.mark.flow
 
@@ -110,9 +111,9 @@ def _assert_every_input_done_once(settings: Settings) -> None:
         report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
         assert report["input"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert (folder / f"{path.stem}.pdf").read_bytes().rstrip().endswith(b"%%EOF")
-    ledger = json.loads((settings.state_dir / "ledger.json").read_text(encoding="utf-8"))
+    ledger = Ledger(settings.state_dir).entries
     assert sorted(ledger) == [os.path.realpath(p) for p in inputs]
-    assert {entry["status"] for entry in ledger.values()} == {"done"}
+    assert {entry.status for entry in ledger.values()} == {"done"}
     assert not list((settings.state_dir / "staging").glob("*")), "no staging leftovers"
     assert not [p for p in settings.outputs.rglob("*") if p.name.startswith(".tmp-")], "no temporary files"
     assert not list(settings.failed_dir.glob("*"))
@@ -154,19 +155,19 @@ def test_sigkill_mid_batch_then_two_runs_at_once(tmp_path: Path) -> None:
         if _process_group(run.pid):
             os.killpg(run.pid, signal.SIGKILL)
     assert 1 <= published < 8 and list(staging.glob("*")), "killed mid-batch, with a document half-written"
-    ledger = settings.state_dir / "ledger.json"
-    recorded = json.loads(ledger.read_text(encoding="utf-8")) if ledger.exists() else {}
+    recorded = Ledger(settings.state_dir).entries
     for entry in recorded.values():  # the ledger names only documents whose outputs all exist
-        assert len(list((settings.outputs / entry["output"]).iterdir())) == len(OUTPUT_FILES) + DOCUMENT_FILES
+        assert len(list((settings.outputs / entry.output).iterdir())) == len(OUTPUT_FILES) + DOCUMENT_FILES
     # A ledger write cut short by the kill leaves a temporary file beside it: the restart removes it.
     (settings.state_dir / ".tmp-cut-short.json").write_text('{"half', encoding="utf-8")
 
     # The restart is two runs at once. Holding the lock until both wait for it makes them meet
-    # whatever their start-up times; then one converts while the other waits, and skips.
+    # whatever their start-up times; then they convert side by side, each file under its claim.
     lock = settings.state_dir / "run.lock"
     restarts = []
     try:
-        with run_lock(settings.state_dir):
+        with lock.open("a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)  # as a run clearing leftovers holds it
             restarts = [_start(settings, prefect_home) for _ in range(2)]
             deadline = time.monotonic() + RUN_TIMEOUT
             while not all(_has_open(restart.pid, lock) for restart in restarts):

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import stat
 import subprocess
 from collections.abc import Iterator
@@ -98,7 +99,7 @@ def test_a_folder_the_ledger_does_not_know_is_left_alone_unless_it_is_this_files
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     # Published but never recorded (a run killed in between, a ledger set aside): the file keeps it,
     # changed or not.
-    (settings.state_dir / "ledger.json").unlink()
+    shutil.rmtree(settings.state_dir / "ledger")
     path.write_text(f"{SAMPLE_TEXT}\n改过了。\n", encoding="utf-8")
     ((_, name, _),) = plan_batch(settings, Ledger(settings.state_dir)).todo
     assert name == "讲话-txt"

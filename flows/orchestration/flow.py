@@ -1,8 +1,9 @@
 """The Prefect flow: convert a batch of inbox files, a task run per slice of the batch.
 
 `process_inbox` plans the batch (flows/service/inbox.py), converts it in the worker pool it is
-handed (flows/orchestration/pool.py) or in this process, and records each document (ledger,
-progress, log) as soon as it is done. Prefect's cost per task run would be a large share of a small
+handed (flows/orchestration/pool.py) or in this process, each document under its claim (runs of
+other workers convert the same inbox side by side), and records each document (ledger, progress,
+log) as soon as it is done. Prefect's cost per task run would be a large share of a small
 document's own time, so a large batch is cut into a few slices per worker; up to that size, every
 document is a task run of its own. The stages of a document are timed inside it (report.json), not
 orchestrated one by one.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import Executor, Future
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,9 +29,18 @@ from flows.engine.outputs import clear_leftovers
 from flows.orchestration.head_start import HeadStart
 from flows.orchestration.pool import WorkerPool
 from flows.orchestration.work import convert, time_limit
+from flows.service.claims import claims_in
 from flows.service.collect import refresh_index
 from flows.service.health import recorded_run
-from flows.service.inbox import FileOutcome, WorkItem, finish_outcome, plan_batch, pool_size
+from flows.service.inbox import (
+    Converted,
+    FileOutcome,
+    WorkItem,
+    finish_outcome,
+    plan_batch,
+    pool_size,
+    under_claims,
+)
 from flows.service.ledger import Ledger, run_lock
 from flows.service.report_table import markdown_table
 
@@ -40,41 +50,45 @@ if TYPE_CHECKING:
 ProgressHook = Callable[[FileOutcome], None]
 Recorder = Callable[[WorkItem, "DocumentResult | None", "Exception | None"], FileOutcome]
 Submit = Callable[[WorkItem], Future]  # a document to the worker pool, or the head start that has it
+Claimed = Callable[..., Iterator[Converted]]  # under_claims, given the run's ledger and claims
 SLICES_PER_WORKER = 4  # enough that workers finish together and a retry or crash costs little
+# A slice converts one document at a time: threads for every slice of up to 8 worker processes.
+SLICE_THREADS = SLICES_PER_WORKER * 8
 
 
 def _results(
-    todo: list[WorkItem], settings: Settings, submit: Submit | None
-) -> Iterator[tuple[WorkItem, DocumentResult | None, Exception | None]]:
-    """Each document's result or error, as it comes: in worker processes, or here one by one."""
-    if submit is None:
-        for item in todo:
-            try:
-                with time_limit(settings.document_timeout):
-                    result = convert(item.path, settings, item.name, item.sha256)
-            except Exception as error:  # a failed document must not stop the batch
-                yield item, None, error
-            else:
-                yield item, result, None
-        return
-    futures: dict[Future, WorkItem] = {submit(item): item for item in todo}
-    for future in as_completed(futures):
-        error = future.exception()
-        yield futures[future], None if error else future.result(), error
+    todo: list[WorkItem], settings: Settings, submit: Submit | None, claimed: Claimed
+) -> Iterator[Converted]:
+    """Each document's result or error, as it comes: converted in a worker process or here, one
+    at a time per slice (slices run side by side), each under its claim."""
+
+    def convert_one(item: WorkItem) -> DocumentResult:
+        if submit is not None:
+            return submit(item).result()
+        with time_limit(settings.document_timeout):
+            return convert(item.path, settings, item.name, item.sha256)
+
+    return claimed(todo, convert_one=convert_one)
 
 
 @task(name="convert", cache_policy=NO_CACHE, task_run_name="convert {label}")
 def convert_task(
-    label: str, todo: list[WorkItem], settings: Settings, submit: Submit | None, record: Recorder
+    label: str,
+    todo: list[WorkItem],
+    settings: Settings,
+    submit: Submit | None,
+    record: Recorder,
+    claimed: Claimed,
 ) -> list[str]:
     """Convert a slice of the batch, recording each document as soon as it is done; its statuses."""
     logger = get_run_logger()
     statuses = []
-    for item, result, error in _results(todo, settings, submit):
+    for item, result, error in _results(todo, settings, submit, claimed):
         outcome = record(item, result, error)
         statuses.append(outcome.status)
         if result is None:
-            logger.warning("%s: failed: %s", item.path.name, outcome.detail)
+            if outcome.status == "failed":  # else recorded meanwhile by another run
+                logger.warning("%s: failed: %s", item.path.name, outcome.detail)
             continue
         # One line per document at INFO: the run's log in the Prefect UI says what it did.
         name, pages, seconds = item.path.name, result.pages, result.seconds
@@ -94,15 +108,17 @@ def _label(todo: list[WorkItem]) -> str:
     return todo[0].name if len(todo) == 1 else f"{todo[0].name} +{len(todo) - 1}"
 
 
-def _convert_all(settings: Settings, todo: list[WorkItem], submit: Submit | None, record: Recorder) -> None:
+def _convert_all(
+    settings: Settings, todo: list[WorkItem], submit: Submit | None, record: Recorder, claimed: Claimed
+) -> None:
     """Without worker processes the slices run one after another in this thread: in threads they
     would share one core and all finish together at the very end, so a killed run would lose them all."""
     parts = slices(todo, pool_size(settings, len(todo)))
     if submit is None:
         for part in parts:
-            convert_task(_label(part), part, settings, None, record)
+            convert_task(_label(part), part, settings, None, record, claimed)
         return
-    runs = [convert_task.submit(_label(part), part, settings, submit, record) for part in parts]
+    runs = [convert_task.submit(_label(part), part, settings, submit, record, claimed) for part in parts]
     for run in runs:
         run.result()
 
@@ -137,12 +153,19 @@ def run_batch(
     # A warning, not a print: the CLI shows warnings, and a waiting run must not look hung.
     logger = get_run_logger()
     waiting = partial(logger.warning, "another gongwen run holds %s; waiting for it", settings.outputs)
+    leftovers = partial(clear_leftovers, settings.state_dir, settings.failed_dir, settings.outputs)
     head = workers.claim_head_start(settings)  # the command may hold the lock and have started converting
-    exclusive = head.held if head else run_lock(settings.state_dir, on_wait=waiting)
-    with exclusive, recorded_run(settings) as run:  # run.json, alerts and retention (flows/service/health.py)
-        if head is None:
-            clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs)
+    held = head.held if head else run_lock(settings.state_dir, on_wait=waiting, when_alone=leftovers)
+    with held, recorded_run(settings) as run:  # run.json, alerts and retention (flows/service/health.py)
         ledger = Ledger(settings.state_dir)
+        claimed = partial(
+            under_claims,
+            ledger=ledger,
+            claims=claims_in(settings.state_dir),
+            on_wait=lambda item, holder: logger.warning(
+                "%s is being converted by %s; waiting for it", item.path.name, holder
+            ),
+        )
         batch = plan_batch(settings, ledger, paths, force)
         outcomes = list(batch.outcomes)
         for outcome in outcomes:  # skipped by the ledger, or refused before converting
@@ -161,7 +184,7 @@ def run_batch(
                 return outcome
 
         try:
-            _convert_all(settings, batch.todo, submit, record)
+            _convert_all(settings, batch.todo, submit, record, claimed)
         except BaseException:  # interrupted: documents not yet started must not go on converting
             workers.stop()
             raise
@@ -177,7 +200,7 @@ def run_batch(
     return outcomes
 
 
-@flow(name="gongwen-inbox", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=True)
+@flow(name="gongwen-inbox", task_runner=ThreadPoolTaskRunner(max_workers=SLICE_THREADS), log_prints=True)
 def process_inbox(
     paths: list[str] | None = None,
     force: bool = False,

@@ -1,10 +1,11 @@
 """A new `gongwen run` process starts converting before its Prefect flow run exists.
 
 Prefect takes seconds to import and start its server in a new process; the workers are warm sooner.
-So, when the run lock is free at once, the command takes it, plans the batch and hands the documents
-to the workers first (`start_head`, called by WorkerPool.get_ready). The flow run, once Prefect is
-up, claims the head start: it finds the lock held and the documents under way, and records each one
-as it finishes, as if it had started it (ledger, log, progress); it releases the lock at its end.
+So, when no other run holds the run lock, the command takes it, plans the batch, claims the documents
+and hands them to the workers first (`start_head`, called by WorkerPool.get_ready). The flow run,
+once Prefect is up, claims the head start: it finds the lock held and the documents under way, and
+records each one as it finishes, as if it had started it (ledger, log, progress); it releases the
+lock and the claims at its end.
 Nothing is recorded outside the flow: a command that dies before its flow runs leaves published
 outputs the ledger does not list, and the next run converts them again.
 """
@@ -15,11 +16,13 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, wait
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 from flows.config import Settings
 from flows.engine.outputs import clear_leftovers
 from flows.orchestration.work import convert
+from flows.service.claims import claims_in
 from flows.service.inbox import WorkItem, plan_batch, worker_count
 from flows.service.ledger import Ledger, try_run_lock
 
@@ -68,6 +71,17 @@ class HeadStart:
         return self._started.pop((item.path, item.name), None)
 
 
+def _claimed(held: ExitStack, settings: Settings, todo: list[WorkItem]) -> list[WorkItem]:
+    """The documents of `todo` this process could claim, their claims released when `held` closes
+    (the flow releases each one sooner, once it is recorded)."""
+    claims = claims_in(settings.state_dir)
+    taken = [(item, claims.take(Ledger.key(item.path))) for item in todo]
+    for _, claim in taken:
+        if claim is not None:
+            held.callback(claims.release, claim)
+    return [item for item, claim in taken if claim is not None]
+
+
 def start_head(settings: Settings, paths: list[Path], force: bool, start_pool: StartPool) -> HeadStart | None:
     """Take the run lock if it is free, plan the batch and start converting it. None, with nothing
     done, when another run holds the lock or the batch is not one for worker processes."""
@@ -75,11 +89,11 @@ def start_head(settings: Settings, paths: list[Path], force: bool, start_pool: S
         return None
     held = ExitStack()
     try:
-        if not held.enter_context(try_run_lock(settings.state_dir)):
+        leftovers = partial(clear_leftovers, settings.state_dir, settings.failed_dir, settings.outputs)
+        if not held.enter_context(try_run_lock(settings.state_dir, when_alone=leftovers)):
             held.close()
             return None
-        clear_leftovers(settings.state_dir, settings.failed_dir, settings.outputs)
-        todo = plan_batch(settings, Ledger(settings.state_dir), paths, force).todo
+        todo = _claimed(held, settings, plan_batch(settings, Ledger(settings.state_dir), paths, force).todo)
     except OSError:  # an unreadable inbox or state folder: the flow meets it again and reports it
         held.close()
         return None

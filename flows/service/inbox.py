@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -27,6 +28,7 @@ from flows.engine.outputs import (
     with_suffix,
 )
 from flows.engine.result import ConversionFailed, DocumentResult, JobTimedOut, WorkerDied
+from flows.service.claims import Claim, Claims, DoneElsewhere
 from flows.service.ledger import Ledger, file_sha256
 from tasks.reading.ingest import SUPPORTED_SUFFIXES, IngestError, check_size, display_name
 from tasks.reading.metadata import sidecar_path
@@ -36,6 +38,7 @@ IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", ".toml")  # .toml: m
 # A temporary failure's outcome says so: the document is not to blame, and it is not given up.
 TEMPORARY_NOTE = "[the environment's failure, not the file's: not recorded; the next run tries again]"
 POOL_MIN_DOCUMENTS = 3  # below this, starting worker processes costs more than it saves
+CLAIM_POLL_SECONDS = 0.5  # how often a run looks again at documents another worker holds
 
 
 class WorkItem(NamedTuple):
@@ -44,6 +47,14 @@ class WorkItem(NamedTuple):
     path: Path
     name: str  # its folder under outputs/
     sha256: str  # of the bytes the batch planned with
+
+
+class Converted(NamedTuple):
+    """A document's conversion as a run sees it: its result, or why there is none."""
+
+    item: WorkItem
+    result: DocumentResult | None
+    error: Exception | None
 
 
 @dataclass
@@ -261,6 +272,61 @@ def pool_size(settings: Settings, documents: int) -> int:
     return 0 if workers < 2 or documents < POOL_MIN_DOCUMENTS else workers
 
 
+def under_claims(
+    todo: list[WorkItem],
+    ledger: Ledger,
+    claims: Claims,
+    convert_one: Callable[[WorkItem], DocumentResult],
+    on_wait: Callable[[WorkItem, str], object] | None = None,
+) -> Iterator[Converted]:
+    """Each document of `todo` converted by whichever run claims it first: by this one (its result or
+    error), or by another worker (DoneElsewhere). A document another worker holds is looked at again
+    until that worker records it, lets it go unrecorded, or dies; `on_wait` tells of one still held
+    after a first look again (most are recorded by then). The claim is released only once the
+    caller has recorded what is yielded, so that a run that claims it next finds it recorded."""
+    pending, waited = list(todo), 0
+    told: set[WorkItem] = set()
+    while pending:
+        held_elsewhere = []
+        for item in pending:
+            claim = claims.take(ledger.key(item.path))
+            if claim is None:
+                held_elsewhere.append(item)
+                continue
+            try:
+                yield _converted(item, ledger, claims.still_holds, claim, convert_one)
+            finally:
+                claims.release(claim)
+        for item in held_elsewhere if on_wait and waited else ():
+            if item not in told:
+                told.add(item)
+                on_wait(item, claims.holder(ledger.key(item.path)) or "another run")
+        if held_elsewhere:
+            time.sleep(CLAIM_POLL_SECONDS)
+            waited += 1
+        pending = held_elsewhere
+
+
+def _converted(
+    item: WorkItem,
+    ledger: Ledger,
+    still_holds: Callable[[Claim], bool],
+    claim: Claim,
+    convert_one: Callable[[WorkItem], DocumentResult],
+) -> Converted:
+    """The document converted under `claim`, unless another run recorded it since this one planned."""
+    entry = ledger.recorded_meanwhile(item.path)
+    if entry is not None:  # that run read the file after this one planned: its entry stands
+        return Converted(item, None, DoneElsewhere(f"converted meanwhile by {entry.by or 'another run'}"))
+    try:
+        result = convert_one(item)
+    except Exception as error:  # a failed document must not stop the batch
+        return Converted(item, None, error)
+    if not still_holds(claim):  # this run stalled past the lease: the taker's conversion stands
+        return Converted(item, None, DoneElsewhere("taken over by another run while this one stalled"))
+    return Converted(item, result, None)
+
+
 def finish_outcome(
     settings: Settings,
     ledger: Ledger,
@@ -271,6 +337,8 @@ def finish_outcome(
     """Record how a document ended. The ledger gets the hash of the bytes the conversion read; a
     temporary failure is not recorded at all, so that the next run tries the file again."""
     path, name, sha = item
+    if isinstance(error, DoneElsewhere):
+        return FileOutcome(str(path), name, "skipped", str(error))
     if error is None and result is not None:
         record_success(settings, ledger, path, name, result.sha256 or sha)
         return FileOutcome(str(path), name, "done", str(settings.outputs / name), result)

@@ -2,15 +2,21 @@
 which output name it owns.
 
 A second run skips a file whose content hash is unchanged; a changed file is processed again.
-The ledger is rewritten atomically, and only after all of a file's outputs exist. A run lock
-keeps two runs (or a watcher and a run) from processing the same file twice.
+Each input's entry is a file of its own, `ledger/<digest of its path>.json`, written atomically
+(a temporary file renamed) and only after all of the input's outputs exist: workers on several
+hosts record at once without rewriting one shared file, so no entry is lost between two writers.
+A ledger.json of earlier versions is still read, beneath the entry files, and never written again.
+Which run converts an input is decided by its claim (flows/service/claims.py); the run lock only
+tells a run whether it is alone, and may clear what killed runs left.
 
-Nothing read from the ledger is trusted: a file that is not a JSON object of entries is set aside
-and a new ledger started; an entry whose output is not a plain name under outputs/ is dropped.
+Nothing read from the ledger is trusted: an entry file that is not an entry of its own input is
+ignored (its input is converted again), a ledger.json that is not a JSON object of entries is set
+aside, and an entry whose output is not a plain name under outputs/ is dropped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -24,11 +30,15 @@ from pathlib import Path
 from typing import TextIO
 
 from flows.engine.outputs import atomic_write_json, input_key, is_plain_name
+from flows.service.claims import digest, this_holder
 
-LEDGER_FILE = "ledger.json"
+LEDGER_FILE = "ledger.json"  # every entry in one file, as versions before the entry files kept it
+ENTRIES_DIR = "ledger"
 LOCK_FILE = "run.lock"
 STATUSES = ("done", "failed")
 LEGACY_ERROR_SUFFIX = ".error.txt"  # a failed entry's output was once its error file's path
+
+Callback = Callable[[], object]
 
 log = logging.getLogger("gongwen.ledger")
 
@@ -40,6 +50,7 @@ class Entry:
     output: str  # the output name the input owns: outputs/NAME/, outputs/_failed/NAME.error.txt
     at: str
     error: str = ""
+    by: str = ""  # the host and process that recorded it
 
 
 def file_sha256(path: Path) -> str:
@@ -90,19 +101,25 @@ def _legacy_name(error_file: str) -> str:
 class Ledger:
     def __init__(self, state_dir: Path) -> None:
         self.path = state_dir / LEDGER_FILE
-        self.entries: dict[str, Entry] = {}
-        if self.path.is_file():
-            try:
-                self.entries = _safe(_parse(json.loads(self.path.read_text(encoding="utf-8"))))
-            except (ValueError, TypeError) as error:
-                # A damaged ledger only costs re-processing; keep the damaged copy for inspection.
-                os.replace(self.path, self.path.with_suffix(".damaged.json"))
-                log.warning("ledger %s unreadable (%s); set aside, starting a new one", self.path, error)
+        self.folder = state_dir / ENTRIES_DIR
+        self.entries: dict[str, Entry] = _safe({**self._legacy(), **self._entry_files()})
 
     key = staticmethod(input_key)
 
     def get(self, path: Path) -> Entry | None:
         return self.entries.get(self.key(path))
+
+    def recorded_meanwhile(self, path: Path) -> Entry | None:
+        """The input's entry if another run recorded it since this ledger was read, else None."""
+        key = self.key(path)
+        try:
+            entry = _entry_of(json.loads(self._entry_file(key).read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return None
+        except (ValueError, TypeError):
+            log.warning("ledger: the entry of %s is unreadable; it is recorded again", key)
+            return None
+        return None if entry == self.entries.get(key) else entry
 
     def owned_names(self) -> set[str]:
         """Output names (case-folded) that inputs own: no other input may take one."""
@@ -110,39 +127,98 @@ class Ledger:
 
     def record(self, path: Path, sha256: str, status: str, output: str, error: str = "") -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        self.entries[self.key(path)] = Entry(sha256, status, output, now, error)
-        atomic_write_json(self.path, {key: asdict(entry) for key, entry in sorted(self.entries.items())})
+        key = self.key(path)
+        entry = self.entries[key] = Entry(sha256, status, output, now, error, this_holder())
+        atomic_write_json(self._entry_file(key), {"input": key, **asdict(entry)})
+
+    def _entry_file(self, key: str) -> Path:
+        return self.folder / f"{digest(key)}.json"
+
+    def _legacy(self) -> dict[str, Entry]:
+        """The entries of a ledger.json; a damaged one is set aside (it only costs converting again)."""
+        try:
+            return _parse(json.loads(self.path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            return {}
+        except (ValueError, TypeError) as error:
+            with contextlib.suppress(FileNotFoundError):  # another worker set it aside first
+                os.replace(self.path, self.path.with_suffix(".damaged.json"))
+            log.warning("ledger %s unreadable (%s); set aside, starting a new one", self.path, error)
+            return {}
+
+    def _entry_files(self) -> dict[str, Entry]:
+        entries = {}
+        for file in self.folder.glob("[0-9a-f]*.json"):  # not another writer's temporary file
+            try:
+                raw = json.loads(file.read_text(encoding="utf-8"))
+                key = raw["input"]
+                if not isinstance(key, str) or digest(key) != file.stem:
+                    raise ValueError(f"it names an input {key!r} that is not its own")
+                entries[key] = _entry_of(raw)
+            except FileNotFoundError:
+                continue
+            except (ValueError, TypeError, KeyError) as error:
+                log.warning("ledger: entry file %s unreadable (%s); converted again", file, error)
+        return entries
+
+
+def _entry_of(raw: object) -> Entry:
+    """An entry file's entry; ValueError or TypeError when it has another shape."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"a JSON {type(raw).__name__}, not an entry")
+    return _parse({"": {name: value for name, value in raw.items() if name != "input"}})[""]
 
 
 @contextmanager
-def run_lock(state_dir: Path, on_wait: Callable[[], object] | None = None) -> Iterator[None]:
-    """Exclusive lock for the duration of a run; a second run waits for the first to finish."""
+def run_lock(
+    state_dir: Path, on_wait: Callback | None = None, when_alone: Callback | None = None
+) -> Iterator[None]:
+    """Held for the duration of a run, shared with the runs of other workers: they convert side by
+    side, each input under its claim. A run that finds itself alone, at its start or its end, holds
+    the lock exclusively for a moment to call `when_alone` (clearing what killed runs left behind).
+    A run waits only while another one holds it exclusively."""
     with _lock_file(state_dir) as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait()
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        if _try_alone(handle, when_alone):
+            fcntl.flock(handle, fcntl.LOCK_SH)
+        else:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_SH)
         try:
             yield
         finally:
+            _try_alone(handle, when_alone)  # a failed upgrade drops the shared lock: the run is over
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager
-def try_run_lock(state_dir: Path) -> Iterator[bool]:
-    """The run lock if it is free now (True, held for the block); False at once if another run has it."""
+def try_run_lock(state_dir: Path, when_alone: Callback | None = None) -> Iterator[bool]:
+    """The run lock if no other run holds it now (True, held shared for the block after `when_alone`);
+    False at once if another run has it."""
     with _lock_file(state_dir) as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_alone(handle, when_alone):
             yield False
             return
+        fcntl.flock(handle, fcntl.LOCK_SH)
         try:
             yield True
         finally:
+            _try_alone(handle, when_alone)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _try_alone(handle: TextIO, when_alone: Callback | None) -> bool:
+    """Call `when_alone` if the lock can be held exclusively now; whether it could."""
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    if when_alone:
+        when_alone()
+    return True
 
 
 def _lock_file(state_dir: Path) -> TextIO:
