@@ -18,23 +18,15 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 CORPUS = ROOT / "tests" / "data" / "samples" / "corpus"
 DRAFTS = [
     ROOT / "tests" / "data" / "samples" / "speech_office_directors.txt",
     CORPUS / "gov_2018_incentive_support_notice.txt",
     CORPUS / "sichuan_2014_inspection_notice.txt",
     CORPUS / "xiangcun_zhenxing_2018_opinion.txt",
-]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--lang=zh-CN",  # the file picker's own words in Chinese too
 ]
 VIEWPORT = {"width": 1280, "height": 860}
 
@@ -60,7 +52,7 @@ def main() -> int:
         process, url = start_page(root)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
                 page.goto(url)
                 page.set_input_files("#upload input[type=file]", [str(p) for p in [*DRAFTS, unreadable]])

@@ -32,8 +32,8 @@ def _module_name(path: Path) -> str:
 MODULES = {_module_name(path): path for path in sorted((ROOT / "flows").rglob("*.py"))}
 
 
-def _imports(path: Path) -> set[str]:
-    """The flows modules `path` imports, anywhere in it."""
+def _imports(path: Path, known: dict[str, Path]) -> set[str]:
+    """The modules among `known` that `path` imports, anywhere in it."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -41,10 +41,10 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return {name for name in found if name in MODULES}
+    return {name for name in found if name in known}
 
 
-GRAPH = {name: _imports(path) - {name} for name, path in MODULES.items()}
+GRAPH = {name: _imports(path, MODULES) - {name} for name, path in MODULES.items()}
 
 
 def _layer(module: str) -> int:
@@ -105,16 +105,6 @@ TASK_BASE = ("tasks.text", "tasks.model")
 TASK_STAGES = ("tasks.reading", "tasks.analysis", "tasks.writing")
 
 
-def _tasks_imports(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-    return {name for name in found if name.startswith("tasks.")}
-
-
 def _group(module: str) -> str:
     return next(g for g in (*TASK_BASE, *TASK_STAGES) if module == g or module.startswith(g + "."))
 
@@ -126,7 +116,7 @@ def test_reading_analysis_and_writing_import_only_the_text_grammar_and_the_model
         f"{name} imports {dep}"
         for name, path in TASKS.items()
         if name != "tasks"
-        for dep in _tasks_imports(path)
+        for dep in _imports(path, TASKS)
         if _group(dep) != _group(name) and _group(dep) not in TASK_BASE
     ]
     assert crossing == []
@@ -137,7 +127,7 @@ def test_the_text_grammar_imports_nothing_above_it() -> None:
         f"{name} imports {dep}"
         for name, path in TASKS.items()
         if name.startswith("tasks.text")
-        for dep in _tasks_imports(path)
+        for dep in _imports(path, TASKS)
         if _group(dep) != "tasks.text"
     ]
     assert upward == []

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 from conftest import SPEECH, checkout_environment
 from starlette.testclient import TestClient
 
@@ -604,19 +605,6 @@ def test_a_draft_posted_as_curl_does_is_listed_done_and_its_pdf_served(web: WebP
     with urllib.request.urlopen(web.url + rows[0]["files"]["PDF"].lstrip("/"), timeout=10) as answer:
         assert answer.headers["content-type"] == "application/pdf"
         assert answer.read().startswith(b"%PDF-")
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 DROP_A_FILE = """([name, text]) => {
