@@ -48,7 +48,7 @@ POOL = "gongwen"
 DEPLOYMENT = "gongwen-inbox/inbox-on-demand"
 RUN_TIMEOUT_SECONDS = 900
 LOG_WAIT_SECONDS = 20
-CONVERTED = re.compile(r"^(.+?) -> (.+) \(\d+ pages")  # the flow's log line for a converted document
+CONVERTED = re.compile(r"^(.+?): done, \d+ pages")  # the flow's log line for a converted document
 ACCESS_LOG = re.compile(r'"(GET|POST|PATCH|PUT|DELETE) /api/\S* HTTP/[\d.]+" \d{3}')
 TICKS = os.sysconf("SC_CLK_TCK")
 

@@ -82,7 +82,8 @@ class Claims:
         except FileExistsError:  # another worker took it over first
             return None
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump({"input": key, "holder": this_holder(), "at": _now()}, handle, ensure_ascii=False)
+            # ASCII: an undecodable file name's lone surrogates are written as escapes, read back as they were
+            json.dump({"input": key, "holder": this_holder(), "at": _now()}, handle)
         for number in numbers:  # claims it supersedes: nobody creates these numbers again
             (folder / str(number)).unlink(missing_ok=True)
         claim = Claim(key, mine)

@@ -38,7 +38,7 @@ log = logging.getLogger("gongwen.notify")
 
 def post_json(url: str, payload: dict[str, Any], timeout: float = NOTIFY_TIMEOUT_SECONDS) -> bool:
     """POST `payload` as JSON; False (and a warning) when the endpoint did not take it."""
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    data = json.dumps(payload, ensure_ascii=False).encode("utf-8", "backslashreplace")  # undecodable names
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "gongwen"}
     request = urllib.request.Request(url, data, headers, method="POST")
     try:
