@@ -32,10 +32,10 @@ fi
 
 stamp=".gongwen-setup.stamp"
 want="$(python3 --version) $(sha256sum pyproject.toml | cut -c1-16)"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]] || ! python3 -c "import tasks, flows, prefect, docx, reportlab, jieba, pdfplumber" 2>/dev/null; then
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]] || ! python3 -c "import tasks, flows, prefect, docx, reportlab, jieba, pdfplumber, xdist" 2>/dev/null; then
   echo "setup: installing Python packages"
   python3 -m pip install -q --disable-pip-version-check -e ".[test]" 2>&1 | grep -v -e "^WARNING: Running pip as the 'root'" -e "is ignored: it is neither a file" || true
-  python3 -c "import tasks, flows, prefect, docx, reportlab, jieba, pdfplumber"
+  python3 -c "import tasks, flows, prefect, docx, reportlab, jieba, pdfplumber, xdist"
   echo "$want" > "$stamp"
 fi
 

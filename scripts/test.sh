@@ -8,4 +8,6 @@ export PREFECT_SERVER_ANALYTICS_ENABLED=false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=90
 python3 -m ruff check .
 python3 -m ruff format --check .
-exec python3 -m pytest -q "$@"
+# Two processes, a test file each at a time (its module fixtures run once); conftest.py gives each
+# its own Prefect home. `-n 0` runs everything in this one process.
+exec python3 -m pytest -q -n 2 --dist loadfile "$@"
