@@ -89,6 +89,21 @@ def test_settler_holds_a_file_until_it_stops_growing(tmp_path: Path) -> None:
     assert settler.take_ready(now=2.0) == [], "handed out once"
 
 
+def test_settler_ignores_a_late_event_for_a_file_it_handed_over_unchanged(tmp_path: Path) -> None:
+    """Polling may report a write a moment after the file settled and was handed over: the same file,
+    unchanged, is not handed over again; changed, it is."""
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 10)
+    settler = Settler(seconds=0.5)
+    settler.note(path, now=0.0)
+    assert settler.take_ready(now=0.6) == [path]
+    settler.note(path, now=0.7)  # the late event
+    assert settler.take_ready(now=2.0) == []
+    path.write_bytes(b"z" * 12)
+    settler.note(path, now=2.1)
+    assert settler.take_ready(now=2.7) == [path]
+
+
 def test_settler_forgets_files_that_disappear(tmp_path: Path) -> None:
     path = tmp_path / "a.part.txt"
     path.write_text("x")

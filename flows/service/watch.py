@@ -62,6 +62,9 @@ class Settler:
     waiting: dict[Path, tuple[Signature, float]] = field(default_factory=dict)  # since (monotonic)
     writing: set[Path] = field(default_factory=set)  # written to, and no close seen since (inotify)
     look_again: dict[Path, float] = field(default_factory=dict)  # found unfinished: when to look again
+    # What each file was when handed over: an event arriving late for it (polling notices a write a
+    # moment after the file settled) must not hand it over a second time.
+    taken: dict[Path, Signature] = field(default_factory=dict)
     last_change: float = float("-inf")
 
     def note(self, path: Path, now: float, kind: Kind = Kind.CHANGED) -> None:
@@ -73,6 +76,9 @@ class Settler:
         if current is None:
             self.waiting.pop(path, None)
             self.writing.discard(path)
+            self.taken.pop(path, None)
+            return
+        if self.taken.get(path) == current and path not in self.writing:
             return
         known = self.waiting.get(path)
         if known is None or known[0] != current:
@@ -96,7 +102,7 @@ class Settler:
             return []
         ready = self._finished(settled, now)
         for path in ready:
-            del self.waiting[path]
+            self.taken[path] = self.waiting.pop(path)[0]
             self.look_again.pop(path, None)
         return ready
 
