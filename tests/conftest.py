@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,15 @@ def pytest_configure(config: pytest.Config) -> None:
         home = Path(os.environ.get("PREFECT_HOME") or tempfile.mkdtemp(prefix="prefect-")) / worker
         home.mkdir(parents=True, exist_ok=True)
         os.environ["PREFECT_HOME"] = str(home)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with the most slow tests first (stable: each file's tests stay together and in order), so
+    that the two test processes take the long files early and finish together."""
+    slow = Counter(
+        item.path for item in items if item.get_closest_marker("slow") or item.get_closest_marker("flow")
+    )
+    items.sort(key=lambda item: -slow[item.path])
 
 
 @pytest.hookimpl(hookwrapper=True)
