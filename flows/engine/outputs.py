@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,13 @@ def safe_output_name(input_name: str) -> str:
 def with_suffix(name: str, suffix: str) -> str:
     """`name` + `suffix` (e.g. "-2"), the name shortened so that the whole stays within MAX_NAME_BYTES."""
     return clean_name(name, MAX_NAME_BYTES - len(suffix.encode("utf-8"))) + suffix
+
+
+def numbered(name: str) -> Iterator[str]:
+    """`name`, then "name-2", "name-3", …: the choices for a name that may be taken."""
+    yield name
+    for number in count(2):
+        yield with_suffix(name, f"-{number}")
 
 
 def is_reserved(name: str) -> bool:
@@ -155,12 +163,7 @@ def history_slot(outputs: Path, name: str, when: datetime) -> Path:
     folder = outputs / HISTORY_DIR / name
     folder.mkdir(parents=True, exist_ok=True)
     stamp = when.astimezone(UTC).strftime(HISTORY_STAMP)
-    slot = folder / stamp
-    number = 2
-    while os.path.lexists(slot):
-        slot = folder / f"{stamp}-{number}"
-        number += 1
-    return slot
+    return next(slot for choice in numbered(stamp) if not os.path.lexists(slot := folder / choice))
 
 
 def clear_leftovers(state_dir: Path, failed_dir: Path, outputs: Path) -> None:

@@ -7,7 +7,6 @@ start` on the chosen host and port as its child, in its own process group, and s
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
 import subprocess
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.orchestration.prefect_server import configured_api_url, healthy, port_in_use, stop_process_group
-from flows.service.environment import require_server
+from flows.service.environment import is_loopback, require_server
 
 if TYPE_CHECKING:  # Prefect is imported only when needed: `import prefect` takes 1-2 s
     from prefect.schedules import Schedule
@@ -45,12 +44,7 @@ class ServerAddress:
     @property
     def loopback(self) -> bool:
         """Reachable from this machine only."""
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:  # a host name: it may resolve to any address
-            return False
+        return is_loopback(self.host)
 
     @property
     def client_host(self) -> str:

@@ -9,6 +9,7 @@ folder or server and what is wrong, and stops; `gongwen -v` adds the traceback w
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
 import sys
 import tempfile
@@ -134,3 +135,15 @@ def require_service(settings: Settings, paths: Sequence[str] = ()) -> None:
     require_outputs(settings)
     if os.environ.get("PREFECT_API_URL"):
         require_server(os.environ["PREFECT_API_URL"])
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 (bracketed or not) or localhost: reachable from this machine only. A host name
+    may resolve to any address, so it is not."""
+    host = host.strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

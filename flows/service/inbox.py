@@ -14,7 +14,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import count
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,6 +23,7 @@ from flows.engine.outputs import (
     clean_name,
     failure_path,
     is_reserved,
+    numbered,
     safe_output_name,
     with_suffix,
 )
@@ -166,10 +166,7 @@ def _name_choices(path: Path) -> Iterator[str]:
     """The file's stem, then with its type ("通知-docx"), then numbered ("通知-docx-2", …)."""
     stem = safe_output_name(path.name)
     yield stem
-    typed = with_suffix(stem, f"-{clean_name(path.suffix.lstrip('.').lower()) or 'file'}")
-    yield typed
-    for number in count(2):
-        yield with_suffix(typed, f"-{number}")
+    yield from numbered(with_suffix(stem, f"-{clean_name(path.suffix.lstrip('.').lower()) or 'file'}"))
 
 
 def plan_batch(settings: Settings, ledger: Ledger, paths: Iterable[Path] = (), force: bool = False) -> Batch:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from flows.config import Settings
-from flows.web.auth import is_loopback
+from flows.service.environment import is_loopback
 from flows.web.catalog import Catalog, Converting
 
 if TYPE_CHECKING:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from itertools import count
 from pathlib import Path, PurePath
 from typing import BinaryIO
 
-from flows.engine.outputs import clean_name, public_mode
+from flows.engine.outputs import clean_name, numbered, public_mode
 from tasks.reading.ingest import SUPPORTED_SUFFIXES
 
 CHUNK_BYTES = 1 << 20
@@ -36,12 +34,6 @@ def draft_name(filename: str) -> tuple[str, str]:
     return stem, suffix
 
 
-def _choices(stem: str, suffix: str) -> Iterator[str]:
-    yield stem + suffix
-    for number in count(2):
-        yield f"{stem}-{number}{suffix}"
-
-
 def save_draft(inbox: Path, filename: str, source: BinaryIO, max_bytes: int) -> Path:
     """Copy an uploaded draft into the inbox under a name of its own; its path there."""
     stem, suffix = draft_name(filename)
@@ -57,7 +49,7 @@ def save_draft(inbox: Path, filename: str, source: BinaryIO, max_bytes: int) -> 
                 target.write(chunk)
             target.flush()
             os.fsync(target.fileno())
-        for name in _choices(stem, suffix):
+        for name in (choice + suffix for choice in numbered(stem)):
             try:
                 os.link(temporary, inbox / name)  # fails if the name exists: nothing is replaced
             except FileExistsError:
